@@ -1,0 +1,110 @@
+//! Shared measuring and printing helpers for the benchmarks.
+//!
+//! A benchmark module (`bench/<name>.mjs`) exports `name`, `description` and
+//! `run(options)`, which returns a list of `Section`s: plain data (a title,
+//! column names, rows of cells, notes), so `run.mjs` can print them as tables
+//! or as JSON without knowing what was measured. Benchmarks print figures;
+//! they never pass or fail on a time.
+
+import { runInNewContext } from "node:vm";
+import { setFlagsFromString } from "node:v8";
+
+/**
+ * @typedef {object} Section
+ * @property {string} title
+ * @property {string[]} columns
+ * @property {(string | number)[][]} rows  cells; numbers are right-aligned
+ * @property {string[]} [notes]  lines printed under the table
+ */
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {number | undefined} iterations  timed iterations (each benchmark has its default)
+ * @property {number | undefined} warmup  untimed iterations before timing
+ * @property {number | undefined} steps  workload size in generated steps
+ */
+
+// `gc()` without asking the caller for `node --expose-gc`: the flag can be
+// set at run time, and a fresh context then sees the `gc` global.
+setFlagsFromString("--expose-gc");
+const collectGarbage = /** @type {() => void} */ (runInNewContext("gc"));
+
+/** Runs a full, synchronous garbage collection (twice, to settle weak refs). */
+export function gc() {
+  collectGarbage();
+  collectGarbage();
+}
+
+/**
+ * Times `fn` `iterations` times after `warmup` untimed calls.
+ * @param {() => unknown} fn
+ * @param {{ warmup: number, iterations: number }} counts
+ * @returns {number[]} the durations in milliseconds, in run order
+ */
+export function timeIterations(fn, { warmup, iterations }) {
+  for (let i = 0; i < warmup; i++) fn();
+  const samples = [];
+  for (let i = 0; i < iterations; i++) {
+    gc(); // keep one iteration's garbage from being collected in the next one's time
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+/**
+ * Bytes of heap still used after a collection while the result of `fn` is
+ * alive: what the produced value (tree, compiled story…) costs to keep.
+ * @param {() => unknown} fn
+ * @returns {number}
+ */
+export function retainedHeap(fn) {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const value = fn();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  keepAlive(value);
+  return Math.max(0, after - before);
+}
+
+let sink;
+function keepAlive(value) {
+  sink = value;
+  sink = undefined;
+}
+
+/** @param {number[]} values */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export const MiB = 1024 * 1024;
+
+/** A number with thousands separators and at most `digits` decimals. */
+export function fmt(value, digits = 0) {
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/**
+ * Renders a section as an aligned plain-text table.
+ * @param {Section} section
+ * @returns {string}
+ */
+export function renderSection(section) {
+  const cells = [section.columns, ...section.rows.map((row) => row.map((cell) => String(cell)))];
+  const numeric = section.columns.map((_, c) => section.rows.every((row) => typeof row[c] === "number" || /^[-+]?[\d,.]+[×%x]?$/.test(String(row[c]))));
+  const widths = section.columns.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? "").length)));
+  const line = (row) =>
+    row
+      .map((cell, c) => (numeric[c] && c > 0 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
+  const out = [section.title, "", line(cells[0]), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const row of cells.slice(1)) out.push(line(row));
+  if (section.notes?.length) out.push("", ...section.notes);
+  return out.join("\n");
+}

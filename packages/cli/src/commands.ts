@@ -1,0 +1,116 @@
+//! The table of `fluxo` commands and their options (TOOLING §1).
+//!
+//! One description drives argument parsing (`args.ts`) and the help texts
+//! (`help.ts`), so the two cannot disagree. Commands the toolchain does not
+//! implement yet are listed with `available: false`: they have help, and
+//! running them says plainly that they are not there yet.
+
+/** How an option takes its value. */
+export type OptionKind =
+  /** `--watch`: no value. */
+  | "flag"
+  /** `--pretty`, `--pretty true`, `--pretty=false`: an optional boolean. */
+  | "toggle"
+  /** `--format json`: one of `choices`. */
+  | "choice";
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  kind: OptionKind;
+  choices?: readonly string[];
+  /** Shown in help after the option name, e.g. `pretty|json|github`. */
+  valueHint?: string;
+  description: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Options besides the global ones. */
+  options: readonly OptionSpec[];
+  /** False for commands of the contract that this version does not implement yet. */
+  available: boolean;
+}
+
+/** Options every command accepts. */
+export const globalOptions: readonly OptionSpec[] = [
+  { name: "help", short: "h", kind: "flag", description: "show help" },
+  { name: "version", short: "v", kind: "flag", description: "print the version of fluxo" },
+  { name: "verbose", kind: "flag", description: "print project details and timings on stderr, and stack traces of failures" },
+];
+
+export const outputFormats = ["pretty", "json", "github"] as const;
+export type OutputFormat = (typeof outputFormats)[number];
+
+export const commands: readonly CommandSpec[] = [
+  {
+    name: "check",
+    usage: "fluxo check [paths…] [--format pretty|json|github] [--pretty true|false] [--watch]",
+    summary: "parse and type-check; print diagnostics",
+    available: true,
+    options: [
+      {
+        name: "format",
+        kind: "choice",
+        choices: outputFormats,
+        valueHint: outputFormats.join("|"),
+        description: "pretty (default): messages with code frames; json: one JSON array on stdout; github: GitHub Actions annotations",
+      },
+      {
+        name: "pretty",
+        kind: "toggle",
+        valueHint: "true|false",
+        description: "colours: default on a terminal; false never; true also when piped (NO_COLOR still wins)",
+      },
+      { name: "watch", short: "w", kind: "flag", description: "check again whenever a file of the project changes" },
+    ],
+  },
+  {
+    name: "build",
+    usage: "fluxo build [paths…] [--target json|ts] [--out DIR]",
+    summary: "check, then write the bundle DIR/flows.json or module DIR/flows.ts",
+    available: false,
+    options: [],
+  },
+  {
+    name: "fmt",
+    usage: "fluxo fmt [paths…] [--check]",
+    summary: "format files in place; --check lists unformatted files",
+    available: false,
+    options: [],
+  },
+  {
+    name: "run",
+    usage: "fluxo run FILE [--flow NAME] [--context JSON] [--mocks FILE] [--json]",
+    summary: "chat with a flow in the terminal",
+    available: false,
+    options: [],
+  },
+  {
+    name: "test",
+    usage: "fluxo test [paths…] [--coverage]",
+    summary: "run test blocks",
+    available: false,
+    options: [],
+  },
+  {
+    name: "graph",
+    usage: "fluxo graph FILE [--flow NAME] [--format mermaid|dot]",
+    summary: "print a flow as a diagram",
+    available: false,
+    options: [],
+  },
+  {
+    name: "lsp",
+    usage: "fluxo lsp --stdio",
+    summary: "start the language server",
+    available: false,
+    options: [],
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return commands.find((command) => command.name === name);
+}

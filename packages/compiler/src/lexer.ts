@@ -1,0 +1,314 @@
+//! The lexer: Chevrotain's multi-mode lexer (modes for code, one-line
+//! strings, block strings and interpolations, see `tokens.ts`), followed by a
+//! post-pass that shapes the token stream for the parser:
+//!
+//! - numbers are typed as number, duration, or invalid number (FX1004);
+//! - escapes are validated (FX1003);
+//! - strings and interpolations cut short by a line break or the end of the
+//!   file are closed with zero-width tokens, so the parser always sees a
+//!   balanced string (FX1002 at the opening quote, and nothing else);
+//! - newlines, the statement separators, are dropped inside `( )` and `[ ]`,
+//!   inside interpolations, and after a binary operator or `,`; runs of
+//!   newlines collapse to one token;
+//! - comments are collected for hover and the formatter.
+//!
+//! It never throws: every character ends up in some token.
+
+import { createTokenInstance, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { Comment, Range } from "./ast.js";
+import { diagnostic, type Diagnostic } from "./diagnostics.js";
+import * as T from "./tokens.js";
+
+export interface LexResult {
+  /** Tokens for the parser (trivia removed, newlines shaped). */
+  tokens: IToken[];
+  comments: Comment[];
+  diagnostics: Diagnostic[];
+  /**
+   * Ranges of interpolations closed by recovery (their string was
+   * unterminated): syntax errors inside them are not reported, since FX1002
+   * already covers them.
+   */
+  silenced: Range[];
+}
+
+let lexer: Lexer | undefined;
+
+function getLexer(): Lexer {
+  // Built lazily: validation of the definition costs a few milliseconds.
+  lexer ??= new Lexer(T.lexerDefinition, {
+    positionTracking: "onlyOffset",
+    ensureOptimizations: false,
+    recoveryEnabled: true,
+  });
+  return lexer;
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration token's text, or undefined when it is not a duration. */
+export function durationMs(text: string): number | undefined {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * durationUnits[match[2]!]!;
+}
+
+function retype(token: IToken, type: TokenType): void {
+  token.tokenType = type;
+  token.tokenTypeIdx = type.tokenTypeIdx!;
+}
+
+function synthetic(type: TokenType, offset: number): IToken {
+  return createTokenInstance(type, "", offset, offset - 1, NaN, NaN, NaN, NaN);
+}
+
+function isValidEscape(image: string): boolean {
+  if (image.length < 2) return false;
+  const c = image[1];
+  if (c === "u") {
+    const match = /^\\u\{([0-9A-Fa-f]{1,6})\}$/.exec(image);
+    return match !== null && parseInt(match[1]!, 16) <= 0x10ffff;
+  }
+  return image.length === 2 && '"\\nt{}'.includes(c!);
+}
+
+/** The decoded value of a valid escape (the raw text for an invalid one). */
+export function decodeEscape(image: string): string {
+  switch (image[1]) {
+    case "n":
+      return "\n";
+    case "t":
+      return "\t";
+    case "u": {
+      const match = /^\\u\{([0-9A-Fa-f]{1,6})\}$/.exec(image);
+      const code = match ? parseInt(match[1]!, 16) : NaN;
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : image;
+    }
+    default:
+      return image.length === 2 ? image[1]! : image;
+  }
+}
+
+/** Words that can only begin a statement or declaration, never continue an expression. */
+const statementStarters: ReadonlySet<TokenType> = new Set(
+  (
+    [
+      "flow", "step", "type", "action", "import", "test", "trigger", "say", "ask", "choose", "match", "if", "goto",
+      "return", "end", "handoff", "wait", "random", "let", "set", "var", "mock", "reply", "expect",
+    ] as const
+  ).map((w) => T.Kw[w]),
+);
+
+type Open =
+  | { kind: "string"; token: IToken }
+  | { kind: "block"; token: IToken }
+  | { kind: "interpolation"; token: IToken }
+  | { kind: "nested"; token: IToken }
+  | { kind: "paren" }
+  | { kind: "bracket" }
+  | { kind: "brace" };
+
+/** Tokenises a file. Never throws. */
+export function tokenize(text: string, uri = "untitled.flow"): LexResult {
+  const raw = getLexer().tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const tokens: IToken[] = [];
+  const silenced: Range[] = [];
+  const stack: Open[] = [];
+
+  for (const error of raw.errors) {
+    // The definition matches every character, so this is defensive only.
+    diagnostics.push(
+      diagnostic(
+        "FX1001",
+        { expected: "a token", found: `'${text.substr(error.offset, error.length)}'` },
+        uri,
+        { start: error.offset, end: error.offset + error.length },
+      ),
+    );
+  }
+
+  /** Closes the innermost open string construct at a line break or end of file. */
+  const closeAt = (offset: number, reason: "line" | "eof"): void => {
+    const top = stack.pop();
+    if (!top) return;
+    switch (top.kind) {
+      case "string":
+        diagnostics.push(
+          diagnostic(
+            "FX1002",
+            { what: "string", expected: reason === "line" ? 'expected \'"\' before the end of the line' : "expected '\"'" },
+            uri,
+            { start: top.token.startOffset, end: top.token.startOffset + 1 },
+          ),
+        );
+        tokens.push(synthetic(T.StringClose, offset));
+        break;
+      case "block":
+        diagnostics.push(
+          diagnostic("FX1002", { what: "block string", expected: "expected '\"\"\"' before the end of the file" }, uri, {
+            start: top.token.startOffset,
+            end: top.token.startOffset + 3,
+          }),
+        );
+        tokens.push(synthetic(T.BlockStringClose, offset));
+        break;
+      case "interpolation":
+        silenced.push({ start: top.token.startOffset, end: offset });
+        tokens.push(synthetic(T.InterpolationClose, offset));
+        break;
+      case "nested":
+        tokens.push(synthetic(T.RBrace, offset));
+        break;
+      default:
+        // Brackets are not string constructs: they are closed by the parser's recovery.
+        break;
+    }
+  };
+
+  const top = (): Open | undefined => stack[stack.length - 1];
+
+  const rawTokens = raw.tokens;
+  for (let index = 0; index < rawTokens.length; index++) {
+    const token = rawTokens[index]!;
+    const type = token.tokenType;
+    switch (type) {
+      case T.NumericWord: {
+        const image = token.image;
+        if (/^[0-9]+(?:\.[0-9]+)?$/.test(image)) retype(token, T.PlainNumber);
+        else if (durationMs(image) !== undefined) retype(token, T.Duration);
+        else {
+          retype(token, T.InvalidNumber);
+          diagnostics.push(
+            diagnostic(
+              "FX1004",
+              {
+                what: /^[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d)/.test(image) || /^[0-9.]+[a-z]+$/i.test(image) ? "duration" : "number",
+                text: image,
+                expected: "a number, or a number followed by one of the units ms, s, m, h, d",
+              },
+              uri,
+              { start: token.startOffset, end: token.startOffset + image.length },
+            ),
+          );
+        }
+        tokens.push(token);
+        break;
+      }
+      case T.Escape:
+        if (!isValidEscape(token.image)) {
+          diagnostics.push(
+            diagnostic(
+              "FX1003",
+              {
+                problem: `invalid escape '${token.image}': expected one of \\" \\\\ \\n \\t \\{ \\} \\u{…}`,
+              },
+              uri,
+              { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) },
+            ),
+          );
+        }
+        tokens.push(token);
+        break;
+      case T.StringOpen:
+        stack.push({ kind: "string", token });
+        tokens.push(token);
+        break;
+      case T.BlockStringOpen:
+        stack.push({ kind: "block", token });
+        tokens.push(token);
+        break;
+      case T.StringClose:
+      case T.BlockStringClose:
+      case T.InterpolationClose:
+        stack.pop();
+        tokens.push(token);
+        break;
+      case T.StringInterpolationOpen:
+      case T.BlockInterpolationOpen:
+        stack.push({ kind: "interpolation", token });
+        tokens.push(token);
+        break;
+      case T.NestedLBrace:
+      case T.BlockNestedLBrace:
+        stack.push({ kind: "nested", token });
+        tokens.push(token);
+        break;
+      case T.NestedRBrace:
+        stack.pop();
+        tokens.push(token);
+        break;
+      case T.LineBreakEnd:
+        // Zero-width: one per open construct of a one-line string, innermost first.
+        closeAt(token.startOffset, "line");
+        break;
+      case T.LParen:
+      case T.LBracket:
+      case T.LBrace:
+        stack.push({ kind: type === T.LParen ? "paren" : type === T.LBracket ? "bracket" : "brace" });
+        tokens.push(token);
+        break;
+      case T.RParen:
+      case T.RBracket:
+      case T.RBrace: {
+        const want = type === T.RParen ? "paren" : type === T.RBracket ? "bracket" : "brace";
+        // Pop the matching opener if it is on top (or nearest above the innermost string construct).
+        for (let i = stack.length - 1; i >= 0; i--) {
+          const kind = stack[i]!.kind;
+          if (kind === want) {
+            stack.length = i;
+            break;
+          }
+          if (kind === "string" || kind === "block" || kind === "interpolation" || kind === "nested") break;
+        }
+        tokens.push(token);
+        break;
+      }
+      case T.Newline: {
+        let open = top();
+        if (open && (open.kind === "paren" || open.kind === "bracket")) {
+          // An unclosed `(` or `[` must not swallow the rest of the file: a
+          // word that only starts a statement or declaration ends it.
+          const next = rawTokens[index + 1];
+          if (!next || !statementStarters.has(next.tokenType)) break;
+          while (open && (open.kind === "paren" || open.kind === "bracket")) {
+            stack.pop();
+            open = top();
+          }
+        }
+        if (open && (open.kind === "interpolation" || open.kind === "nested")) break;
+        const previous = tokens[tokens.length - 1];
+        if (!previous || previous.tokenType === T.Newline) break;
+        if (T.continuationTokens.has(previous.tokenType)) break;
+        tokens.push(token);
+        break;
+      }
+      default:
+        tokens.push(token);
+    }
+  }
+  // Strings, block strings and interpolations still open at the end of the file.
+  while (stack.some((o) => o.kind === "string" || o.kind === "block" || o.kind === "interpolation" || o.kind === "nested")) {
+    const open = top()!;
+    if (open.kind === "paren" || open.kind === "bracket" || open.kind === "brace") stack.pop();
+    else closeAt(text.length, "eof");
+  }
+
+  const comments: Comment[] = [];
+  for (const token of raw.groups["comments"] ?? []) {
+    const image = token.image;
+    const style = token.tokenType === T.DocComment ? "doc" : token.tokenType === T.BlockComment ? "block" : "line";
+    const range = { start: token.startOffset, end: token.startOffset + image.length };
+    if (style === "block" && (image.length < 4 || !image.endsWith("*/"))) {
+      diagnostics.push(
+        diagnostic("FX1002", { what: "block comment", expected: "expected '*/' before the end of the file" }, uri, {
+          start: range.start,
+          end: range.start + 2,
+        }),
+      );
+    }
+    comments.push({ kind: "Comment", style, text: image, range });
+  }
+
+  return { tokens, comments, diagnostics, silenced };
+}
