@@ -38,11 +38,46 @@ function getLexer(): Lexer {
   // Built lazily: validation of the definition costs a few milliseconds.
   lexer ??= new Lexer(T.lexerDefinition, {
     positionTracking: "onlyOffset",
+    // Every mode with code tokens must keep the first-character optimisation.
     ensureOptimizations: false,
     recoveryEnabled: true,
   });
   return lexer;
 }
+
+// Local bindings: reading them is much cheaper than a namespace lookup per token.
+const {
+  BlockComment,
+  BlockInterpolationOpen,
+  BlockNestedLBrace,
+  BlockStringClose,
+  BlockStringOpen,
+  DocComment,
+  Duration,
+  Escape,
+  Identifier,
+  InterpolationClose,
+  InvalidNumber,
+  LBrace,
+  LBracket,
+  LParen,
+  LineBreakEnd,
+  NestedLBrace,
+  NestedRBrace,
+  Newline,
+  NumericWord,
+  PlainNumber,
+  RBrace,
+  RBracket,
+  RParen,
+  StringClose,
+  StringInterpolationOpen,
+  StringOpen,
+  Unknown,
+  continuationTokens,
+  Kw,
+  wordTypes,
+} = T;
 
 const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -96,7 +131,7 @@ const statementStarters: ReadonlySet<TokenType> = new Set(
       "flow", "step", "type", "action", "import", "test", "trigger", "say", "ask", "choose", "match", "if", "goto",
       "return", "end", "handoff", "wait", "random", "let", "set", "var", "mock", "reply", "expect",
     ] as const
-  ).map((w) => T.Kw[w]),
+  ).map((w) => Kw[w]),
 );
 
 type Open =
@@ -116,16 +151,22 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
   const silenced: Range[] = [];
   const stack: Open[] = [];
 
-  for (const error of raw.errors) {
-    // The definition matches every character, so this is defensive only.
-    diagnostics.push(
-      diagnostic(
-        "FX1001",
-        { expected: "a token", found: `'${text.substr(error.offset, error.length)}'` },
-        uri,
-        { start: error.offset, end: error.offset + error.length },
-      ),
-    );
+  // Unmatched characters become Unknown tokens, in order among the others.
+  const rawTokens: IToken[] = [];
+  {
+    let e = 0;
+    const errors = raw.errors;
+    for (const token of raw.tokens) {
+      while (e < errors.length && errors[e]!.offset < token.startOffset) {
+        const error = errors[e++]!;
+        rawTokens.push(createTokenInstance(Unknown, text.substr(error.offset, error.length), error.offset, error.offset + error.length - 1, NaN, NaN, NaN, NaN));
+      }
+      rawTokens.push(token);
+    }
+    while (e < errors.length) {
+      const error = errors[e++]!;
+      rawTokens.push(createTokenInstance(Unknown, text.substr(error.offset, error.length), error.offset, error.offset + error.length - 1, NaN, NaN, NaN, NaN));
+    }
   }
 
   /** Closes the innermost open string construct at a line break or end of file. */
@@ -142,7 +183,7 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
             { start: top.token.startOffset, end: top.token.startOffset + 1 },
           ),
         );
-        tokens.push(synthetic(T.StringClose, offset));
+        tokens.push(synthetic(StringClose, offset));
         break;
       case "block":
         diagnostics.push(
@@ -151,14 +192,14 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
             end: top.token.startOffset + 3,
           }),
         );
-        tokens.push(synthetic(T.BlockStringClose, offset));
+        tokens.push(synthetic(BlockStringClose, offset));
         break;
       case "interpolation":
         silenced.push({ start: top.token.startOffset, end: offset });
-        tokens.push(synthetic(T.InterpolationClose, offset));
+        tokens.push(synthetic(InterpolationClose, offset));
         break;
       case "nested":
-        tokens.push(synthetic(T.RBrace, offset));
+        tokens.push(synthetic(RBrace, offset));
         break;
       default:
         // Brackets are not string constructs: they are closed by the parser's recovery.
@@ -168,17 +209,16 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
 
   const top = (): Open | undefined => stack[stack.length - 1];
 
-  const rawTokens = raw.tokens;
   for (let index = 0; index < rawTokens.length; index++) {
     const token = rawTokens[index]!;
     const type = token.tokenType;
     switch (type) {
-      case T.NumericWord: {
+      case NumericWord: {
         const image = token.image;
-        if (/^[0-9]+(?:\.[0-9]+)?$/.test(image)) retype(token, T.PlainNumber);
-        else if (durationMs(image) !== undefined) retype(token, T.Duration);
+        if (/^[0-9]+(?:\.[0-9]+)?$/.test(image)) retype(token, PlainNumber);
+        else if (durationMs(image) !== undefined) retype(token, Duration);
         else {
-          retype(token, T.InvalidNumber);
+          retype(token, InvalidNumber);
           diagnostics.push(
             diagnostic(
               "FX1004",
@@ -195,7 +235,7 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         tokens.push(token);
         break;
       }
-      case T.Escape:
+      case Escape:
         if (!isValidEscape(token.image)) {
           diagnostics.push(
             diagnostic(
@@ -210,48 +250,48 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         }
         tokens.push(token);
         break;
-      case T.StringOpen:
+      case StringOpen:
         stack.push({ kind: "string", token });
         tokens.push(token);
         break;
-      case T.BlockStringOpen:
+      case BlockStringOpen:
         stack.push({ kind: "block", token });
         tokens.push(token);
         break;
-      case T.StringClose:
-      case T.BlockStringClose:
-      case T.InterpolationClose:
+      case StringClose:
+      case BlockStringClose:
+      case InterpolationClose:
         stack.pop();
         tokens.push(token);
         break;
-      case T.StringInterpolationOpen:
-      case T.BlockInterpolationOpen:
+      case StringInterpolationOpen:
+      case BlockInterpolationOpen:
         stack.push({ kind: "interpolation", token });
         tokens.push(token);
         break;
-      case T.NestedLBrace:
-      case T.BlockNestedLBrace:
+      case NestedLBrace:
+      case BlockNestedLBrace:
         stack.push({ kind: "nested", token });
         tokens.push(token);
         break;
-      case T.NestedRBrace:
+      case NestedRBrace:
         stack.pop();
         tokens.push(token);
         break;
-      case T.LineBreakEnd:
+      case LineBreakEnd:
         // Zero-width: one per open construct of a one-line string, innermost first.
         closeAt(token.startOffset, "line");
         break;
-      case T.LParen:
-      case T.LBracket:
-      case T.LBrace:
-        stack.push({ kind: type === T.LParen ? "paren" : type === T.LBracket ? "bracket" : "brace" });
+      case LParen:
+      case LBracket:
+      case LBrace:
+        stack.push({ kind: type === LParen ? "paren" : type === LBracket ? "bracket" : "brace" });
         tokens.push(token);
         break;
-      case T.RParen:
-      case T.RBracket:
-      case T.RBrace: {
-        const want = type === T.RParen ? "paren" : type === T.RBracket ? "bracket" : "brace";
+      case RParen:
+      case RBracket:
+      case RBrace: {
+        const want = type === RParen ? "paren" : type === RBracket ? "bracket" : "brace";
         // Pop the matching opener if it is on top (or nearest above the innermost string construct).
         for (let i = stack.length - 1; i >= 0; i--) {
           const kind = stack[i]!.kind;
@@ -264,7 +304,7 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         tokens.push(token);
         break;
       }
-      case T.Newline: {
+      case Newline: {
         let open = top();
         if (open && (open.kind === "paren" || open.kind === "bracket")) {
           // An unclosed `(` or `[` must not swallow the rest of the file: a
@@ -278,8 +318,14 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         }
         if (open && (open.kind === "interpolation" || open.kind === "nested")) break;
         const previous = tokens[tokens.length - 1];
-        if (!previous || previous.tokenType === T.Newline) break;
-        if (T.continuationTokens.has(previous.tokenType)) break;
+        if (!previous || previous.tokenType === Newline) break;
+        if (continuationTokens.has(previous.tokenType)) break;
+        tokens.push(token);
+        break;
+      }
+      case Identifier: {
+        const word = wordTypes.get(token.image);
+        if (word !== undefined) retype(token, word);
         tokens.push(token);
         break;
       }
@@ -297,7 +343,7 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
   const comments: Comment[] = [];
   for (const token of raw.groups["comments"] ?? []) {
     const image = token.image;
-    const style = token.tokenType === T.DocComment ? "doc" : token.tokenType === T.BlockComment ? "block" : "line";
+    const style = token.tokenType === DocComment ? "doc" : token.tokenType === BlockComment ? "block" : "line";
     const range = { start: token.startOffset, end: token.startOffset + image.length };
     if (style === "block" && (image.length < 4 || !image.endsWith("*/"))) {
       diagnostics.push(

@@ -850,7 +850,10 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.SayStatement | A.MediaStatement => {
       const keyword = this.CONSUME(T.Kw.say);
       const start = keyword.startOffset;
+      // Recovery keeps a `say` whose text could not be parsed.
+      this.begin<A.SayStatement>({ kind: "Say", range: FluxoParser.tokenRange(keyword) });
       return this.OR({
+        ERR_MSG: "a message: a string, or image, video, audio or file and a URL",
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
@@ -1677,125 +1680,53 @@ class FluxoParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------- expressions
 
-  /** `noRecord`: a `{` here opens a block, not a record literal (conditions, `match` subjects, prompts). */
-  public expression = this.RULE("expression", (noRecord: boolean): A.Expression => {
-    return this.SUBRULE(this.coalesce, { ARGS: [noRecord] });
-  });
+  /**
+   * An expression. `noRecord`: a `{` here opens a block, not a record literal
+   * (conditions, `match` subjects, prompts).
+   *
+   * The grammar reads a flat run `prefix* operand (binary prefix* operand)*`
+   * and `buildExpression` applies the precedence of LANGUAGE §6 to it; one
+   * rule instead of one per precedence level keeps the parser fast.
+   */
+  public expression = this.RULE(
+    "expression",
+    (noRecord: boolean): A.Expression => {
+      const run: ExpressionItem[] = [];
+      this.MANY(() => run.push(this.SUBRULE(this.prefixOperator)));
+      run.push(this.SUBRULE(this.postfix, { ARGS: [noRecord] }));
+      this.MANY1(() => {
+        run.push(this.SUBRULE(this.binaryOperator));
+        this.MANY2(() => run.push(this.SUBRULE1(this.prefixOperator)));
+        run.push(this.SUBRULE1(this.postfix, { ARGS: [noRecord] }));
+      });
+      // Undefined only when recovery lost every operand; callers treat the field as missing.
+      return this.ACTION(() => buildExpression(run)) as A.Expression;
+    },
+  );
 
-  private makeBinary(operator: A.BinaryOperator, left: A.Expression, right: A.Expression | undefined): A.BinaryExpression {
-    const node: A.BinaryExpression = {
-      kind: "Binary",
-      operator,
-      left,
-      range: { start: left?.range?.start ?? 0, end: this.lastEnd() },
-    };
-    if (right) node.right = right;
-    return node;
-  }
+  private prefixOperator = this.RULE("prefixOperator", (): IToken =>
+    this.OR([{ ALT: () => this.CONSUME(T.Kw.not) }, { ALT: () => this.CONSUME(T.Minus) }]),
+  );
 
-  private makeUnary(operator: A.UnaryOperator, token: IToken, operand: A.Expression | undefined): A.UnaryExpression {
-    const node: A.UnaryExpression = { kind: "Unary", operator, range: { start: token.startOffset, end: this.lastEnd() } };
-    if (operand) node.operand = operand;
-    return node;
-  }
-
-  private coalesce = this.RULE("coalesce", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.orExpression, { ARGS: [noRecord] });
-    this.MANY(() => {
-      this.CONSUME(T.QuestionQuestion);
-      const right = this.SUBRULE1(this.orExpression, { ARGS: [noRecord] });
-      left = this.makeBinary("??", left, right);
-    });
-    return left;
-  });
-
-  private orExpression = this.RULE("orExpression", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.andExpression, { ARGS: [noRecord] });
-    this.MANY(() => {
-      this.CONSUME(T.Kw.or);
-      const right = this.SUBRULE1(this.andExpression, { ARGS: [noRecord] });
-      left = this.makeBinary("or", left, right);
-    });
-    return left;
-  });
-
-  private andExpression = this.RULE("andExpression", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.notExpression, { ARGS: [noRecord] });
-    this.MANY(() => {
-      this.CONSUME(T.Kw.and);
-      const right = this.SUBRULE1(this.notExpression, { ARGS: [noRecord] });
-      left = this.makeBinary("and", left, right);
-    });
-    return left;
-  });
-
-  private notExpression = this.RULE("notExpression", (noRecord: boolean): A.Expression => {
-    return this.OR({ ERR_MSG: "an expression", DEF: [
-      {
-        ALT: () => {
-          const keyword = this.CONSUME(T.Kw.not);
-          const operand = this.SUBRULE(this.notExpression, { ARGS: [noRecord] });
-          return this.makeUnary("not", keyword, operand);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison, { ARGS: [noRecord] }) },
-    ] });
-  });
-
-  private comparison = this.RULE("comparison", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.additive, { ARGS: [noRecord] });
-    this.MANY(() => {
-      const operator = this.OR([
-        { ALT: () => this.CONSUME(T.EqualEqual) },
-        { ALT: () => this.CONSUME(T.NotEqual) },
-        { ALT: () => this.CONSUME(T.LessEqual) },
-        { ALT: () => this.CONSUME(T.GreaterEqual) },
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.Greater) },
-        { ALT: () => this.CONSUME(T.Kw.in) },
-      ]);
-      const right = this.SUBRULE1(this.additive, { ARGS: [noRecord] });
-      left = this.makeBinary(operator.image as A.BinaryOperator, left, right);
-    });
-    return left;
-  });
-
-  private additive = this.RULE("additive", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.multiplicative, { ARGS: [noRecord] });
-    this.MANY(() => {
-      const operator = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      const right = this.SUBRULE1(this.multiplicative, { ARGS: [noRecord] });
-      left = this.makeBinary(operator.image as A.BinaryOperator, left, right);
-    });
-    return left;
-  });
-
-  private multiplicative = this.RULE("multiplicative", (noRecord: boolean): A.Expression => {
-    let left = this.SUBRULE(this.unary, { ARGS: [noRecord] });
-    this.MANY(() => {
-      const operator = this.OR([
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) },
-      ]);
-      const right = this.SUBRULE1(this.unary, { ARGS: [noRecord] });
-      left = this.makeBinary(operator.image as A.BinaryOperator, left, right);
-    });
-    return left;
-  });
-
-  private unary = this.RULE("unary", (noRecord: boolean): A.Expression => {
-    return this.OR({ ERR_MSG: "an expression", DEF: [
-      {
-        ALT: () => {
-          const minus = this.CONSUME(T.Minus);
-          const operand = this.SUBRULE(this.unary, { ARGS: [noRecord] });
-          return this.makeUnary("-", minus, operand);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix, { ARGS: [noRecord] }) },
-    ] });
-  });
+  private binaryOperator = this.RULE("binaryOperator", (): IToken =>
+    this.OR([
+      { ALT: () => this.CONSUME(T.QuestionQuestion) },
+      { ALT: () => this.CONSUME(T.Kw.or) },
+      { ALT: () => this.CONSUME(T.Kw.and) },
+      { ALT: () => this.CONSUME(T.EqualEqual) },
+      { ALT: () => this.CONSUME(T.NotEqual) },
+      { ALT: () => this.CONSUME(T.LessEqual) },
+      { ALT: () => this.CONSUME(T.GreaterEqual) },
+      { ALT: () => this.CONSUME(T.Less) },
+      { ALT: () => this.CONSUME(T.Greater) },
+      { ALT: () => this.CONSUME(T.Kw.in) },
+      { ALT: () => this.CONSUME(T.Plus) },
+      { ALT: () => this.CONSUME(T.Minus) },
+      { ALT: () => this.CONSUME(T.Star) },
+      { ALT: () => this.CONSUME(T.Slash) },
+      { ALT: () => this.CONSUME(T.Percent) },
+    ]),
+  );
 
   private postfix = this.RULE("postfix", (noRecord: boolean): A.Expression => {
     let object = this.SUBRULE(this.primary, { ARGS: [noRecord] });
@@ -2108,8 +2039,93 @@ class FluxoParser extends EmbeddedActionsParser {
   );
 }
 
+/** An operand, or an operator token, of an expression's flat run. */
+type ExpressionItem = A.Expression | IToken | undefined;
+
+const binaryPrecedence: Record<string, number> = {
+  "??": 1,
+  or: 2,
+  and: 3,
+  "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5, in: 5,
+  "+": 6, "-": 6,
+  "*": 7, "/": 7, "%": 7,
+};
+/** `not` binds looser than comparisons (`not x in xs` is `not (x in xs)`), tighter than `and`. */
+const notOperandPrecedence = 5;
+
+function isToken(item: ExpressionItem): item is IToken {
+  return item !== undefined && (item as IToken).tokenType !== undefined;
+}
+
+/**
+ * Precedence climbing over `prefix* operand (binary prefix* operand)*`
+ * (LANGUAGE §6: postfix, unary -, * / %, + -, comparisons and in, not, and,
+ * or, ??; binary operators associate to the left). Operands that recovery
+ * dropped are undefined and leave the enclosing node's field unset.
+ */
+function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
+  let index = 0;
+  const rangeEnd = (node: A.Expression | undefined, fallback: number): number => node?.range.end ?? fallback;
+
+  const unit = (): A.Expression | undefined => {
+    const item = run[index];
+    if (isToken(item)) {
+      index++;
+      const operator = item.image === "not" ? "not" : "-";
+      const operand = operator === "not" ? climb(notOperandPrecedence) : unit();
+      const node: A.UnaryExpression = {
+        kind: "Unary",
+        operator,
+        range: { start: item.startOffset, end: rangeEnd(operand, item.startOffset + item.image.length) },
+      };
+      if (operand) node.operand = operand;
+      return node;
+    }
+    index++;
+    return item;
+  };
+
+  const climb = (minimum: number): A.Expression | undefined => {
+    let left = unit();
+    for (;;) {
+      const operator = run[index];
+      if (!isToken(operator)) return left;
+      const precedence = binaryPrecedence[operator.image] ?? 0;
+      if (precedence < minimum) return left;
+      index++;
+      const right = climb(precedence + 1);
+      if (!left) {
+        // The left operand was lost to recovery: keep what follows.
+        left = right;
+        continue;
+      }
+      const node: A.BinaryExpression = {
+        kind: "Binary",
+        operator: operator.image as A.BinaryOperator,
+        left,
+        range: { start: left.range.start, end: rangeEnd(right, operator.startOffset + operator.image.length) },
+      };
+      if (right) node.right = right;
+      left = node;
+    }
+  };
+
+  return climb(0);
+}
+
 /** Joins adjacent text parts (escapes were kept apart while lexing). */
 function mergeText(node: A.StringLiteral): void {
+  let adjacent = false;
+  for (let i = 1; i < node.parts.length; i++) {
+    if (node.parts[i]!.kind === "StringText" && node.parts[i - 1]!.kind === "StringText") {
+      adjacent = true;
+      break;
+    }
+  }
+  if (!adjacent) {
+    for (const part of node.parts) if (part.kind === "StringText") delete (part as TextPart).escaped;
+    return;
+  }
   const parts: (A.StringText | A.Interpolation)[] = [];
   for (const part of node.parts) {
     const last = parts[parts.length - 1];

@@ -146,14 +146,24 @@ export const Minus = token({ name: "Minus", pattern: /-/ });
 export const Star = token({ name: "Star", pattern: /\*/ });
 export const Slash = token({ name: "Slash", pattern: /\// });
 export const Percent = token({ name: "Percent", pattern: /%/ });
-/** Any other character: the parser reports it as FX1001 (one error, not a lexer error per character). */
-export const Unknown = token({ name: "Unknown", pattern: /[^\s"]/ });
+/**
+ * Characters no pattern matches. Not in any mode (a catch-all pattern would
+ * disable Chevrotain's first-character optimisation, about 3× slower): the
+ * lexer's post-pass turns each run of unmatched characters into one of these,
+ * and the parser reports it as FX1001 like any unexpected token.
+ */
+export const Unknown = token({ name: "Unknown", pattern: Lexer.NA });
 
 // ------------------------------------------------------------ words
 
+/**
+ * Words are not patterns of their own: the lexer matches every word as an
+ * Identifier (one regular expression instead of trying each keyword in turn)
+ * and the post-pass re-types it through `wordTypes`.
+ */
 function keyword(word: string, categories: TokenType[] = []): TokenType {
   const name = word[0]!.toUpperCase() + word.slice(1);
-  return token({ name: `Kw${name}`, pattern: new RegExp(word), longer_alt: Identifier, categories: [...categories, AnyWord] });
+  return token({ name: `Kw${name}`, pattern: Lexer.NA, categories: [...categories, AnyWord] });
 }
 
 export const reservedWords = [
@@ -183,19 +193,19 @@ export const continuationTokens: ReadonlySet<TokenType> = new Set([
   Slash, Percent, Kw.and, Kw.or, Kw.in,
 ]);
 
-// ------------------------------------------------------------ modes
+/** The token type of each reserved or contextual word, by its text. */
+export const wordTypes: ReadonlyMap<string, TokenType> = new Map([
+  ...reservedWords.map((w) => [w, Kw[w]] as const),
+  ...contextualWords.map((w) => [w, Ctx[w]] as const),
+]);
 
-// Longest first: the lexer takes the first pattern that matches, and
-// `longer_alt` only falls back to Identifier, never to a longer keyword.
-const words = [...reservedWords.map((w) => [w, Kw[w]] as const), ...contextualWords.map((w) => [w, Ctx[w]] as const)]
-  .sort((a, b) => b[0].length - a[0].length)
-  .map(([, type]) => type);
+// ------------------------------------------------------------ modes
 
 /** Tokens shared by every code mode, in match order (longer punctuation first). */
 const codeCore: TokenType[] = [
   Whitespace, DocComment, LineComment, BlockComment,
   BlockStringOpen, StringOpen,
-  NumericWord, ...words, Identifier,
+  NumericWord, Identifier,
   LParen, RParen, LBracket, RBracket, Comma, Semicolon, Colon, FatArrow, ThinArrow,
   QuestionDot, QuestionQuestion, Question, Dot, Pipe, EqualEqual, NotEqual, LessEqual, GreaterEqual, Less, Greater,
   Equals, Plus, Minus, Star, Slash, Percent,
@@ -211,12 +221,12 @@ const codeCore: TokenType[] = [
 export const lexerDefinition = {
   defaultMode: "code",
   modes: {
-    code: [Newline, LBrace, RBrace, ...codeCore, Unknown],
+    code: [Newline, LBrace, RBrace, ...codeCore],
     string: [StringClose, Escape, StringInterpolationOpen, LineBreakEnd, StringText],
     block: [BlockStringClose, Escape, BlockInterpolationOpen, BlockStringText],
-    interpolation: [LineBreakEnd, NestedLBrace, InterpolationClose, ...codeCore, Unknown],
-    nested: [LineBreakEnd, NestedLBrace, NestedRBrace, ...codeCore, Unknown],
-    blockInterpolation: [Newline, BlockNestedLBrace, InterpolationClose, ...codeCore, Unknown],
-    blockNested: [Newline, BlockNestedLBrace, NestedRBrace, ...codeCore, Unknown],
+    interpolation: [LineBreakEnd, NestedLBrace, InterpolationClose, ...codeCore],
+    nested: [LineBreakEnd, NestedLBrace, NestedRBrace, ...codeCore],
+    blockInterpolation: [Newline, BlockNestedLBrace, InterpolationClose, ...codeCore],
+    blockNested: [Newline, BlockNestedLBrace, NestedRBrace, ...codeCore],
   },
 };
