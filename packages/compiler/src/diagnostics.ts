@@ -76,7 +76,7 @@ export const registry = {
   FX2001: {
     severity: "error",
     title: "unknown variable",
-    message: "unknown variable '{name}'",
+    message: "unknown variable '{name}'{hint}",
     doc: "A name used as a value must be a variable or parameter of the flow (variables are flow-scoped).",
     example: 'flow a {\n    say "{nome}"\n}\n',
   },
@@ -90,21 +90,21 @@ export const registry = {
   FX2003: {
     severity: "error",
     title: "unknown flow",
-    message: "unknown flow '{name}'",
+    message: "unknown flow '{name}'{hint}",
     doc: "`run` and test `start` name a flow of the project (imported, when it is declared in another file).",
     example: "flow a {\n    run missing()\n}\n",
   },
   FX2004: {
     severity: "error",
     title: "unknown action or function",
-    message: "unknown action or function '{name}'",
+    message: "unknown action or function '{name}'{hint}",
     doc: "A call names a declared action, a standard action (tag, untag, addToList, removeFromList, setField) or a built-in function.",
     example: 'flow a {\n    notify("x")\n}\n',
   },
   FX2005: {
     severity: "error",
     title: "unknown type",
-    message: "unknown type '{name}'",
+    message: "unknown type '{name}'{hint}",
     doc: "A type is a primitive (string, number, integer, boolean, email, phone, date, url) or a `type` alias.",
     example: 'flow a {\n    ask x: Colour "Cor?"\n    say "{x}"\n}\n',
   },
@@ -118,7 +118,7 @@ export const registry = {
   FX2007: {
     severity: "error",
     title: "unknown field",
-    message: "unknown field '{name}' on {type}",
+    message: "unknown field '{name}' on {type}{hint}",
     doc: "Field access must name a field of the record type or of the project's `context`.",
     example: 'context { name: string }\nflow a {\n    say "{context.nome}"\n}\n',
   },
@@ -139,7 +139,7 @@ export const registry = {
   FX3001: {
     severity: "error",
     title: "type mismatch",
-    message: "type mismatch: expected {expected}, found {found}",
+    message: "type mismatch: expected {expected}, found {found}{hint}",
     doc: "A value must be assignable to the type expected where it is used.",
     example: "flow a {\n    var n: integer = \"um\"\n    say \"{n}\"\n}\n",
   },
@@ -160,7 +160,7 @@ export const registry = {
   FX3004: {
     severity: "error",
     title: "value may be null",
-    message: "'{expr}' may be null here (type {type}); narrow it with '!= null' or use '??'",
+    message: "'{expr}' may be null here (type {type}); {hint}",
     doc: "A `T?` must be narrowed before a `T` is required: `if x != null`, `x ?? default`, or `match`.",
     example: 'context { nick: string? }\nflow a {\n    say "{context.nick}"\n}\n',
   },

@@ -1,0 +1,267 @@
+//! Binding: the project-wide symbol table. Collects the top-level
+//! declarations of every file (flows, actions, type aliases, the merged
+//! `context`), resolves imports, and reports what can be known without types:
+//! duplicate top-level names (FX2006), import errors (FX2008), and duplicate
+//! triggers (FX2009).
+//!
+//! Names are unique per project (bundles and the SDK key them by name), so
+//! one map serves every file; what a file may *see* is its own declarations
+//! plus its imports, while `test` blocks see everything.
+
+import type * as A from "./ast.js";
+import { stringValue } from "./ast.js";
+import { diagnostic, type Diagnostic } from "./diagnostics.js";
+
+export type DeclarationKind = "flow" | "action" | "type";
+
+/** A top-level declaration of the project. */
+export interface DeclarationSymbol {
+  kind: DeclarationKind;
+  name: string;
+  uri: string;
+  node: A.FlowDecl | A.ActionDecl | A.TypeDecl;
+  /** The name's own node (for go-to-definition and related information). */
+  nameNode: A.Name;
+}
+
+/** A field of the merged project `context`. */
+export interface ContextFieldSymbol {
+  name: string;
+  uri: string;
+  field: A.FieldDecl;
+}
+
+export interface BoundFile {
+  uri: string;
+  file: A.SourceFile;
+}
+
+/** Everything the binder knows about a project. */
+export interface ProjectIndex {
+  files: readonly BoundFile[];
+  /** First declaration of each top-level name, in project order. */
+  declarations: ReadonlyMap<string, DeclarationSymbol>;
+  /** Every declaration of the context, in project order (fields merge; see the checker). */
+  contextFields: readonly ContextFieldSymbol[];
+  /** Names each file imports: local name → declaration (only resolved imports). */
+  imports: ReadonlyMap<string, ReadonlyMap<string, DeclarationSymbol>>;
+  /** Files each file imports (resolved), for invalidation. */
+  importedFiles: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Flows by normalised trigger keyword and by event name. */
+  keywordFlows: ReadonlyMap<string, DeclarationSymbol>;
+  eventFlows: ReadonlyMap<string, DeclarationSymbol>;
+  startFlow: DeclarationSymbol | undefined;
+  diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Normalises text for keywords and options (LANGUAGE §3.4): Unicode NFD with
+ * combining marks removed, lower-cased, every run of non-letters/digits
+ * turned into one space, ends trimmed.
+ */
+export function normalizeText(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** Resolves an import path against the importing file's URI; `.flow` is optional. */
+export function resolveImportPath(fromUri: string, path: string, exists: (uri: string) => boolean): string | undefined {
+  const candidates = path.endsWith(".flow") ? [path] : [path, `${path}.flow`];
+  for (const candidate of candidates) {
+    let resolved: string;
+    try {
+      resolved = new URL(candidate, fromUri).href;
+    } catch {
+      // Non-hierarchical URIs (e.g. `untitled:`): resolve textually.
+      const base = fromUri.slice(0, fromUri.lastIndexOf("/") + 1);
+      resolved = base + candidate.replace(/^\.\//, "");
+    }
+    if (exists(resolved)) return resolved;
+  }
+  return undefined;
+}
+
+function kindOf(node: A.Declaration): DeclarationKind | undefined {
+  switch (node.kind) {
+    case "Flow":
+      return "flow";
+    case "Action":
+      return "action";
+    case "TypeAlias":
+      return "type";
+    default:
+      return undefined;
+  }
+}
+
+const kindWords: Record<DeclarationKind, string> = { flow: "flow", action: "action", type: "type" };
+
+/** Builds the project index. Files must be in project order (sorted by URI). */
+export function bindProject(files: readonly BoundFile[]): ProjectIndex {
+  const diagnostics: Diagnostic[] = [];
+  const declarations = new Map<string, DeclarationSymbol>();
+  const contextFields: ContextFieldSymbol[] = [];
+  const uris = new Set(files.map((f) => f.uri));
+
+  for (const { uri, file } of files) {
+    for (const node of file.declarations) {
+      if (node.kind === "Context") {
+        for (const field of node.fields) if (field.name) contextFields.push({ name: field.name.text, uri, field });
+        continue;
+      }
+      const kind = kindOf(node);
+      if (!kind || (node.kind !== "Flow" && node.kind !== "Action" && node.kind !== "TypeAlias") || !node.name) continue;
+      const name = node.name.text;
+      const existing = declarations.get(name);
+      if (existing) {
+        diagnostics.push(
+          diagnostic(
+            "FX2006",
+            { what: kindWords[kind], name, detail: `: '${name}' is already declared as a ${kindWords[existing.kind]}` },
+            uri,
+            node.name.range,
+            [{ uri: existing.uri, range: existing.nameNode.range, message: `'${name}' is first declared here` }],
+          ),
+        );
+        continue;
+      }
+      declarations.set(name, { kind, name, uri, node: node as DeclarationSymbol["node"], nameNode: node.name });
+    }
+  }
+
+  const imports = new Map<string, Map<string, DeclarationSymbol>>();
+  const importedFiles = new Map<string, Set<string>>();
+  for (const { uri, file } of files) {
+    const local = new Map<string, DeclarationSymbol>();
+    const targets = new Set<string>();
+    imports.set(uri, local);
+    importedFiles.set(uri, targets);
+    for (const node of file.declarations) {
+      if (node.kind !== "Import") continue;
+      const path = stringValue(node.path);
+      if (path === undefined || !node.path) continue;
+      const target = resolveImportPath(uri, path, (u) => uris.has(u));
+      if (!target) {
+        diagnostics.push(diagnostic("FX2008", { problem: `cannot find file '${path}' to import from` }, uri, node.path.range));
+        continue;
+      }
+      targets.add(target);
+      for (const name of node.names) {
+        const symbol = declarations.get(name.text);
+        if (!symbol || symbol.uri !== target) {
+          diagnostics.push(
+            diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, name.range),
+          );
+          continue;
+        }
+        local.set(name.text, symbol);
+      }
+    }
+  }
+
+  // Triggers: keywords after normalisation, event names, and `trigger start`.
+  const keywordFlows = new Map<string, DeclarationSymbol>();
+  const keywordSites = new Map<string, { uri: string; range: A.Range }>();
+  const eventFlows = new Map<string, DeclarationSymbol>();
+  const eventSites = new Map<string, { uri: string; range: A.Range }>();
+  let startFlow: DeclarationSymbol | undefined;
+  let startSite: { uri: string; range: A.Range } | undefined;
+  for (const { uri, file } of files) {
+    for (const node of file.declarations) {
+      if (node.kind !== "Flow" || !node.name) continue;
+      const symbol = declarations.get(node.name.text);
+      if (!symbol || symbol.node !== node) continue;
+      for (const trigger of node.triggers) {
+        if (trigger.kind === "KeywordTrigger") {
+          for (const keyword of trigger.keywords) {
+            const text = stringValue(keyword);
+            if (text === undefined) {
+              diagnostics.push(
+                diagnostic("FX1001", { expected: "a keyword without interpolation", found: "an interpolated string" }, uri, keyword.range),
+              );
+              continue;
+            }
+            const normal = normalizeText(text);
+            if (normal === "") {
+              diagnostics.push(
+                diagnostic("FX1001", { expected: "a keyword with letters or digits", found: `'${text}', which normalises to nothing` }, uri, keyword.range),
+              );
+              continue;
+            }
+            const first = keywordFlows.get(normal);
+            if (first) {
+              diagnostics.push(
+                diagnostic("FX2009", { what: "keyword", name: normal, other: first.name }, uri, keyword.range, [
+                  { uri: keywordSites.get(normal)!.uri, range: keywordSites.get(normal)!.range, message: `first used here` },
+                ]),
+              );
+              continue;
+            }
+            keywordFlows.set(normal, symbol);
+            keywordSites.set(normal, { uri, range: keyword.range });
+          }
+        } else if (trigger.kind === "EventTrigger") {
+          const name = stringValue(trigger.event);
+          if (name === undefined || !trigger.event) continue;
+          const first = eventFlows.get(name);
+          if (first) {
+            diagnostics.push(
+              diagnostic("FX2009", { what: "event", name, other: first.name }, uri, trigger.event.range, [
+                { uri: eventSites.get(name)!.uri, range: eventSites.get(name)!.range, message: "first used here" },
+              ]),
+            );
+            continue;
+          }
+          eventFlows.set(name, symbol);
+          eventSites.set(name, { uri, range: trigger.event.range });
+        } else {
+          if (startFlow && startSite) {
+            diagnostics.push(
+              diagnostic("FX2009", { what: "trigger", name: "start", other: startFlow.name }, uri, trigger.range, [
+                { uri: startSite.uri, range: startSite.range, message: "first used here" },
+              ]),
+            );
+            continue;
+          }
+          startFlow = symbol;
+          startSite = { uri, range: trigger.range };
+        }
+      }
+    }
+  }
+
+  return { files, declarations, contextFields, imports, importedFiles, keywordFlows, eventFlows, startFlow, diagnostics };
+}
+
+/**
+ * The flow a test's trigger text starts (LANGUAGE §3.4): the earliest match
+ * in the message wins, then the longer keyword, then project order.
+ */
+export function matchKeyword(index: ProjectIndex, text: string): DeclarationSymbol | undefined {
+  const words = normalizeText(text).split(" ").filter(Boolean);
+  let best: { at: number; length: number; order: number; symbol: DeclarationSymbol } | undefined;
+  let order = 0;
+  for (const [keyword, symbol] of index.keywordFlows) {
+    order++;
+    const keywordWords = keyword.split(" ");
+    for (let at = 0; at + keywordWords.length <= words.length; at++) {
+      if (keywordWords.every((w, i) => words[at + i] === w)) {
+        const candidate = { at, length: keywordWords.length, order, symbol };
+        if (
+          !best ||
+          candidate.at < best.at ||
+          (candidate.at === best.at && candidate.length > best.length) ||
+          (candidate.at === best.at && candidate.length === best.length && candidate.order < best.order)
+        ) {
+          best = candidate;
+        }
+        break;
+      }
+    }
+  }
+  return best?.symbol;
+}
