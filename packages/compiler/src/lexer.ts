@@ -71,6 +71,8 @@ const {
   RBracket,
   RParen,
   StringClose,
+  StringText,
+  SimpleString,
   StringInterpolationOpen,
   StringOpen,
   Unknown,
@@ -143,6 +145,15 @@ type Open =
   | { kind: "bracket" }
   | { kind: "brace" };
 
+const parenOpen: Open = { kind: "paren" };
+const bracketOpen: Open = { kind: "bracket" };
+const braceOpen: Open = { kind: "brace" };
+
+/** Decoded text of a simple string token (see `SimpleString`). */
+export interface SimpleStringPayload {
+  value: string;
+}
+
 /** Tokenises a file. Never throws. */
 export function tokenize(text: string, uri = "untitled.flow"): LexResult {
   const raw = getLexer().tokenize(text);
@@ -152,8 +163,9 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
   const stack: Open[] = [];
 
   // Unmatched characters become Unknown tokens, in order among the others.
-  const rawTokens: IToken[] = [];
-  {
+  let rawTokens: IToken[] = raw.tokens;
+  if (raw.errors.length > 0) {
+    rawTokens = [];
     let e = 0;
     const errors = raw.errors;
     for (const token of raw.tokens) {
@@ -250,10 +262,36 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         }
         tokens.push(token);
         break;
-      case StringOpen:
+      case StringOpen: {
+        // A string without interpolation that closes on its line becomes one token.
+        let end = index + 1;
+        let value = "";
+        let valid = true;
+        for (; end < rawTokens.length; end++) {
+          const part = rawTokens[end]!;
+          const partType = part.tokenType;
+          if (partType === StringText) value += part.image;
+          else if (partType === Escape) {
+            if (!isValidEscape(part.image)) {
+              valid = false;
+              break;
+            }
+            value += decodeEscape(part.image);
+          } else break;
+        }
+        const close = rawTokens[end];
+        if (valid && close !== undefined && close.tokenType === StringClose) {
+          const image = text.slice(token.startOffset, close.startOffset + 1);
+          const simple = createTokenInstance(SimpleString, image, token.startOffset, close.startOffset, NaN, NaN, NaN, NaN);
+          simple.payload = { value } satisfies SimpleStringPayload;
+          tokens.push(simple);
+          index = end;
+          break;
+        }
         stack.push({ kind: "string", token });
         tokens.push(token);
         break;
+      }
       case BlockStringOpen:
         stack.push({ kind: "block", token });
         tokens.push(token);
@@ -285,7 +323,7 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
       case LParen:
       case LBracket:
       case LBrace:
-        stack.push({ kind: type === LParen ? "paren" : type === LBracket ? "bracket" : "brace" });
+        stack.push(type === LParen ? parenOpen : type === LBracket ? bracketOpen : braceOpen);
         tokens.push(token);
         break;
       case RParen:

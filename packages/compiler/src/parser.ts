@@ -28,7 +28,7 @@ import {
 } from "chevrotain";
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
-import { decodeEscape, durationMs, tokenize } from "./lexer.js";
+import { decodeEscape, durationMs, tokenize, type SimpleStringPayload } from "./lexer.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -185,8 +185,13 @@ class FluxoParser extends EmbeddedActionsParser {
   /** Distance to the token `findReSyncTokenType` chose, for `reSyncTo`. */
   private resyncDistance = 1;
 
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages });
+  /**
+   * @param validate run Chevrotain's grammar validations (ambiguities, left
+   * recursion…). They cost about half a second at start-up, so only the
+   * grammar test (`validateGrammar`) turns them on.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages, skipValidations: !validate });
     // In-repetition recovery skips tokens without regard to brackets; the
     // junk rules and statement-level re-sync do that job instead.
     (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
@@ -313,23 +318,21 @@ class FluxoParser extends EmbeddedActionsParser {
     return { kind: "Name", text: token.image, range: FluxoParser.tokenRange(token) };
   }
 
-  /** After an item of a list: it must end at a newline, `;` or `}`; otherwise one FX1001 and skip the line. */
   private expectItemEnd(): void {
-    this.ACTION(() => {
-      const next = this.LA(1);
-      if (statementEnds.has(next.tokenType)) return;
-      // Recovery stopped before a declaration word at the start of a line.
-      if (declarationWords.has(next.tokenType) && this.LA(0).tokenType === T.Newline) return;
-      this.extra.push(
-        diagnostic(
-          "FX1001",
-          { expected: "end of line or ';'", found: describeToken(next) },
-          this.uri,
-          FluxoParser.tokenRange(next),
-        ),
-      );
-      this.skipRestOfStatement();
-    });
+    if (this.recording) return;
+    const next = this.LA(1);
+    if (statementEnds.has(next.tokenType)) return;
+    // Recovery stopped before a declaration word at the start of a line.
+    if (declarationWords.has(next.tokenType) && this.LA(0).tokenType === T.Newline) return;
+    this.extra.push(
+      diagnostic(
+        "FX1001",
+        { expected: "end of line or ';'", found: describeToken(next) },
+        this.uri,
+        errorRange(next, next.startOffset),
+      ),
+    );
+    this.skipRestOfStatement();
   }
 
   /** Skips to the end of the statement: a newline, `;` or unmatched `}` at depth 0. */
@@ -349,7 +352,7 @@ class FluxoParser extends EmbeddedActionsParser {
 
   private reportJunk(first: IToken, expected: string): void {
     this.extra.push(
-      diagnostic("FX1001", { expected, found: describeToken(first) }, this.uri, FluxoParser.tokenRange(first)),
+      diagnostic("FX1001", { expected, found: describeToken(first) }, this.uri, errorRange(first, first.startOffset)),
     );
   }
 
@@ -362,62 +365,64 @@ class FluxoParser extends EmbeddedActionsParser {
   public sourceFile = this.RULE("sourceFile", (): A.Declaration[] => {
     const declarations: A.Declaration[] = [];
     this.MANY(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        MAX_LOOKAHEAD: 1,
-        DEF: [
-          { ALT: () => this.CONSUME(T.Newline) },
-          { ALT: () => this.CONSUME(T.Semicolon) },
-          {
-            ALT: () => {
-              const declaration = this.SUBRULE(this.declaration);
-              this.ACTION(() => {
-                if (declaration) declarations.push(declaration);
-              });
-              this.expectItemEnd();
-            },
-          },
-          { ALT: () => this.SUBRULE(this.topJunk) },
-        ],
-      });
+      const declaration = this.OR(this.topItems);
+      if (declaration && !this.recording) declarations.push(declaration);
     });
     return declarations;
   });
 
+  // Alternatives are built once: Chevrotain's OR takes them on every call,
+  // and allocating closures per token is a large part of parsing time.
+  private readonly topItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): A.Declaration => {
+          const declaration = this.SUBRULE(this.declaration);
+          this.expectItemEnd();
+          return declaration;
+        },
+      },
+      { ALT: (): undefined => void this.SUBRULE(this.topJunk) },
+    ],
+  };
+
   private topJunk = this.RULE("topJunk", () => {
-    const first = this.OR([{ ALT: () => this.CONSUME(T.AnyToken) }, { ALT: () => this.CONSUME(T.RBrace) }]);
-    this.ACTION(() => {
-      this.reportJunk(first, "a declaration (import, context, type, action, flow or test)");
-      this.skipRestOfStatement();
-      // A stray `}` at the top level would stop the skip at once: step over it.
-      while (closers.has(this.LA(1).tokenType)) (this as unknown as ParserInternals).consumeToken();
-    });
+    const first = this.OR(this.topJunkStart);
+    if (this.recording) return;
+    this.reportJunk(first, "a declaration (import, context, type, action, flow or test)");
+    this.skipRestOfStatement();
+    // A stray `}` at the top level would stop the skip at once: step over it.
+    while (closers.has(this.LA(1).tokenType)) (this as unknown as ParserInternals).consumeToken();
   });
+
+  private readonly topJunkStart = [{ ALT: () => this.CONSUME(T.AnyToken) }, { ALT: () => this.CONSUME(T.RBrace) }];
 
   private junk = this.RULE("junk", (expected: string) => {
     const first = this.CONSUME(T.AnyToken);
-    this.ACTION(() => {
-      this.reportJunk(first, expected);
-      this.skipRestOfStatement();
-    });
+    if (this.recording) return;
+    this.reportJunk(first, expected);
+    this.skipRestOfStatement();
   });
 
-  private declaration = this.RULE(
-    "declaration",
-    (): A.Declaration =>
-      this.OR({
-        ERR_MSG: "a declaration",
-        DEF: [
-          { ALT: () => this.SUBRULE(this.importDecl) },
-          { ALT: () => this.SUBRULE(this.contextDecl) },
-          { ALT: () => this.SUBRULE(this.typeDecl) },
-          { ALT: () => this.SUBRULE(this.actionDecl) },
-          { ALT: () => this.SUBRULE(this.flowDecl) },
-          { ALT: () => this.SUBRULE(this.testDecl) },
-        ],
-      }),
-    { recoveryValueFunc: this.recovered },
-  );
+  private declaration = this.RULE("declaration", (): A.Declaration => this.OR(this.declarationKinds), {
+    recoveryValueFunc: this.recovered,
+  });
+
+  private readonly declarationKinds = {
+    ERR_MSG: "a declaration",
+    DEF: [
+      { ALT: (): A.Declaration => this.SUBRULE(this.importDecl) },
+      { ALT: (): A.Declaration => this.SUBRULE(this.contextDecl) },
+      { ALT: (): A.Declaration => this.SUBRULE(this.typeDecl) },
+      { ALT: (): A.Declaration => this.SUBRULE(this.actionDecl) },
+      { ALT: (): A.Declaration => this.SUBRULE(this.flowDecl) },
+      { ALT: (): A.Declaration => this.SUBRULE(this.testDecl) },
+    ],
+  };
 
   private importDecl = this.RULE(
     "importDecl",
@@ -650,38 +655,13 @@ class FluxoParser extends EmbeddedActionsParser {
       });
       this.CONSUME(T.LBrace);
       this.MANY({
-        GATE: () => this.notStopper(declarationWords),
+        GATE: this.notDeclarationWord,
         DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  node.triggers.push(this.SUBRULE(this.trigger));
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () => {
-                  node.steps.push(this.SUBRULE(this.step));
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () => {
-                  const statement = this.SUBRULE(this.statement);
-                  this.ACTION(() => {
-                    if (statement) node.body.push(statement);
-                  });
-                  this.expectItemEnd();
-                },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a statement, 'trigger' or 'step'"] }) },
-            ],
-          });
+          const item = this.OR(this.flowItems);
+          if (!item || this.recording) return;
+          if (item.kind === "Step") node.steps.push(item);
+          else if (item.kind === "KeywordTrigger" || item.kind === "EventTrigger" || item.kind === "StartTrigger") node.triggers.push(item);
+          else node.body.push(item);
         },
       });
       this.CONSUME(T.RBrace);
@@ -689,6 +669,40 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  private readonly notDeclarationWord = (): boolean => this.notStopper(declarationWords);
+  private readonly notBlockStopper = (): boolean => this.notStopper(blockStoppers);
+
+  private readonly flowItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): A.Trigger => {
+          const trigger = this.SUBRULE(this.trigger);
+          this.expectItemEnd();
+          return trigger;
+        },
+      },
+      {
+        ALT: (): A.Step => {
+          const step = this.SUBRULE(this.step);
+          this.expectItemEnd();
+          return step;
+        },
+      },
+      {
+        ALT: (): A.Statement => {
+          const statement = this.SUBRULE(this.statement);
+          this.expectItemEnd();
+          return statement;
+        },
+      },
+      { ALT: (): undefined => void this.SUBRULE(this.junk, { ARGS: ["a statement, 'trigger' or 'step'"] }) },
+    ],
+  };
 
   private trigger = this.RULE(
     "trigger",
@@ -753,26 +767,10 @@ class FluxoParser extends EmbeddedActionsParser {
       node.name = this.SUBRULE(this.stringLiteral);
       this.CONSUME(T.LBrace);
       this.MANY({
-        GATE: () => this.notStopper(declarationWords),
+        GATE: this.notDeclarationWord,
         DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  const statement = this.SUBRULE(this.testStatement);
-                  this.ACTION(() => {
-                    if (statement) node.body.push(statement);
-                  });
-                  this.expectItemEnd();
-                },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a test statement"] }) },
-            ],
-          });
+          const statement = this.OR(this.testItems);
+          if (statement && !this.recording) node.body.push(statement);
         },
       });
       this.CONSUME(T.RBrace);
@@ -780,6 +778,23 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  private readonly testItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): A.TestStatement => {
+          const statement = this.SUBRULE(this.testStatement);
+          this.expectItemEnd();
+          return statement;
+        },
+      },
+      { ALT: (): undefined => void this.SUBRULE(this.junk, { ARGS: ["a test statement"] }) },
+    ],
+  };
 
   // ---------------------------------------------------------- statements
 
@@ -789,26 +804,10 @@ class FluxoParser extends EmbeddedActionsParser {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin<A.Block>({ kind: "Block", statements: [], range: FluxoParser.tokenRange(open) });
       this.MANY({
-        GATE: () => this.notStopper(blockStoppers),
+        GATE: this.notBlockStopper,
         DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  const statement = this.SUBRULE(this.statement);
-                  this.ACTION(() => {
-                    if (statement) node.statements.push(statement);
-                  });
-                  this.expectItemEnd();
-                },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a statement"] }) },
-            ],
-          });
+          const statement = this.OR(this.blockItems);
+          if (statement && !this.recording) node.statements.push(statement);
         },
       });
       this.CONSUME(T.RBrace);
@@ -817,79 +816,92 @@ class FluxoParser extends EmbeddedActionsParser {
     { recoveryValueFunc: this.recovered },
   );
 
-  private statement = this.RULE(
-    "statement",
-    (): A.Statement =>
-      this.OR({
-        ERR_MSG: "a statement",
-        DEF: [
-          { ALT: () => this.SUBRULE(this.sayStatement) },
-          { ALT: () => this.SUBRULE(this.askStatement) },
-          { ALT: () => this.SUBRULE(this.chooseStatement) },
-          { ALT: () => this.SUBRULE(this.letStatement) },
-          { ALT: () => this.SUBRULE(this.varStatement) },
-          { ALT: () => this.SUBRULE(this.setStatement) },
-          { ALT: () => this.SUBRULE(this.runStatement) },
-          { ALT: () => this.SUBRULE(this.returnStatement) },
-          { ALT: () => this.SUBRULE(this.ifStatement) },
-          { ALT: () => this.SUBRULE(this.matchStatement) },
-          { ALT: () => this.SUBRULE(this.randomStatement) },
-          { ALT: () => this.SUBRULE(this.gotoStatement) },
-          { ALT: () => this.SUBRULE(this.endStatement) },
-          { ALT: () => this.SUBRULE(this.handoffStatement) },
-          { ALT: () => this.SUBRULE(this.waitStatement) },
-          { ALT: () => this.SUBRULE(this.callStatement) },
-          { ALT: () => this.SUBRULE(this.block) },
-        ],
-      }),
-    { recoveryValueFunc: this.recovered },
-  );
+  private readonly blockItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): A.Statement => {
+          const statement = this.SUBRULE(this.statement);
+          this.expectItemEnd();
+          return statement;
+        },
+      },
+      { ALT: (): undefined => void this.SUBRULE(this.junk, { ARGS: ["a statement"] }) },
+    ],
+  };
+
+  private statement = this.RULE("statement", (): A.Statement => this.OR(this.statementKinds), {
+    recoveryValueFunc: this.recovered,
+  });
+
+  private readonly statementKinds = {
+    ERR_MSG: "a statement",
+    DEF: [
+      { ALT: (): A.Statement => this.SUBRULE(this.sayStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.askStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.chooseStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.letStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.varStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.setStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.runStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.returnStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.ifStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.matchStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.randomStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.gotoStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.endStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.handoffStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.waitStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.callStatement) },
+      { ALT: (): A.Statement => this.SUBRULE(this.block) },
+    ],
+  };
 
   private sayStatement = this.RULE(
     "sayStatement",
     (): A.SayStatement | A.MediaStatement => {
       const keyword = this.CONSUME(T.Kw.say);
-      const start = keyword.startOffset;
       // Recovery keeps a `say` whose text could not be parsed.
-      this.begin<A.SayStatement>({ kind: "Say", range: FluxoParser.tokenRange(keyword) });
-      return this.OR({
-        ERR_MSG: "a message: a string, or image, video, audio or file and a URL",
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          {
-            GATE: () => mediaKinds.has(this.LA(1).tokenType) && !statementEnds.has(this.LA(2).tokenType) && !T.continuationTokens.has(this.LA(2).tokenType) && this.LA(2).tokenType !== T.LBracket,
-            ALT: () => {
-              const kind = this.OR1([
-                { ALT: () => this.CONSUME(T.Ctx.image) },
-                { ALT: () => this.CONSUME(T.Ctx.video) },
-                { ALT: () => this.CONSUME(T.Ctx.audio) },
-                { ALT: () => this.CONSUME(T.Ctx.file) },
-              ]);
-              const node = this.begin<A.MediaStatement>({
-                kind: "SayMedia",
-                media: kind.image as A.MediaKind,
-                range: { start, end: start },
-              });
-              node.url = this.SUBRULE(this.expression, { ARGS: [false] });
-              this.OPTION(() => {
-                this.CONSUME(T.Ctx.caption);
-                node.caption = this.SUBRULE1(this.expression, { ARGS: [false] });
-              });
-              return this.finish(node);
-            },
-          },
-          {
-            ALT: () => {
-              const node = this.begin<A.SayStatement>({ kind: "Say", range: { start, end: start } });
-              node.text = this.SUBRULE2(this.expression, { ARGS: [false] });
-              return this.finish(node);
-            },
-          },
-        ],
-      });
+      const say = this.begin<A.SayStatement>({ kind: "Say", range: FluxoParser.tokenRange(keyword) });
+      const media = this.OPTION({ GATE: this.mediaAhead, DEF: () => this.SUBRULE(this.mediaTail) });
+      if (media && !this.recording) {
+        const node: A.MediaStatement = { kind: "SayMedia", media: media.kind, range: say.range };
+        if (media.url) node.url = media.url;
+        if (media.caption) node.caption = media.caption;
+        return this.finish(node);
+      }
+      say.text = this.SUBRULE(this.expression, { ARGS: [false] });
+      return this.finish(say);
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  /** `image|video|audio|file` followed by something that can start a URL expression. */
+  private readonly mediaAhead = (): boolean => {
+    const next = this.LA(2).tokenType;
+    return mediaKinds.has(this.LA(1).tokenType) && !statementEnds.has(next) && !T.continuationTokens.has(next) && next !== T.LBracket && next !== T.Dot && next !== T.QuestionDot;
+  };
+
+  private mediaTail = this.RULE("mediaTail", (): { kind: A.MediaKind; url?: A.Expression; caption?: A.Expression } => {
+    const kind = this.OR(this.mediaKindAlts);
+    const tail: { kind: A.MediaKind; url?: A.Expression; caption?: A.Expression } = { kind: kind.image as A.MediaKind };
+    tail.url = this.SUBRULE(this.expression, { ARGS: [false] });
+    this.OPTION(() => {
+      this.CONSUME(T.Ctx.caption);
+      tail.caption = this.SUBRULE1(this.expression, { ARGS: [false] });
+    });
+    return tail;
+  });
+
+  private readonly mediaKindAlts = [
+    { ALT: () => this.CONSUME(T.Ctx.image) },
+    { ALT: () => this.CONSUME(T.Ctx.video) },
+    { ALT: () => this.CONSUME(T.Ctx.audio) },
+    { ALT: () => this.CONSUME(T.Ctx.file) },
+  ];
 
   private waitStatement = this.RULE(
     "waitStatement",
@@ -955,42 +967,18 @@ class FluxoParser extends EmbeddedActionsParser {
     { recoveryValueFunc: this.recovered },
   );
 
-  /** The `{ … }` of `ask` (clauses) and `choose` (options and clauses). */
   private clauseBlock = this.RULE(
     "clauseBlock",
     (withOptions: boolean): { clauses: A.QuestionClause[]; options: A.ChooseOption[]; range: A.Range } => {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], range: FluxoParser.tokenRange(open) });
       this.MANY({
-        GATE: () => this.notStopper(blockStoppers),
+        GATE: this.notBlockStopper,
         DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                GATE: () => withOptions,
-                ALT: () => {
-                  node.options.push(this.SUBRULE(this.chooseOption));
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () => {
-                  node.clauses.push(this.SUBRULE(this.questionClause));
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () =>
-                  this.SUBRULE(this.junk, {
-                    ARGS: [withOptions ? "'option', 'invalid' or 'timeout'" : "'validate', 'invalid', 'timeout' or 'label'"],
-                  }),
-              },
-            ],
-          });
+          const item = this.OR(withOptions ? this.chooseItems : this.askItems);
+          if (!item || this.recording) return;
+          if (item.kind === "Option") node.options.push(item);
+          else node.clauses.push(item);
         },
       });
       this.CONSUME(T.RBrace);
@@ -1005,6 +993,42 @@ class FluxoParser extends EmbeddedActionsParser {
         },
     },
   );
+
+  private clauseItems(withOptions: boolean) {
+    return {
+      IGNORE_AMBIGUITIES: true,
+      MAX_LOOKAHEAD: 1,
+      DEF: [
+        { ALT: (): undefined => void this.CONSUME(T.Newline) },
+        { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+        {
+          GATE: () => withOptions,
+          ALT: (): A.ChooseOption => {
+            const option = this.SUBRULE(this.chooseOption);
+            this.expectItemEnd();
+            return option;
+          },
+        },
+        {
+          ALT: (): A.QuestionClause => {
+            const clause = this.SUBRULE(this.questionClause);
+            this.expectItemEnd();
+            return clause;
+          },
+        },
+        {
+          ALT: (): undefined =>
+            void this.SUBRULE(this.junk, {
+              ARGS: [withOptions ? "'option', 'invalid' or 'timeout'" : "'validate', 'invalid', 'timeout' or 'label'"],
+            }),
+        },
+      ],
+    };
+  }
+
+  // Two cached variants of one OR: the grammar is the same, the gate differs.
+  private readonly chooseItems = this.clauseItems(true);
+  private readonly askItems = this.clauseItems(false);
 
   private chooseOption = this.RULE(
     "chooseOption",
@@ -1208,23 +1232,10 @@ class FluxoParser extends EmbeddedActionsParser {
       node.subject = this.SUBRULE(this.expression, { ARGS: [true] });
       this.CONSUME(T.LBrace);
       this.MANY({
-        GATE: () => this.notStopper(blockStoppers),
+        GATE: this.notBlockStopper,
         DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  node.arms.push(this.SUBRULE(this.matchArm));
-                  this.expectItemEnd();
-                },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a match arm (literal => statement)"] }) },
-            ],
-          });
+          const arm = this.OR(this.matchItems);
+          if (arm && !this.recording) node.arms.push(arm);
         },
       });
       this.CONSUME(T.RBrace);
@@ -1232,6 +1243,23 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  private readonly matchItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): A.MatchArm => {
+          const arm = this.SUBRULE(this.matchArm);
+          this.expectItemEnd();
+          return arm;
+        },
+      },
+      { ALT: (): undefined => void this.SUBRULE(this.junk, { ARGS: ["a match arm (literal => statement)"] }) },
+    ],
+  };
 
   private matchArm = this.RULE(
     "matchArm",
@@ -1700,9 +1728,16 @@ class FluxoParser extends EmbeddedActionsParser {
         run.push(this.SUBRULE1(this.postfix, { ARGS: [noRecord] }));
       });
       // Undefined only when recovery lost every operand; callers treat the field as missing.
-      return this.ACTION(() => buildExpression(run)) as A.Expression;
+      return (this.recording ? undefined : run.length === 1 ? run[0] : buildExpression(run)) as A.Expression;
     },
   );
+
+  private readonly prefixOperators = [{ ALT: () => this.CONSUME(T.Kw.not) }, { ALT: () => this.CONSUME(T.Minus) }];
+
+  private readonly binaryOperators = [
+    T.QuestionQuestion, T.Kw.or, T.Kw.and, T.EqualEqual, T.NotEqual, T.LessEqual, T.GreaterEqual, T.Less, T.Greater,
+    T.Kw.in, T.Plus, T.Minus, T.Star, T.Slash, T.Percent,
+  ].map((type) => ({ ALT: () => this.CONSUME(type) }));
 
   private prefixOperator = this.RULE("prefixOperator", (): IToken =>
     this.OR([{ ALT: () => this.CONSUME(T.Kw.not) }, { ALT: () => this.CONSUME(T.Minus) }]),
@@ -1728,78 +1763,103 @@ class FluxoParser extends EmbeddedActionsParser {
     ]),
   );
 
-  private postfix = this.RULE("postfix", (noRecord: boolean): A.Expression => {
-    let object = this.SUBRULE(this.primary, { ARGS: [noRecord] });
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const dot = this.OR1([{ ALT: () => this.CONSUME(T.Dot) }, { ALT: () => this.CONSUME(T.QuestionDot) }]);
-            const node: A.MemberExpression = {
-              kind: "Member",
-              object,
-              optional: dot.tokenType === T.QuestionDot,
-              range: { start: object?.range?.start ?? 0, end: 0 },
-            };
-            object = node;
-            this.begin(node);
-            node.name = this.name(this.CONSUME(T.AnyWord));
-            this.finish(node);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.LBracket);
-            const node: A.IndexExpression = { kind: "Index", object, range: { start: object?.range?.start ?? 0, end: 0 } };
-            object = node;
-            this.begin(node);
-            node.index = this.SUBRULE(this.expression, { ARGS: [false] });
-            this.CONSUME(T.RBracket);
-            this.finish(node);
-          },
-        },
-      ]);
-    });
-    return object;
-  }, { recoveryValueFunc: this.recovered });
+  private postfix = this.RULE(
+    "postfix",
+    (noRecord: boolean): A.Expression => {
+      let object = this.SUBRULE(this.primary, { ARGS: [noRecord] });
+      this.MANY(() => {
+        const tail = this.OR(this.postfixTails);
+        if (this.recording) return;
+        tail.object = object;
+        tail.range.start = object?.range?.start ?? tail.range.start;
+        object = tail;
+      });
+      return object;
+    },
+    { recoveryValueFunc: this.recovered },
+  );
 
-  private primary = this.RULE("primary", (noRecord: boolean): A.Expression => {
-    return this.OR({
-      ERR_MSG: "an expression",
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.stringLiteral) },
-        { ALT: () => this.SUBRULE(this.numberLiteral) },
-        {
-          ALT: () => {
-            const token = this.OR1([{ ALT: () => this.CONSUME(T.Kw.true) }, { ALT: () => this.CONSUME(T.Kw.false) }]);
-            return { kind: "Boolean", value: token.image === "true", range: FluxoParser.tokenRange(token) };
-          },
+  private readonly postfixTails = [
+    { ALT: (): A.MemberExpression | A.IndexExpression => this.SUBRULE(this.memberTail) },
+    { ALT: (): A.MemberExpression | A.IndexExpression => this.SUBRULE(this.indexTail) },
+  ];
+
+  /** `.name` or `?.name`; `object` is filled in by `postfix`. */
+  private memberTail = this.RULE("memberTail", (): A.MemberExpression => {
+    const dot = this.OR(this.dots);
+    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, range: FluxoParser.tokenRange(dot) } as A.MemberExpression;
+    node.name = this.name(this.CONSUME(T.AnyWord));
+    return this.finish(node);
+  });
+
+  private readonly dots = [{ ALT: () => this.CONSUME(T.Dot) }, { ALT: () => this.CONSUME(T.QuestionDot) }];
+
+  /** `[index]`; `object` is filled in by `postfix`. */
+  private indexTail = this.RULE("indexTail", (): A.IndexExpression => {
+    const open = this.CONSUME(T.LBracket);
+    const node = { kind: "Index", range: FluxoParser.tokenRange(open) } as A.IndexExpression;
+    node.index = this.SUBRULE(this.expression, { ARGS: [false] });
+    this.CONSUME(T.RBracket);
+    return this.finish(node);
+  });
+
+  private primary = this.RULE(
+    "primary",
+    (noRecord: boolean): A.Expression => {
+      // Read by the record alternative's gate, which runs before any alternative.
+      this.recordAllowed = !noRecord;
+      return this.OR(this.primaryKinds);
+    },
+    { recoveryValueFunc: this.recovered },
+  );
+
+  private recordAllowed = true;
+
+  private readonly primaryKinds = {
+    ERR_MSG: "an expression",
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: (): A.Expression => this.SUBRULE(this.stringLiteral) },
+      { ALT: (): A.Expression => this.SUBRULE(this.numberLiteral) },
+      {
+        ALT: (): A.Expression => {
+          const token = this.CONSUME(T.Kw.true);
+          return { kind: "Boolean", value: true, range: FluxoParser.tokenRange(token) };
         },
-        { ALT: () => ({ kind: "Null", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.null)) }) },
-        { ALT: () => ({ kind: "ContextRef", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.context)) }) },
-        { ALT: () => this.SUBRULE(this.listLiteral) },
-        { GATE: () => !noRecord, ALT: () => this.SUBRULE(this.recordLiteral) },
-        { ALT: () => this.SUBRULE(this.runExpression) },
-        { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.callExpression) },
-        {
-          ALT: () => {
-            const name = this.name(this.CONSUME(T.Identifier));
-            return { kind: "NameRef", name, range: name.range };
-          },
+      },
+      {
+        ALT: (): A.Expression => {
+          const token = this.CONSUME(T.Kw.false);
+          return { kind: "Boolean", value: false, range: FluxoParser.tokenRange(token) };
         },
-        {
-          ALT: () => {
-            const open = this.CONSUME(T.LParen);
-            const node = this.begin<A.ParenExpression>({ kind: "Paren", range: FluxoParser.tokenRange(open) });
-            node.expression = this.SUBRULE(this.expression, { ARGS: [false] });
-            this.CONSUME(T.RParen);
-            return this.finish(node);
-          },
+      },
+      { ALT: (): A.Expression => ({ kind: "Null", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.null)) }) },
+      { ALT: (): A.Expression => ({ kind: "ContextRef", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.context)) }) },
+      { ALT: (): A.Expression => this.SUBRULE(this.listLiteral) },
+      { GATE: () => this.recordAllowed, ALT: (): A.Expression => this.SUBRULE(this.recordLiteral) },
+      { ALT: (): A.Expression => this.SUBRULE(this.runExpression) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: (): A.Expression => this.SUBRULE(this.callExpression) },
+      {
+        ALT: (): A.Expression => {
+          const name = this.name(this.CONSUME(T.Identifier));
+          return { kind: "NameRef", name, range: name.range };
         },
-      ],
-    });
-  }, { recoveryValueFunc: this.recovered });
+      },
+      { ALT: (): A.Expression => this.SUBRULE(this.parenExpression) },
+    ],
+  };
+
+  private parenExpression = this.RULE(
+    "parenExpression",
+    (): A.ParenExpression => {
+      const open = this.CONSUME(T.LParen);
+      const node = this.begin<A.ParenExpression>({ kind: "Paren", range: FluxoParser.tokenRange(open) });
+      node.expression = this.SUBRULE(this.expression, { ARGS: [false] });
+      this.CONSUME(T.RParen);
+      return this.finish(node);
+    },
+    { recoveryValueFunc: this.recovered },
+  );
 
   private callExpression = this.RULE(
     "callExpression",
@@ -1834,7 +1894,7 @@ class FluxoParser extends EmbeddedActionsParser {
       this.OPTION(() => {
         args.push(this.SUBRULE(this.expression, { ARGS: [false] }));
         this.MANY({
-          GATE: () => this.LA(2).tokenType !== T.RParen,
+          GATE: this.notClosingParen,
           DEF: () => {
             this.CONSUME(T.Comma);
             args.push(this.SUBRULE1(this.expression, { ARGS: [false] }));
@@ -1847,6 +1907,8 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: () => ((this.recovered() as { args?: A.Expression[] } | undefined)?.args ?? []).filter(Boolean) },
   );
+
+  private readonly notClosingParen = (): boolean => this.LA(2).tokenType !== T.RParen;
 
   private listLiteral = this.RULE(
     "listLiteral",
@@ -1941,64 +2003,93 @@ class FluxoParser extends EmbeddedActionsParser {
     return node;
   });
 
-  public stringLiteral = this.RULE(
-    "stringLiteral",
+  public stringLiteral = this.RULE("stringLiteral", (): A.StringLiteral => this.OR(this.stringKinds), {
+    recoveryValueFunc: this.recovered,
+  });
+
+  private readonly stringKinds = {
+    ERR_MSG: "a string",
+    DEF: [
+      {
+        // The common case, assembled by the lexer: a string without interpolation.
+        ALT: (): A.StringLiteral => {
+          const token = this.CONSUME(T.SimpleString);
+          const range = FluxoParser.tokenRange(token);
+          const value = (token.payload as SimpleStringPayload | undefined)?.value ?? "";
+          const node: A.StringLiteral = { kind: "String", block: false, parts: [], range };
+          if (value !== "") node.parts.push({ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } });
+          return node;
+        },
+      },
+      { ALT: (): A.StringLiteral => this.SUBRULE(this.interpolatedString) },
+      { ALT: (): A.StringLiteral => this.SUBRULE(this.blockString) },
+    ],
+  };
+
+  private interpolatedString = this.RULE(
+    "interpolatedString",
     (): A.StringLiteral => {
-      return this.OR({
-        ERR_MSG: "a string",
-        DEF: [
-          {
-            ALT: () => {
-              const open = this.CONSUME(T.StringOpen);
-              const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], range: FluxoParser.tokenRange(open) });
-              this.MANY(() => {
-                this.OR1([
-                  { ALT: () => this.addText(node, this.CONSUME(T.StringText), false) },
-                  { ALT: () => this.addText(node, this.CONSUME(T.Escape), true) },
-                  { ALT: () => node.parts.push(this.SUBRULE(this.interpolation)) },
-                ]);
-              });
-              this.CONSUME(T.StringClose);
-              this.ACTION(() => mergeText(node));
-              return this.finish(node);
-            },
-          },
-          {
-            ALT: () => {
-              const open = this.CONSUME(T.BlockStringOpen);
-              const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], range: FluxoParser.tokenRange(open) });
-              this.MANY1(() => {
-                this.OR2([
-                  { ALT: () => this.addText(node, this.CONSUME(T.BlockStringText), false) },
-                  { ALT: () => this.addText(node, this.CONSUME1(T.Escape), true) },
-                  { ALT: () => node.parts.push(this.SUBRULE1(this.interpolation)) },
-                ]);
-              });
-              this.CONSUME(T.BlockStringClose);
-              this.ACTION(() => trimBlockIndentation(node));
-              return this.finish(node);
-            },
-          },
-        ],
+      const open = this.CONSUME(T.StringOpen);
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], range: FluxoParser.tokenRange(open) });
+      this.MANY(() => {
+        const part = this.OR(this.stringParts);
+        if (!this.recording) this.addPart(node, part);
       });
+      this.CONSUME(T.StringClose);
+      if (!this.recording) mergeText(node);
+      return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
   );
 
-  private addText(node: A.StringLiteral, token: IToken, escape: boolean): void {
-    this.ACTION(() => {
-      const value = escape ? decodeEscape(token.image) : token.image;
-      const last = node.parts[node.parts.length - 1];
-      const end = token.startOffset + token.image.length;
-      if (last && last.kind === "StringText" && !escape && !(last as TextPart).escaped && last.range.end === token.startOffset) {
-        last.value += value;
-        last.range.end = end;
-      } else {
-        const part: TextPart = { kind: "StringText", value, range: { start: token.startOffset, end } };
-        if (escape) part.escaped = true;
-        node.parts.push(part);
-      }
-    });
+  private blockString = this.RULE(
+    "blockString",
+    (): A.StringLiteral => {
+      const open = this.CONSUME(T.BlockStringOpen);
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], range: FluxoParser.tokenRange(open) });
+      this.MANY(() => {
+        const part = this.OR(this.blockStringParts);
+        if (!this.recording) this.addPart(node, part);
+      });
+      this.CONSUME(T.BlockStringClose);
+      if (!this.recording) trimBlockIndentation(node);
+      return this.finish(node);
+    },
+    { recoveryValueFunc: this.recovered },
+  );
+
+  private readonly stringParts = [
+    { ALT: (): IToken | A.Interpolation => this.CONSUME(T.StringText) },
+    { ALT: (): IToken | A.Interpolation => this.CONSUME(T.Escape) },
+    { ALT: (): IToken | A.Interpolation => this.SUBRULE(this.interpolation) },
+  ];
+
+  private readonly blockStringParts = [
+    { ALT: (): IToken | A.Interpolation => this.CONSUME(T.BlockStringText) },
+    { ALT: (): IToken | A.Interpolation => this.CONSUME(T.Escape) },
+    { ALT: (): IToken | A.Interpolation => this.SUBRULE(this.interpolation) },
+  ];
+
+  /** Adds a text token, an escape, or an interpolation to a string being built. */
+  private addPart(node: A.StringLiteral, part: IToken | A.Interpolation | undefined): void {
+    if (!part) return;
+    if ((part as A.Interpolation).kind === "Interpolation") {
+      node.parts.push(part as A.Interpolation);
+      return;
+    }
+    const token = part as IToken;
+    const escape = token.tokenType === T.Escape;
+    const value = escape ? decodeEscape(token.image) : token.image;
+    const last = node.parts[node.parts.length - 1];
+    const end = token.startOffset + token.image.length;
+    if (last && last.kind === "StringText" && !escape && !(last as TextPart).escaped && last.range.end === token.startOffset) {
+      last.value += value;
+      last.range.end = end;
+    } else {
+      const text: TextPart = { kind: "StringText", value, range: { start: token.startOffset, end } };
+      if (escape) text.escaped = true;
+      node.parts.push(text);
+    }
   }
 
   private interpolation = this.RULE(
@@ -2227,6 +2318,18 @@ function trimBlockIndentation(node: A.StringLiteral): void {
 
 let parser: FluxoParser | undefined;
 
+/** The range an error about a token underlines: a newline token only up to its line break. */
+function errorRange(token: IToken, offset: number): A.Range {
+  if (token.tokenType === EOF) return { start: offset, end: offset };
+  if (token.tokenType === T.Newline) return { start: offset, end: offset + (token.image.startsWith("\r\n") ? 2 : 1) };
+  return { start: offset, end: offset + token.image.length };
+}
+
+/** Builds the parser with Chevrotain's grammar validations on; throws if the grammar is ambiguous or malformed. */
+export function validateGrammar(): void {
+  new FluxoParser(true);
+}
+
 function insideAny(ranges: readonly A.Range[], offset: number): boolean {
   for (const range of ranges) if (offset >= range.start && offset < range.end) return true;
   return false;
@@ -2281,7 +2384,7 @@ function parseUnsafe(text: string, uri: string): ParseResult {
     } catch {
       args = { expected: "something else", found: error.message };
     }
-    const range = { start: offset, end: offset + (token.tokenType === EOF ? 0 : Math.max(token.image.length, 0)) };
+    const range = errorRange(token, offset);
     if (insideAny(parser.interpolations, offset)) {
       syntax.push(
         diagnostic("FX1003", { problem: `malformed interpolation: expected ${args.expected}, found ${args.found}` }, uri, range),

@@ -29,7 +29,8 @@ function token(config: Parameters<typeof createToken>[0], junk = true): TokenTyp
 // ------------------------------------------------------------ trivia & layout
 
 export const Whitespace = token({ name: "Whitespace", pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED }, false);
-export const Newline = token({ name: "Newline", pattern: /\r\n?|\n/, line_breaks: true }, false);
+/** A line break with the blank lines and indentation after it: one token per run. */
+export const Newline = token({ name: "Newline", pattern: /(?:\r\n?|\n)[ \t\r\n\f\v]*/, line_breaks: true }, false);
 export const DocComment = token({ name: "DocComment", pattern: /\/\/\/[^\r\n]*/, group: "comments" }, false);
 export const LineComment = token({ name: "LineComment", pattern: /\/\/[^\r\n]*/, group: "comments" }, false);
 /** A block comment; an unterminated one runs to the end of the file (FX1002). */
@@ -61,6 +62,12 @@ export const InvalidNumber = token({ name: "InvalidNumber", pattern: Lexer.NA, c
 // lexer mode. `{` inside a string opens an interpolation in a code mode.
 export const BlockStringOpen = token({ name: "BlockStringOpen", pattern: /"""/, push_mode: "block" });
 export const StringOpen = token({ name: "StringOpen", pattern: /"/, push_mode: "string" });
+/**
+ * A whole one-line string without interpolation, assembled by the lexer's
+ * post-pass (most strings are like this): one token instead of three or more
+ * for the parser. `payload` holds the decoded text.
+ */
+export const SimpleString = token({ name: "SimpleString", pattern: Lexer.NA });
 export const StringClose = token({ name: "StringClose", pattern: /"/, pop_mode: true }, false);
 export const BlockStringClose = token({ name: "BlockStringClose", pattern: /"""/, pop_mode: true }, false);
 export const StringText = token({ name: "StringText", pattern: /(?:[^"\\{\r\n]|\{(?=[0-9]))+/ });
