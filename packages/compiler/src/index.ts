@@ -1,9 +1,35 @@
-//! Public entry point of the Fluxo compiler. No I/O happens below this
-//! package's callers: inputs are `{uri, text}` values, outputs are data.
+//! Public entry point of the Fluxo compiler. No I/O happens in this package:
+//! inputs are `{uri, text}` values, outputs are data.
 
 export * from "./ast.js";
 export * from "./diagnostics.js";
 export { LineIndex, type Position } from "./line-index.js";
-export { parse, type ParseResult } from "./parser.js";
+export { parse, validateGrammar, type ParseResult } from "./parser.js";
 export { tokenize, type LexResult } from "./lexer.js";
-export { Program, createProgram, defaultProjectOptions, type SourceInput, type ProjectOptions } from "./program.js";
+export { bindProject, normalizeText, matchKeyword, type ProjectIndex, type DeclarationSymbol } from "./bind.js";
+export {
+  checkFile,
+  ProjectTypes,
+  standardActions,
+  builtins,
+  signatureToString,
+  type FileCheckResult,
+  type Resolution,
+  type SymbolKind,
+  type CallableSignature,
+  type ParamSignature,
+} from "./check.js";
+export { analyzeFlows } from "./flow-analysis.js";
+export { typeToString, isAssignable, type Type } from "./types.js";
+export {
+  Program,
+  createProgram,
+  defaultProjectOptions,
+  type SourceInput,
+  type ProjectOptions,
+  type Locale,
+} from "./program.js";
+export * from "./queries.js";
+
+/** Locales a project may declare (LANGUAGE §3). */
+export const supportedLocales = ["en", "pt-BR", "es"] as const;

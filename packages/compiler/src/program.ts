@@ -1,13 +1,23 @@
-//! A program: the set of source files of one project, as `{uri, text}`
-//! inputs, with their parse trees and diagnostics.
+//! A program: the source files of one project, as `{uri, text}` inputs, with
+//! everything the compiler knows about them (parse trees, the project index,
+//! types and name resolutions, diagnostics).
 //!
 //! The CLI and the language server both go through this object (one checker,
 //! two front ends). It does no I/O: callers read files and pass their text.
-//! Parse results are cached per file and reused while the text is unchanged,
-//! so updating one file re-parses only that file.
+//! Work is cached and redone only where a change can matter:
+//! - a changed file is re-parsed; the others keep their trees;
+//! - binding (the project index) is cheap and is redone on any change;
+//! - a file's check is redone when the file changed, when a file it imports
+//!   (directly or not) changed, or when it holds tests (tests see the whole
+//!   project); when the project's declarations changed shape (a signature,
+//!   an alias, the context, a trigger), every file is rechecked.
 
-import type { SourceFile } from "./ast.js";
+import type * as A from "./ast.js";
+import { bindProject, type ProjectIndex } from "./bind.js";
+import { checkFile, ProjectTypes, type FileCheckResult } from "./check.js";
 import type { Diagnostic } from "./diagnostics.js";
+import { analyzeFlows } from "./flow-analysis.js";
+import { LineIndex } from "./line-index.js";
 import { parse, type ParseResult } from "./parser.js";
 
 /** A file handed to the compiler: its identity and its full text. */
@@ -16,9 +26,11 @@ export interface SourceInput {
   text: string;
 }
 
+export type Locale = "en" | "pt-BR" | "es";
+
 /** Project settings (from `fluxo.json`, or the defaults of LANGUAGE §3). */
 export interface ProjectOptions {
-  locale: "en" | "pt-BR" | "es";
+  locale: Locale;
   timeZone: string;
 }
 
@@ -27,11 +39,47 @@ export const defaultProjectOptions: ProjectOptions = { locale: "en", timeZone: "
 interface FileEntry {
   text: string;
   parsed: ParseResult;
+  lineIndex?: LineIndex;
+  /** The text of the file's declaration headers: what other files can see of it. */
+  shape: string;
+}
+
+interface ProjectState {
+  index: ProjectIndex;
+  types: ProjectTypes;
+  checks: Map<string, FileCheckResult>;
+  flowDiagnostics?: Map<string, Diagnostic[]>;
+  shape: string;
+}
+
+/** What other files can depend on: declaration headers, alias and context texts, triggers. */
+function shapeOf(file: A.SourceFile, text: string): string {
+  const parts: string[] = [];
+  const slice = (range: A.Range | undefined): string => (range ? text.slice(range.start, range.end) : "");
+  for (const declaration of file.declarations) {
+    switch (declaration.kind) {
+      case "Flow":
+        parts.push(
+          `flow ${declaration.name?.text}(${declaration.params.map((p) => slice(p.range)).join(",")})->${slice(declaration.returnType?.range)}`,
+          ...declaration.triggers.map((t) => slice(t.range)),
+        );
+        break;
+      case "Test":
+        break;
+      default:
+        parts.push(slice(declaration.range));
+    }
+  }
+  return parts.join("\n");
 }
 
 /** The files of a project and everything the compiler knows about them. */
 export class Program {
   private readonly files = new Map<string, FileEntry>();
+  private state: ProjectState | undefined;
+  /** Files changed since the last check. */
+  private changed = new Set<string>();
+  private sortedUris: string[] | undefined;
   readonly options: ProjectOptions;
 
   constructor(inputs: readonly SourceInput[] = [], options: Partial<ProjectOptions> = {}) {
@@ -43,34 +91,140 @@ export class Program {
   setFile(input: SourceInput): void {
     const existing = this.files.get(input.uri);
     if (existing && existing.text === input.text) return;
-    this.files.set(input.uri, { text: input.text, parsed: parse(input.text, input.uri) });
+    const parsed = parse(input.text, input.uri);
+    this.files.set(input.uri, { text: input.text, parsed, shape: shapeOf(parsed.file, input.text) });
+    if (!existing) this.sortedUris = undefined;
+    this.changed.add(input.uri);
   }
 
   /** Removes a file from the program. */
   removeFile(uri: string): void {
-    this.files.delete(uri);
+    if (!this.files.delete(uri)) return;
+    this.sortedUris = undefined;
+    this.changed.add(uri);
   }
 
-  /** The URIs of the program's files, in project order (sorted by path). */
+  hasFile(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  /** The URIs of the program's files, in project order (sorted). */
   get uris(): string[] {
-    return [...this.files.keys()].sort();
+    this.sortedUris ??= [...this.files.keys()].sort();
+    return this.sortedUris;
   }
 
   getText(uri: string): string | undefined {
     return this.files.get(uri)?.text;
   }
 
-  getSourceFile(uri: string): SourceFile | undefined {
+  getSourceFile(uri: string): A.SourceFile | undefined {
     return this.files.get(uri)?.parsed.file;
+  }
+
+  getLineIndex(uri: string): LineIndex | undefined {
+    const entry = this.files.get(uri);
+    if (!entry) return undefined;
+    entry.lineIndex ??= new LineIndex(entry.text);
+    return entry.lineIndex;
+  }
+
+  /** The project index (declarations, imports, triggers). */
+  getIndex(): ProjectIndex {
+    return this.ensureState().index;
+  }
+
+  /** Project-wide types (context, aliases, signatures). */
+  getProjectTypes(): ProjectTypes {
+    return this.ensureState().types;
+  }
+
+  /** Types and name resolutions of one file (checked on demand, cached). */
+  getCheckResult(uri: string): FileCheckResult | undefined {
+    const state = this.ensureState();
+    const entry = this.files.get(uri);
+    if (!entry) return undefined;
+    let result = state.checks.get(uri);
+    if (!result) {
+      result = checkFile(uri, entry.parsed.file, state.types);
+      state.checks.set(uri, result);
+    }
+    return result;
+  }
+
+  private ensureState(): ProjectState {
+    if (this.state && this.changed.size === 0) return this.state;
+    const uris = this.uris;
+    const index = bindProject(uris.map((uri) => ({ uri, file: this.files.get(uri)!.parsed.file })));
+    const shape = uris.map((uri) => `${uri}\n${this.files.get(uri)!.shape}`).join("\n\u0000");
+    const previous = this.state;
+    const checks = new Map<string, FileCheckResult>();
+    if (previous && previous.shape === shape) {
+      // Only the changed files, their importers (transitively) and test files are rechecked.
+      const stale = new Set(this.changed);
+      let grew = true;
+      while (grew) {
+        grew = false;
+        for (const [uri, targets] of index.importedFiles) {
+          if (stale.has(uri)) continue;
+          for (const target of targets) {
+            if (stale.has(target)) {
+              stale.add(uri);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+      for (const [uri, result] of previous.checks) {
+        const file = this.files.get(uri)?.parsed.file;
+        if (!file || stale.has(uri) || file.declarations.some((d) => d.kind === "Test")) continue;
+        checks.set(uri, result);
+      }
+    }
+    this.state = { index, types: new ProjectTypes(index), checks, shape };
+    this.changed.clear();
+    return this.state;
+  }
+
+  /** Control-flow diagnostics (FX4xxx) of every file; they depend on the whole project's flows. */
+  private flowDiagnostics(): Map<string, Diagnostic[]> {
+    const state = this.ensureState();
+    if (state.flowDiagnostics) return state.flowDiagnostics;
+    const uris = this.uris;
+    const exhaustive = new Set<A.MatchStatement>();
+    for (const uri of uris) for (const match of this.getCheckResult(uri)!.exhaustiveMatches) exhaustive.add(match);
+    const byUri = new Map<string, Diagnostic[]>();
+    const all = analyzeFlows(
+      uris.map((uri) => ({ uri, file: this.files.get(uri)!.parsed.file })),
+      { isExhaustive: (match) => exhaustive.has(match) },
+    );
+    for (const d of all) {
+      let list = byUri.get(d.uri);
+      if (!list) byUri.set(d.uri, (list = []));
+      list.push(d);
+    }
+    state.flowDiagnostics = byUri;
+    return byUri;
   }
 
   /** Diagnostics of one file, or of every file when no URI is given, in project order. */
   getDiagnostics(uri?: string): Diagnostic[] {
     const uris = uri === undefined ? this.uris : [uri];
+    const state = this.ensureState();
+    const flow = this.flowDiagnostics();
     const out: Diagnostic[] = [];
     for (const u of uris) {
       const entry = this.files.get(u);
-      if (entry) out.push(...entry.parsed.diagnostics);
+      if (!entry) continue;
+      const fileDiagnostics = [
+        ...entry.parsed.diagnostics,
+        ...state.index.diagnostics.filter((d) => d.uri === u),
+        ...this.getCheckResult(u)!.diagnostics,
+        ...(flow.get(u) ?? []),
+      ];
+      fileDiagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+      out.push(...fileDiagnostics);
     }
     return out;
   }
