@@ -1,10 +1,12 @@
 //! The benchmark workloads have the shape the benchmarks assume: a fixed
 //! number of lines per step, a chain s1 → … → sN that ends the conversation,
-//! and an ink story that inkjs compiles and that tells the same conversation.
+//! a flow that the Fluxo parser reads without a diagnostic, and an ink story
+//! that inkjs compiles and that tells the same conversation.
 //! Small sizes only, so the test stays fast and deterministic.
 
 import { describe, expect, it } from "vitest";
 import { Compiler, Story } from "inkjs/full";
+import { parse } from "@fluxo/compiler";
 import {
   FLOW_HEADER_LINES,
   FLOW_LINES_PER_STEP,
@@ -60,6 +62,14 @@ describe("generateFlow", () => {
     const last = stepsOf(flow).get(`s${N}`)!.join("\n");
     expect(last).not.toContain("goto");
     expect(last.match(/=> (?:\{ say "[^"]*"; )?end\b/g)).toHaveLength(3);
+  });
+
+  it("parses with zero diagnostics into one context and one flow of N steps", () => {
+    const { file, diagnostics } = parse(flow, "bench.flow");
+    expect(diagnostics).toEqual([]);
+    expect(file.declarations.map((d) => d.kind)).toEqual(["Context", "Flow"]);
+    const bench = file.declarations[1];
+    expect(bench?.kind === "Flow" && bench.steps.map((step) => step.name?.text)).toEqual(["s1", "s2", "s3", "s4", "s5"]);
   });
 
   it("reaches the parse benchmark's 40k lines", () => {

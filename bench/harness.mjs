@@ -36,21 +36,45 @@ export function gc() {
 }
 
 /**
+ * `heapUsed` after collecting until it stops shrinking: sweeping can finish
+ * after `gc()` returns, so one reading may still count freed memory.
+ */
+function settledHeapUsed() {
+  let used = Infinity;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    const now = process.memoryUsage().heapUsed;
+    if (now >= used * 0.999) return Math.min(now, used);
+    used = now;
+  }
+  return used;
+}
+
+/**
  * Times `fn` `iterations` times after `warmup` untimed calls.
+ *
+ * Each run is measured twice: wall time, and the CPU time of the process
+ * (user + system, all threads, so V8's helper threads for GC and compilation
+ * count too). On a busy machine wall time grows with the wait for a CPU;
+ * CPU time mostly does not, so it is the steadier of the two there.
  * @param {() => unknown} fn
  * @param {{ warmup: number, iterations: number }} counts
- * @returns {number[]} the durations in milliseconds, in run order
+ * @returns {{ wallMs: number[], cpuMs: number[] }} durations in milliseconds, in run order
  */
 export function timeIterations(fn, { warmup, iterations }) {
   for (let i = 0; i < warmup; i++) fn();
-  const samples = [];
+  const wallMs = [];
+  const cpuMs = [];
   for (let i = 0; i < iterations; i++) {
     gc(); // keep one iteration's garbage from being collected in the next one's time
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     fn();
-    samples.push(performance.now() - start);
+    wallMs.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
   }
-  return samples;
+  return { wallMs, cpuMs };
 }
 
 /**
@@ -60,11 +84,9 @@ export function timeIterations(fn, { warmup, iterations }) {
  * @returns {number}
  */
 export function retainedHeap(fn) {
-  gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = settledHeapUsed();
   const value = fn();
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = settledHeapUsed();
   keepAlive(value);
   return Math.max(0, after - before);
 }

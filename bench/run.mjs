@@ -10,6 +10,7 @@
 //! throws is reported and the others still run; the exit code is then 1.
 //! Figures are printed, never compared with a threshold.
 
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { renderSection } from "./harness.mjs";
 
 /** Every benchmark, in run order: name → loader of its module. */
@@ -47,6 +48,13 @@ function parseArgs(argv) {
   return { names: names.length > 0 ? names : Object.keys(BENCHMARKS), options, json };
 }
 
+/** CPU and load, to judge how noisy the figures may be (a load above the CPU count means contention). */
+function machine() {
+  const model = cpus()[0]?.model.trim() ?? "unknown CPU";
+  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `${availableParallelism()} × ${model}, load ${load}`;
+}
+
 function fail(message) {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
@@ -57,7 +65,7 @@ const results = {};
 let failed = false;
 
 if (!json) {
-  console.log(`Fluxo benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(`Fluxo benchmarks — Node ${process.version}, ${process.platform}/${process.arch}, ${machine()}`);
   console.log("");
 }
 for (const name of names) {
@@ -76,6 +84,7 @@ if (json) {
   const data = Object.fromEntries(
     Object.entries(results).map(([name, value]) => [name, Array.isArray(value) ? value.map((s) => s.data ?? s) : value]),
   );
-  console.log(JSON.stringify({ node: process.version, platform: `${process.platform}/${process.arch}`, results: data }, null, 2));
+  const report = { node: process.version, platform: `${process.platform}/${process.arch}`, machine: machine(), results: data };
+  console.log(JSON.stringify(report, null, 2));
 }
 process.exitCode = failed ? 1 : 0;

@@ -216,16 +216,16 @@ export const registry = {
   FX4002: {
     severity: "warning",
     title: "unreachable code",
-    message: "unreachable code after '{after}'",
-    doc: "Statements after `goto`, `end`, `handoff` or `return` in the same block never run.",
+    message: "unreachable code after '{after}'{detail}",
+    doc: "Statements after `goto`, `end`, `handoff` or `return` in the same block never run, nor do statements after a compound statement (`if`, `match`, `choose`, …) every path of which leaves. Reported once per block, on the first such statement.",
     example: 'flow a {\n    end\n    say "never"\n}\n',
     tags: ["unnecessary"],
   },
   FX4003: {
     severity: "error",
     title: "goto cycle without a question",
-    message: "this goto closes a cycle ({cycle}) that never waits for the contact",
-    doc: "A loop of gotos must pass an `ask`, `choose`, `wait` or a waiting subflow, or it would spin forever.",
+    message: "this goto closes a cycle ({cycle}) that can repeat without waiting for the contact",
+    doc: "A loop of gotos must pass an `ask`, `choose`, `wait` or a `run` of a flow that can wait on every way round, or it could spin forever. Reported once per strongly connected group of steps, on the goto that closes the cycle in source order.",
     example: "flow a {\n    goto x\n    step x {\n        goto y\n    }\n    step y {\n        goto x\n    }\n}\n",
   },
   FX4004: {

@@ -18,8 +18,9 @@
  * - **Variables.** A flow's variables are its parameters and every name
  *   declared by `var`, `let`, `ask x: T` or `ask x from …` anywhere in the
  *   flow. Other names are not this module's business (FX2001 is the
- *   checker's). `let`/`set` whose value was lost to a syntax error still
- *   assign (no FX4001 cascade); `var x: T` without `=` assigns nothing.
+ *   checker's). `var x: T` without `=` assigns nothing. A `let`, `set` or
+ *   `var` whose value (or type) was lost to a syntax error still assigns,
+ *   so one syntax error does not cascade into FX4001s.
  * - **`ask` arms.** An `invalid`/`timeout` arm whose statement completes
  *   continues after the `ask` with `x` *unassigned* (§5.2): the analysis
  *   clears `x` when the question goes unanswered, even if an earlier
@@ -225,6 +226,8 @@ interface GotoSite {
 /** What the cross-flow checks need from one flow's analysis. */
 interface FlowAnalysis {
   unit: FlowUnit;
+  /** Every `run` of the flow, reachable or not, in source order. */
+  runs: A.RunExpression[];
   graph: FlowGraph;
   bodyEntry: number;
   /** Entry node of each step (index as in `flow.steps`). */
@@ -244,8 +247,9 @@ function analyzeFlow(
 ): FlowAnalysis {
   const { flow, uri } = unit;
   const flowName = flow.name?.text ?? "";
-  const variables = collectVariables(flow);
   const steps = items(flow.steps);
+  const syntax = collectSyntax(flow, steps);
+  const variables = collectVariables(flow, syntax.declarations);
 
   // The first step of each name is the one `goto` reaches.
   const stepIndex = new Map<string, number>();
@@ -283,7 +287,7 @@ function analyzeFlow(
     const entry = stepEntries[index]!;
     if (isPrimaryStep(index) && !graph.predecessors[entry]!.some((p) => reachable[p])) deadRoots.push(entry);
   });
-  const fromDeadRoots = definiteAssignment(graph, deadRoots, parameters, variables.all);
+  const fromDeadRoots = deadRoots.length > 1 ? definiteAssignment(graph, deadRoots, parameters, variables.all) : fromStart;
   const reported = new Set<number>();
   graph.operations.forEach((operation, node) => {
     if (operation.kind !== "read") return;
@@ -296,25 +300,22 @@ function analyzeFlow(
 
   // FX4004: `return` misuse and falling off the end of a flow with a return type.
   const returnType = flow.returnType ? typeText(flow.returnType) : undefined;
-  walkStatements(items(flow.body).concat(steps.flatMap((step) => items(step.body))), {
-    statement(statement) {
-      if (statement.kind !== "Return") return;
-      if (returnType === undefined && statement.value) {
-        diagnostics.push(
-          diagnostic(
-            "FX4004",
-            { problem: `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')` },
-            uri,
-            statement.range,
-          ),
-        );
-      } else if (returnType !== undefined && !statement.value) {
-        diagnostics.push(
-          diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, statement.range),
-        );
-      }
-    },
-  });
+  for (const statement of syntax.returns) {
+    if (returnType === undefined && statement.value) {
+      diagnostics.push(
+        diagnostic(
+          "FX4004",
+          { problem: `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')` },
+          uri,
+          statement.range,
+        ),
+      );
+    } else if (returnType !== undefined && !statement.value) {
+      diagnostics.push(
+        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, statement.range),
+      );
+    }
+  }
   if (returnType !== undefined) {
     const related: RelatedInformation[] = [];
     graph.operations.forEach((operation, node) => {
@@ -337,28 +338,19 @@ function analyzeFlow(
   }
 
   // FX4005: unused variables and steps (syntactic: any read, any goto).
-  const readNames = new Set<string>();
-  const gotoTargets = new Set<string>();
-  walkStatements(items(flow.body).concat(steps.flatMap((step) => items(step.body))), {
-    expression(expression) {
-      if (expression.kind === "NameRef" && typeof expression.name?.text === "string") readNames.add(expression.name.text);
-    },
-    statement(statement) {
-      if (statement.kind === "Goto" && typeof statement.target?.text === "string") gotoTargets.add(statement.target.text);
-    },
-  });
   for (const variable of variables.list) {
     if (variable.isParameter || !variable.declaration || variable.name.startsWith("_")) continue;
-    if (readNames.has(variable.name) || expectNames.has(variable.name)) continue;
+    if (syntax.readNames.has(variable.name) || expectNames.has(variable.name)) continue;
     diagnostics.push(diagnostic("FX4005", { what: "variable", name: variable.name }, uri, variable.declaration.range));
   }
   steps.forEach((step, index) => {
-    if (!isPrimaryStep(index) || gotoTargets.has(step.name!.text)) return;
+    if (!isPrimaryStep(index) || syntax.gotoTargets.has(step.name!.text)) return;
     diagnostics.push(diagnostic("FX4005", { what: "step", name: step.name!.text }, uri, step.name!.range));
   });
 
   return {
     unit,
+    runs: syntax.runs,
     graph,
     bodyEntry,
     stepEntries,
@@ -385,7 +377,7 @@ interface Variables {
   all: bigint;
 }
 
-function collectVariables(flow: A.FlowDecl): Variables {
+function collectVariables(flow: A.FlowDecl, declarations: readonly A.Name[]): Variables {
   const byName = new Map<string, Variable>();
   const list: Variable[] = [];
   const declare = (name: A.Name | undefined, isParameter: boolean): void => {
@@ -400,14 +392,50 @@ function collectVariables(flow: A.FlowDecl): Variables {
     else if (!variable.declaration || name.range.start < variable.declaration.range.start) variable.declaration = name;
   };
   for (const parameter of items(flow.params)) declare(parameter.name, true);
-  walkStatements(items(flow.body).concat(items(flow.steps).flatMap((step) => items(step.body))), {
-    statement(statement) {
-      if (statement.kind === "Ask" || statement.kind === "Let" || statement.kind === "Var") declare(statement.name, false);
-    },
-  });
+  for (const name of declarations) declare(name, false);
   let parameterMask = 0n;
   for (const variable of list) if (variable.isParameter) parameterMask |= bit(variable.index);
   return { byName, list, parameterMask, all: (1n << BigInt(list.length)) - 1n };
+}
+
+/** What the checks read off a flow's syntax, whether reachable or not (one walk). */
+interface FlowSyntax {
+  /** Names declared by `ask`, `let` and `var`, in walk order. */
+  declarations: A.Name[];
+  returns: A.ReturnStatement[];
+  /** Every name read by an expression. */
+  readNames: Set<string>;
+  /** Every step name a `goto` names. */
+  gotoTargets: Set<string>;
+  runs: A.RunExpression[];
+}
+
+function collectSyntax(flow: A.FlowDecl, steps: readonly A.Step[]): FlowSyntax {
+  const syntax: FlowSyntax = { declarations: [], returns: [], readNames: new Set(), gotoTargets: new Set(), runs: [] };
+  const visitor: SyntaxVisitor = {
+    statement(statement) {
+      switch (statement.kind) {
+        case "Ask":
+        case "Let":
+        case "Var":
+          if (statement.name) syntax.declarations.push(statement.name);
+          break;
+        case "Return":
+          syntax.returns.push(statement);
+          break;
+        case "Goto":
+          if (typeof statement.target?.text === "string") syntax.gotoTargets.add(statement.target.text);
+          break;
+      }
+    },
+    expression(expression) {
+      if (expression.kind === "NameRef" && typeof expression.name?.text === "string") syntax.readNames.add(expression.name.text);
+      else if (expression.kind === "Run") syntax.runs.push(expression);
+    },
+  };
+  walkStatements(items(flow.body), visitor);
+  for (const step of steps) walkStatements(items(step.body), visitor);
+  return syntax;
 }
 
 function bit(index: number): bigint {
@@ -474,22 +502,31 @@ class CfgBuilder {
     return name && typeof name.text === "string" ? (this.variables.byName.get(name.text)?.index ?? NONE) : NONE;
   }
 
-  /** The statements of one block, in order; FX4002 on the first one no path reaches. */
-  buildStatements(statements: readonly A.Statement[]): void {
+  /**
+   * The statements of one block, in order; FX4002 on the first one no path
+   * reaches. Returns the statement after which no path continues, if any.
+   */
+  buildStatements(statements: readonly A.Statement[]): A.Statement | undefined {
     let previous: A.Statement | undefined;
     for (const statement of statements) {
       if (this.current === undefined) {
         if (previous) this.reportUnreachable(statement, statements[statements.length - 1]!, previous);
-        return;
+        return previous;
       }
       this.buildStatement(statement);
       previous = statement;
     }
+    return this.current === undefined ? previous : undefined;
   }
 
+  /** For a block statement that never completes: the statement inside it that leaves. */
+  private readonly blockLeavers = new Map<A.Block, A.Statement>();
+
   private reportUnreachable(first: A.Statement, last: A.Statement, after: A.Statement): void {
+    let leaver = after;
+    for (let inner = this.blockLeavers.get(leaver as A.Block); inner; inner = this.blockLeavers.get(inner as A.Block)) leaver = inner;
     const range = { start: first.range.start, end: Math.max(first.range.end, last.range.end) };
-    this.diagnostics.push(diagnostic("FX4002", describeLeaving(after), this.uri, range));
+    this.diagnostics.push(diagnostic("FX4002", describeLeaving(leaver), this.uri, range));
   }
 
   private buildStatement(statement: A.Statement): void {
@@ -519,10 +556,14 @@ class CfgBuilder {
         this.expression(statement.value);
         this.buildAssignment(this.variableOf(statement.name), statement.else);
         break;
-      case "Var":
+      case "Var": {
+        // `var x: T` assigns nothing; a `var` whose type or value a syntax error lost assigns (no cascade).
+        const type = statement.type;
+        const assigns = statement.value !== undefined || type === undefined || statement.range.end > type.range.end;
         this.expression(statement.value);
-        this.buildAssignment(statement.value ? this.variableOf(statement.name) : NONE, statement.else);
+        this.buildAssignment(assigns ? this.variableOf(statement.name) : NONE, statement.else);
         break;
+      }
       case "RunStatement":
         this.expression(statement.run);
         break;
@@ -554,9 +595,11 @@ class CfgBuilder {
         this.expression(statement.department);
         this.current = undefined;
         break;
-      case "Block":
-        this.buildStatements(items(statement.statements));
+      case "Block": {
+        const leaver = this.buildStatements(items(statement.statements));
+        if (leaver) this.blockLeavers.set(statement, leaver);
         break;
+      }
       default: {
         const unknown: never = statement;
         void unknown;
@@ -773,11 +816,8 @@ function describeLeaving(statement: A.Statement): { after: string; detail: strin
       return { after: "handoff", detail: "" };
     case "Return":
       return { after: "return", detail: "" };
-    case "Block": {
-      const statements = items(statement.statements);
-      const last = statements[statements.length - 1];
-      return last ? describeLeaving(last) : { after: "{ }", detail: "" };
-    }
+    case "Block":
+      return { after: "{ … }", detail: ": it never completes" };
     case "If":
       return { after: "if", detail: ": every branch of it leaves" };
     case "Match":
@@ -912,15 +952,11 @@ function reportRunRecursion(
   }
   const edges: CycleEdge<RunSite>[] = [];
   analyses.forEach((analysis, from) => {
-    const flow = analysis.unit.flow;
-    walkStatements(items(flow.body).concat(items(flow.steps).flatMap((step) => items(step.body))), {
-      expression(expression) {
-        if (expression.kind !== "Run") return;
-        const name = expression.flow?.text;
-        const to = typeof name === "string" ? flowIndex.get(name) : undefined;
-        if (to !== undefined) edges.push({ from, to, site: { unit: analysis.unit, expression } });
-      },
-    });
+    for (const expression of analysis.runs) {
+      const name = expression.flow?.text;
+      const to = typeof name === "string" ? flowIndex.get(name) : undefined;
+      if (to !== undefined) edges.push({ from, to, site: { unit: analysis.unit, expression } });
+    }
   });
   edges.sort((a, b) => a.site.unit.fileIndex - b.site.unit.fileIndex || a.site.expression.range.start - b.site.expression.range.start);
   const flowName = (index: number): string => units[index]!.flow.name?.text ?? "";
@@ -1060,9 +1096,10 @@ function stronglyConnected(nodeCount: number, edges: readonly CycleEdge<unknown>
 // ---------------------------------------------------------------- syntax helpers
 
 /** The defined elements of a list that error recovery may have left short or holey. */
-function items<T>(list: readonly (T | undefined | null)[] | undefined | null): T[] {
+function items<T>(list: readonly (T | undefined | null)[] | undefined | null): readonly T[] {
   if (!Array.isArray(list)) return [];
-  return list.filter((item): item is T => item !== undefined && item !== null && typeof item === "object");
+  const present = (item: T | undefined | null): item is T => item !== undefined && item !== null && typeof item === "object";
+  return list.every(present) ? (list as readonly T[]) : list.filter(present);
 }
 
 interface SyntaxVisitor {

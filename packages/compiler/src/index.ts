@@ -30,6 +30,10 @@ export {
   type Locale,
 } from "./program.js";
 export * from "./queries.js";
+export { lowerProgram, lowerExpression, typeJson, literalValue, inputSpec, type LowerOptions } from "./lower-ir.js";
+export { lowerTests, type TestCase, type TestStep, type TestAction, type TestLocation } from "./lower-tests.js";
+export { emitJson } from "./emit-json.js";
+export { sha256 } from "./sha256.js";
 
 /** Locales a project may declare (LANGUAGE §3). */
 export const supportedLocales = ["en", "pt-BR", "es"] as const;

@@ -1,0 +1,261 @@
+//! The lexer (LANGUAGE §2): how newlines are shaped into statement separators,
+//! how numbers and durations are typed, which words are keywords, and the
+//! lexical diagnostics. Expectations are compact renderings of the token
+//! stream (`⏎` for a Newline token), written as tables.
+
+import { tokenize } from "@fluxo/compiler";
+import type { IToken } from "chevrotain";
+import { describe, expect, it } from "vitest";
+
+// Token types are compared by name: the test sees the compiler through its
+// public entry point, which does not export the token objects.
+
+/** LANGUAGE §2, reserved words. */
+const reservedWords = (
+  "flow step context type action import from test trigger keyword event say ask choose option match if else goto " +
+  "run return end handoff to wait random let set var validate invalid retries timeout true false null and or not " +
+  "in mock returns fails reply expect"
+).split(" ");
+
+/** LANGUAGE §2, contextual words. */
+const contextualWords = (
+  "start label header body http GET POST PUT PATCH DELETE image video audio file caption media options contains " +
+  "clock seed error"
+).split(" ");
+
+/** The name of a token's type and of every category it belongs to. */
+function typeNames(token: IToken | undefined): string[] {
+  if (!token) return [];
+  const categories = (token.tokenType as { CATEGORIES?: { name: string }[] }).CATEGORIES ?? [];
+  return [token.tokenType.name, ...categories.map((c) => c.name)];
+}
+
+/** Token images separated by spaces; a Newline token is `⏎`. */
+function shape(text: string): string {
+  return tokenize(text).tokens.map(image).join(" ");
+}
+
+function image(token: IToken): string {
+  return token.tokenType.name === "Newline" ? "⏎" : token.image;
+}
+
+/** `image:TokenType` for each token. */
+function typed(text: string): string {
+  return tokenize(text)
+    .tokens.map((t) => `${image(t)}:${t.tokenType.name}`)
+    .join(" ");
+}
+
+/** `CODE@offset` for each lexical diagnostic. */
+function lexicalDiagnostics(text: string): string[] {
+  return tokenize(text).diagnostics.map((d) => `${d.code}@${d.range.start}-${d.range.end}`);
+}
+
+describe("newline shaping", () => {
+  it.each([
+    // Newlines end statements…
+    ["a\nb", "a ⏎ b"],
+    ["a\r\nb", "a ⏎ b"],
+    ["a\rb", "a ⏎ b"],
+    // …and a run of them is one separator; none at the start of the file.
+    ["a\n\n\r\n\nb", "a ⏎ b"],
+    ["\n\n a", "a"],
+    ["a // comment\n\nb", "a ⏎ b"],
+    ["a\n// comment\nb", "a ⏎ b"],
+    // A newline before an operator ends the statement: only one after it continues.
+    ["a\n+ b", "a ⏎ + b"],
+    // Kept after words and punctuation that are not binary operators.
+    ["x =>\ny", "x => ⏎ y"],
+    ["let x =\n1", "let x = ⏎ 1"],
+    ["not\nx", "not ⏎ x"],
+    ["a.\nb", "a . ⏎ b"],
+    ["f: T ->\nU", "f : T -> ⏎ U"],
+    ["say x\n}", "say x ⏎ }"],
+    // Kept inside braces: blocks and record literals separate their items with them.
+    ["{\na\n}", "{ ⏎ a ⏎ }"],
+    ["f({\na: 1\n})", "f ( { ⏎ a : 1 ⏎ } )"],
+  ])("%j → %s", (text, expected) => {
+    expect(shape(text)).toBe(expected);
+  });
+
+  it.each([
+    ["f(a,\nb)", "f ( a , b )"],
+    ["f(\na\n)", "f ( a )"],
+    ["[1\n, 2\n]", "[ 1 , 2 ]"],
+    ["(a\nand b)", "( a and b )"],
+    ["[\n[\n1\n]\n]", "[ [ 1 ] ]"],
+    ["f(a) ?? g(\nb\n)\nnext", "f ( a ) ?? g ( b ) ⏎ next"],
+  ])("drops newlines inside ( ) and [ ]: %j", (text, expected) => {
+    expect(shape(text)).toBe(expected);
+  });
+
+  it.each(["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "??", "and", "or", "in", "|", ","])(
+    "drops a newline after %s",
+    (operator) => {
+      expect(shape(`a ${operator}\n  b`)).toBe(`a ${operator} b`);
+      expect(shape(`a ${operator}\n\n\n  b`)).toBe(`a ${operator} b`);
+      expect(shape(`a ${operator} // comment\n  b`)).toBe(`a ${operator} b`);
+    },
+  );
+
+  it("drops newlines inside an interpolation of a block string", () => {
+    expect(shape('"""\n{a +\nb}\n"""')).toBe('""" \n { a + b } \n """');
+    expect(shape('"""{f(\na)}"""')).toBe('""" { f ( a ) } """');
+  });
+
+  it("keeps the newline before a statement word after an unclosed ( or [", () => {
+    // FIXME: the lexer should close an unclosed `(`/`[` at a newline followed
+    // by a word that only starts a statement ("f ( a ⏎ say x", "[ 1 ⏎ end"),
+    // as its own comment says; since 5fb0f44 it compares the raw Identifier
+    // token (words are re-typed later) with the keyword set, so it never does.
+    expect(shape("f(a\nsay x")).toBe("f ( a say x");
+    expect(shape("[1\nend")).toBe("[ 1 end");
+    // A word that can continue an expression never ends the bracket.
+    expect(shape("f(a\nx)")).toBe("f ( a x )");
+  });
+});
+
+describe("numbers and durations", () => {
+  it.each([
+    ["42", "42:PlainNumber"],
+    ["0", "0:PlainNumber"],
+    ["3.14", "3.14:PlainNumber"],
+    ["500ms", "500ms:Duration"],
+    ["5s", "5s:Duration"],
+    ["10m", "10m:Duration"],
+    ["2h", "2h:Duration"],
+    ["1d", "1d:Duration"],
+    ["1.5s", "1.5s:Duration"],
+    ["0ms", "0ms:Duration"],
+    // Only digits with an optional fraction make a number: `.` and `-` are their own tokens.
+    ["1.", "1:PlainNumber .:Dot"],
+    [".5", ".:Dot 5:PlainNumber"],
+    ["1.5.2", "1.5:PlainNumber .:Dot 2:PlainNumber"],
+    ["-1", "-:Minus 1:PlainNumber"],
+    ["1..2", "1:PlainNumber .:Dot .:Dot 2:PlainNumber"],
+    // Letters, digits or `_` glued to a number make one token.
+    ["a1 _2", "a1:Identifier _2:Identifier"],
+  ])("%s → %s", (text, expected) => {
+    expect(typed(text)).toBe(expected);
+    expect(lexicalDiagnostics(text)).toEqual([]);
+  });
+
+  it.each(["5x", "10_000", "1e3", "0x1F", "2sec", "5mss", "5S", "1.5kg", "3mins", "1_0", "7days"])(
+    "%s is one invalid number, reported once (FX1004)",
+    (text) => {
+      expect(typed(text)).toBe(`${text}:InvalidNumber`);
+      expect(lexicalDiagnostics(`wait ${text} + 1`)).toEqual([`FX1004@5-${5 + text.length}`]);
+    },
+  );
+
+  it("types an invalid number as both a number and a duration, so no other error follows", () => {
+    const [token] = tokenize("5x").tokens;
+    expect(typeNames(token)).toEqual(expect.arrayContaining(["InvalidNumber", "NumberLiteral", "DurationLiteral"]));
+  });
+
+  it("says whether an invalid token looks like a duration or a number", () => {
+    const message = (text: string): string => tokenize(text).diagnostics[0]?.message ?? "";
+    expect(message("5x")).toMatch(/^invalid duration '5x'/);
+    expect(message("3mins")).toMatch(/^invalid duration '3mins'/);
+    expect(message("10_000")).toMatch(/^invalid number '10_000'/);
+  });
+});
+
+describe("words", () => {
+  const keywordType = (word: string): string => `Kw${word[0]!.toUpperCase()}${word.slice(1)}`;
+
+  it("knows every reserved word as a keyword that is not a name", () => {
+    const kinds = reservedWords.map((word) => {
+      const tokens = tokenize(word).tokens;
+      return `${word}: ${tokens.length === 1 ? typeNames(tokens[0]).filter((n) => n === keywordType(word) || n === "Identifier").join(" ") : "several tokens"}`;
+    });
+    expect(kinds).toEqual(reservedWords.map((word) => `${word}: ${keywordType(word)}`));
+  });
+
+  it("knows every contextual word as a keyword that is also a name", () => {
+    const kinds = contextualWords.map((word) => {
+      const tokens = tokenize(word).tokens;
+      return `${word}: ${tokens.length === 1 ? typeNames(tokens[0]).filter((n) => n === keywordType(word) || n === "Identifier").join(" ") : "several tokens"}`;
+    });
+    expect(kinds).toEqual(contextualWords.map((word) => `${word}: ${keywordType(word)} Identifier`));
+  });
+
+  it.each([
+    "input", "endsWith", "invalidX", "flows", "steps", "iff", "toNumber", "Flow", "END", "True", "trueish", "null_",
+    "mockery", "returnsX", "_start", "startx", "contains2", "Get", "get", "tests", "x", "_",
+  ])("%s is an identifier", (word) => {
+    expect(typed(word)).toBe(`${word}:Identifier`);
+  });
+
+  it("splits words at characters that cannot be in an identifier", () => {
+    expect(typed("end-user")).toBe("end:KwEnd -:Minus user:Identifier");
+    expect(typed("é")).toBe("é:Unknown");
+    // A run of characters no token matches is one Unknown token.
+    expect(typed("ação")).toBe("a:Identifier çã:Unknown o:Identifier");
+  });
+});
+
+describe("strings", () => {
+  it("accepts the escapes of §2 and reports any other once (FX1003)", () => {
+    expect(lexicalDiagnostics(String.raw`"\" \\ \n \t \{ \} \u{1F600} \u{0} \u{10FFFF}"`)).toEqual([]);
+    expect(lexicalDiagnostics(String.raw`"\q"`)).toEqual(["FX1003@1-3"]);
+    expect(lexicalDiagnostics(String.raw`"\u{110000}"`)).toEqual(["FX1003@1-11"]);
+    expect(lexicalDiagnostics(String.raw`"\u{}" "\u{12345678}" "\u1F600"`)).toEqual([
+      "FX1003@1-5",
+      "FX1003@8-20",
+      "FX1003@23-25",
+    ]);
+  });
+
+  it("reports an unterminated string at its opening quote and resumes on the next line", () => {
+    expect(lexicalDiagnostics('say "abc\nsay "d"')).toEqual(["FX1002@4-5"]);
+    // The string is closed by a zero-width token at the end of the line.
+    expect(shape('say "abc\nsay "d"')).toBe('say " abc  ⏎ say "d"');
+    // `a ` is the text, then `{ x`, and zero-width closers for the interpolation and the string.
+    expect(shape('say "a {x\nend')).toBe('say " a  { x   ⏎ end');
+  });
+
+  it("runs an unterminated block string or block comment to the end of the file", () => {
+    expect(lexicalDiagnostics('say """\nabc\nend')).toEqual(["FX1002@4-7"]);
+    expect(lexicalDiagnostics("a /* b\nc")).toEqual(["FX1002@2-4"]);
+    expect(shape("a /* b\nc")).toBe("a");
+  });
+
+  it("tokenises strings nested in an interpolation instead of counting braces", () => {
+    expect(shape('"{a ?? "x}"}"')).toBe('" { a ?? "x}" } "');
+    expect(lexicalDiagnostics('"{a ?? "x}"}"')).toEqual([]);
+  });
+
+  it("keeps `{` followed by a digit, and its `}`, as literal text", () => {
+    expect(typed('"^[0-9]{6}$"')).toBe('"^[0-9]{6}$":SimpleString');
+    expect(typed('"a {1,3} b"')).toBe('"a {1,3} b":SimpleString');
+    expect(typed('"}"')).toBe('"}":SimpleString');
+    // FIXME: also at the start of a string's text, or right after an
+    // interpolation or an escape (§2); today `{` there opens an interpolation:
+    // expected '" {6} "', '" { a } {2} "' and '" \\n {3} "'.
+    expect(shape('"{6}"')).toBe('" { 6 } "');
+    expect(shape('"{a}{2}"')).toBe('" { a } { 2 } "');
+    expect(shape('"\\n{3}"')).toBe('" \\n { 3 } "');
+  });
+});
+
+describe("comments", () => {
+  it("collects line, doc and block comments, and leaves them out of the tokens", () => {
+    const text = "// line\n/// doc\n//// four\n/* block\n */ a /**/";
+    const { comments, tokens } = tokenize(text);
+    expect(comments.map((c) => `${c.style} ${JSON.stringify(c.text)}`)).toEqual([
+      'line "// line"',
+      'doc "/// doc"',
+      'doc "//// four"',
+      'block "/* block\\n */"',
+      'block "/**/"',
+    ]);
+    expect(tokens.map(image)).toEqual(["a"]);
+  });
+
+  it("reads a block comment as nothing, even across a line break", () => {
+    // LANGUAGE §2 is silent here; JavaScript would end the statement (a
+    // multi-line comment counts as a line terminator there).
+    expect(shape('say "a" /* one\ntwo */ say "b"')).toBe('say "a" say "b"');
+  });
+});
