@@ -94,18 +94,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         if (inlineValue !== undefined) throw new CliError(`option '${optionLabel(spec)}' does not take a value`);
         result.options.set(spec.name, true);
         break;
-      case "toggle": {
-        let value = inlineValue;
-        if (value === undefined && (argv[i + 1] === "true" || argv[i + 1] === "false")) value = argv[++i];
-        if (value === undefined) value = "true";
-        if (value !== "true" && value !== "false") {
-          throw new CliError(`invalid value '${value}' for option '${optionLabel(spec)}': expected true or false`);
-        }
-        result.options.set(spec.name, value === "true");
-        break;
-      }
+      case "boolean":
       case "choice": {
-        const choices = spec.choices ?? [];
+        const choices = spec.kind === "boolean" ? ["true", "false"] : (spec.choices ?? []);
         let value = inlineValue;
         if (value === undefined) {
           const next = argv[i + 1];
@@ -119,6 +110,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           throw new CliError(
             `invalid value '${value}' for option '${optionLabel(spec)}': expected ${listChoices(choices)}${didYouMean(value, choices)}`,
           );
+        }
+        result.options.set(spec.name, spec.kind === "boolean" ? value === "true" : value);
+        break;
+      }
+      case "value": {
+        let value = inlineValue;
+        if (value === undefined) {
+          const next = argv[i + 1];
+          if (next === undefined || (next.startsWith("-") && next !== "-")) {
+            throw new CliError(`option '${optionLabel(spec)}' needs a value${spec.valueHint ? `: ${spec.valueHint}` : ""}`);
+          }
+          value = next;
+          i++;
         }
         result.options.set(spec.name, value);
         break;

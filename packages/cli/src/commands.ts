@@ -9,10 +9,12 @@
 export type OptionKind =
   /** `--watch`: no value. */
   | "flag"
-  /** `--pretty`, `--pretty true`, `--pretty=false`: an optional boolean. */
-  | "toggle"
+  /** `--pretty true`, `--pretty=false`: a boolean, always written out. */
+  | "boolean"
   /** `--format json`: one of `choices`. */
-  | "choice";
+  | "choice"
+  /** `--out dist`: any text (a path, a name, JSON). */
+  | "value";
 
 export interface OptionSpec {
   name: string;
@@ -60,7 +62,7 @@ export const commands: readonly CommandSpec[] = [
       },
       {
         name: "pretty",
-        kind: "toggle",
+        kind: "boolean",
         valueHint: "true|false",
         description: "colours: default on a terminal; false never; true also when piped (NO_COLOR still wins)",
       },
@@ -71,8 +73,12 @@ export const commands: readonly CommandSpec[] = [
     name: "build",
     usage: "fluxo build [paths…] [--target json|ts] [--out DIR]",
     summary: "check, then write the bundle DIR/flows.json or module DIR/flows.ts",
-    available: false,
-    options: [],
+    available: true,
+    options: [
+      { name: "target", kind: "choice", choices: ["json", "ts"], valueHint: "json|ts", description: "json (default): DIR/flows.json; ts: DIR/flows.ts" },
+      { name: "out", kind: "value", valueHint: "DIR", description: "output folder (default: outDir of fluxo.json, else ./dist)" },
+      { name: "watch", short: "w", kind: "flag", description: "build again whenever a file of the project changes" },
+    ],
   },
   {
     name: "fmt",

@@ -7,7 +7,6 @@
 //! is a bug in fluxo and says so, with the stack trace under `--verbose`.
 
 import { parseArgs, type ParsedArgs } from "./args.js";
-import { check } from "./commands/check.js";
 import { findCommand, outputFormats, type OutputFormat } from "./commands.js";
 import { userDirectory, type CliContext } from "./context.js";
 import { CliError } from "./errors.js";
@@ -68,6 +67,9 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
 
   switch (command.name) {
     case "check": {
+      // Loaded on demand: the compiler takes a moment to load, and help,
+      // --version and usage errors should not wait for it.
+      const { check } = await import("./commands/check.js");
       const format = args.options.get("format");
       const pretty = args.options.get("pretty");
       return check(
@@ -75,6 +77,20 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
           paths: args.positionals,
           format: typeof format === "string" && (outputFormats as readonly string[]).includes(format) ? (format as OutputFormat) : "pretty",
           ...(typeof pretty === "boolean" ? { pretty } : {}),
+          watch: args.options.get("watch") === true,
+          verbose: args.options.get("verbose") === true,
+        },
+        context,
+      );
+    }
+    case "build": {
+      const { build } = await import("./commands/build.js");
+      const out = args.options.get("out");
+      return build(
+        {
+          paths: args.positionals,
+          target: args.options.get("target") === "ts" ? "ts" : "json",
+          ...(typeof out === "string" ? { out } : {}),
           watch: args.options.get("watch") === true,
           verbose: args.options.get("verbose") === true,
         },

@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import { configFileName } from "./config.js";
 import type { CliContext } from "./context.js";
 import { CliError } from "./errors.js";
-import { displayPath, isSkippedName, sourceExtension } from "./files.js";
+import { displayPath, isFolder, isSkippedName, sourceExtension } from "./files.js";
 import { describeWorkspace, reportOf, writeReport, type CheckSettings } from "./output.js";
 import { Workspace } from "./workspace.js";
 
@@ -74,8 +74,19 @@ function clock(): string {
   return [now.getHours(), now.getMinutes(), now.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 }
 
-/** Runs `check` in watch mode. Resolves only when the first load fails (exit 2); otherwise runs until killed. */
-export async function watchCheck(settings: CheckSettings, context: CliContext): Promise<number> {
+/** What a watched command does with the workspace after each change (default: print the check report). */
+export type WatchAction = (workspace: Workspace) => void | Promise<void>;
+
+/**
+ * Runs a command in watch mode (`check` by default; `build` and `test` pass
+ * their own action). Resolves only when the first load fails (exit 2);
+ * otherwise runs until killed.
+ */
+export async function watchCheck(
+  settings: Pick<CheckSettings, "paths" | "verbose">,
+  context: CliContext,
+  act: WatchAction = (workspace) => writeReport(reportOf(workspace), settings as CheckSettings, context),
+): Promise<number> {
   const status = (text: string): void => {
     context.stderr.write(`[${clock()}] ${text}\n`);
   };
@@ -94,10 +105,18 @@ export async function watchCheck(settings: CheckSettings, context: CliContext): 
     if (isSkippedName(name)) return false;
     if (name.endsWith(sourceExtension)) return true;
     // A folder created, removed or renamed: its files are found by the rescan.
-    return watcher.has(file) || (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false);
+    return watcher.has(file) || isFolder(file);
   };
 
-  const run = (): void => {
+  let running = false;
+  let runAgain = false;
+  const run = async (): Promise<void> => {
+    // One run at a time: changes during a run trigger one more run after it.
+    if (running) {
+      runAgain = true;
+      return;
+    }
+    running = true;
     const started = performance.now();
     const changed = new Set(pending);
     pending.clear();
@@ -111,15 +130,25 @@ export async function watchCheck(settings: CheckSettings, context: CliContext): 
       if (settings.verbose && changed.size > 0) {
         status(`changed: ${[...changed].map((file) => displayPath(file, context.cwd)).join(", ")}`);
       }
-      writeReport(reportOf(workspace), settings, context);
+      await act(workspace);
       if (settings.verbose) status(`checked in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      context.stderr.write(`fluxo: error: ${error.message}\n`);
+      // Reported, and watching goes on: the next change may well fix it.
+      if (error instanceof CliError) context.stderr.write(`fluxo: error: ${error.message}\n`);
+      else {
+        const message = error instanceof Error ? error.message : String(error);
+        context.stderr.write(`fluxo: internal error: ${message.split("\n")[0]} (this is a bug in fluxo)\n`);
+        if (settings.verbose && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+      }
       needsReload = true;
     }
     watcher.sync([...workspace.folders, ...folderOfNamedPaths()]);
     status("Watching for file changes (Ctrl+C to stop).");
+    running = false;
+    if (runAgain) {
+      runAgain = false;
+      void run();
+    }
   };
 
   // The named folders (or the folders of named files) stay watched even when
@@ -127,7 +156,7 @@ export async function watchCheck(settings: CheckSettings, context: CliContext): 
   const folderOfNamedPaths = (): string[] =>
     (settings.paths.length === 0 ? ["."] : settings.paths).map((given) => {
       const absolute = path.resolve(context.cwd, given);
-      return fs.statSync(absolute, { throwIfNoEntry: false })?.isDirectory() ? absolute : path.dirname(absolute);
+      return isFolder(absolute) ? absolute : path.dirname(absolute);
     });
 
   const watcher = new FolderWatcher((file) => {
@@ -139,13 +168,13 @@ export async function watchCheck(settings: CheckSettings, context: CliContext): 
       timer = undefined;
       if (pending.size > 0 || rescan) {
         status("File change detected. Checking again…");
-        run();
+        void run();
       }
     }, debounceMs);
   });
 
   if (settings.verbose) describeWorkspace(workspace, context);
-  writeReport(reportOf(workspace), settings, context);
+  await act(workspace);
   watcher.sync([...workspace.folders, ...folderOfNamedPaths()]);
   status("Watching for file changes (Ctrl+C to stop).");
 

@@ -1,0 +1,85 @@
+//! `fluxo build [paths…] [--target json|ts] [--out DIR]`: check, and when
+//! there are no errors write each project's bundle (`flows.json`). Exit
+//! status as `check`: 0 built, 1 errors (nothing written), 2 usage or I/O.
+
+import fs from "node:fs";
+import path from "node:path";
+import { emitJson, lowerProgram } from "@fluxo/compiler";
+import type { CliContext } from "../context.js";
+import { CliError, describeFsError } from "../errors.js";
+import { displayPath } from "../files.js";
+import { reportOf, writeReport } from "../output.js";
+import { exitStatus } from "../report.js";
+import { watchCheck } from "../watch.js";
+import { uriToPath, Workspace, type LoadedProject } from "../workspace.js";
+
+export interface BuildSettings {
+  paths: string[];
+  target: "json" | "ts";
+  out?: string;
+  watch: boolean;
+  verbose: boolean;
+}
+
+/** The folder a project's output goes to: `--out`, its `outDir`, or `./dist`. */
+function outputFolder(loaded: LoadedProject, settings: BuildSettings, context: CliContext): string {
+  if (settings.out !== undefined) return path.resolve(context.cwd, settings.out);
+  return loaded.project.config?.outDir ?? path.resolve(context.cwd, "dist");
+}
+
+/** Source names in the bundle's source map: paths relative to the project root (or the current folder). */
+function sourceNamer(loaded: LoadedProject, context: CliContext): (uri: string) => string {
+  const root = loaded.project.config?.root ?? context.cwd;
+  return (uri) => path.relative(root, uriToPath(uri)).split(path.sep).join("/");
+}
+
+/** Writes the bundles of a checked workspace; returns the exit status. */
+export function writeBundles(workspace: Workspace, settings: BuildSettings, context: CliContext): number {
+  const report = reportOf(workspace);
+  const status = exitStatus(report);
+  if (status !== 0 || report.diagnostics.length > 0) writeReport(report, { ...settings, format: "pretty", watch: false, paths: settings.paths }, context);
+  if (status !== 0) {
+    context.stderr.write("fluxo: build: not written, fix the errors above first\n");
+    return status;
+  }
+  if (settings.target === "ts") {
+    throw new CliError("'--target ts' is not available yet in this version; use '--target json'");
+  }
+  if (settings.out !== undefined && workspace.projects.length > 1) {
+    throw new CliError(`--out names one folder, but the paths belong to ${workspace.projects.length} projects; build them one at a time`);
+  }
+  for (const loaded of workspace.projects) {
+    const folder = outputFolder(loaded, settings, context);
+    const bundle = lowerProgram(loaded.program, { sourceName: sourceNamer(loaded, context) });
+    const file = path.join(folder, "flows.json");
+    const bytes = emitJson(bundle);
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(file, bytes);
+    } catch (error) {
+      throw new CliError(`cannot write ${displayPath(file, context.cwd)}: ${describeFsError(error)}`);
+    }
+    const flows = Object.keys(bundle.flows).length;
+    context.stdout.write(
+      `Wrote ${displayPath(file, context.cwd)}: ${flows} flow${flows === 1 ? "" : "s"}, ${(Buffer.byteLength(bytes) / 1024).toFixed(1)} KiB, version ${bundle.version}.\n`,
+    );
+  }
+  return 0;
+}
+
+export async function build(settings: BuildSettings, context: CliContext): Promise<number> {
+  if (settings.target === "ts") {
+    throw new CliError("'--target ts' is not available yet in this version; use '--target json'");
+  }
+  if (settings.watch) {
+    return watchCheck(settings, context, (workspace) => {
+      try {
+        writeBundles(workspace, settings, context);
+      } catch (error) {
+        if (error instanceof CliError) context.stderr.write(`fluxo: error: ${error.message}\n`);
+        else throw error;
+      }
+    });
+  }
+  return writeBundles(Workspace.load(settings.paths, context.cwd), settings, context);
+}
