@@ -39,9 +39,11 @@
  *   of the block's last statement. This covers statements after `goto`,
  *   `end`, `handoff`, `return`, and after any compound statement none of
  *   whose paths completes (an `if` whose branches all leave, a `choose` whose
- *   options and clauses all leave, …). Unreachable statements are not
+ *   options and clauses all leave, a `{ … }` block that leaves, named by
+ *   the statement inside it that leaves). Unreachable statements are not
  *   analysed further (no nested FX4002, no FX4001 inside them); a `goto` in
- *   unreachable code still counts as a use of its step for FX4005.
+ *   unreachable code still counts as a use of its step for FX4005. A `goto`
+ *   to an unknown step (FX2002) leaves.
  * - **Entry states.** The body starts with the parameters assigned. A step's
  *   entry is the intersection over the `goto`s that can reach it from the
  *   flow's start. Code that cannot be reached from the start at all is
@@ -65,8 +67,9 @@
  *   from the start that reaches the end of the body or of a step in a flow
  *   with a return type is reported once per flow, on the flow's name, with
  *   each such end (its closing brace) as related information.
- * - **Unused (FX4005).** A variable that no expression of the flow reads
- *   (`set x` is not a read) is reported on its first declaration. Parameters
+ * - **Unused (FX4005).** A variable that no expression of the flow reads,
+ *   reachable or not (`set x` is not a read), is reported on its first
+ *   declaration. Parameters
  *   are exempt (they are the flow's interface: event payloads fill them by
  *   name), and so are names starting with `_` (as in TypeScript and Rust),
  *   and names read by a test's `expect` condition (tests may read a flow's
@@ -74,7 +77,7 @@
  *   flow's variable of that name counts as read). A step is unused when no
  *   `goto` names it.
  * - **Recursion (FX4006).** The `run` graph is syntactic (every `run` in a
- *   flow's body and steps). One warning per strongly connected part with a
+ *   flow's body and steps, unreachable ones included). One warning per strongly connected part with a
  *   cycle, on the `run` that closes a cycle first in project order (files by
  *   uri, then offset); the message names the flow holding that `run` and the
  *   cycle from it; the other `run`s of the part are related information.
