@@ -2368,11 +2368,14 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   parser.interpolations = [];
   parser.input = lexed.tokens;
   const declarations = parser.sourceFile() ?? [];
+  const errors = parser.errors;
+  // Let go of the token vector: the parser is reused, the tokens are not.
+  parser.input = [];
 
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seen = new Set<number>();
   const syntax: Diagnostic[] = [];
-  for (const error of parser.errors as IRecognitionException[]) {
+  for (const error of errors as IRecognitionException[]) {
     const token = error.token;
     const offset = token.tokenType === EOF || Number.isNaN(token.startOffset) ? text.length : token.startOffset;
     if (insideAny(lexed.silenced, offset)) continue;
