@@ -105,8 +105,11 @@ export const commands: readonly CommandSpec[] = [
     name: "graph",
     usage: "fluxo graph FILE [--flow NAME] [--format mermaid|dot]",
     summary: "print a flow as a diagram",
-    available: false,
-    options: [],
+    available: true,
+    options: [
+      { name: "flow", kind: "value", valueHint: "NAME", description: "the flow to draw (default: every flow of the file)" },
+      { name: "format", kind: "choice", choices: ["mermaid", "dot"], valueHint: "mermaid|dot", description: "mermaid (default) or Graphviz dot" },
+    ],
   },
   {
     name: "lsp",

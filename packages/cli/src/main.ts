@@ -97,6 +97,21 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
         context,
       );
     }
+    case "graph": {
+      const { graph } = await import("./commands/graph.js");
+      const [file, ...rest] = args.positionals;
+      if (file === undefined) throw new CliError("'fluxo graph' needs a .flow file, as in 'fluxo graph flows/faq.flow'");
+      if (rest.length > 0) throw new CliError(`'fluxo graph' takes one file; found also ${rest.join(", ")}`);
+      const flow = args.options.get("flow");
+      return graph(
+        {
+          file,
+          ...(typeof flow === "string" ? { flow } : {}),
+          format: args.options.get("format") === "dot" ? "dot" : "mermaid",
+        },
+        context,
+      );
+    }
     default:
       throw new Error(`command '${command.name}' is marked available but has no implementation`);
   }
