@@ -193,6 +193,8 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
     if (!top) return;
     switch (top.kind) {
       case "string":
+        // Nothing else is reported up to the end of the line (§2: no FX1001 follows).
+        silenced.push({ start: top.token.startOffset, end: offset + 1 });
         diagnostics.push(
           diagnostic(
             "FX1002",
@@ -204,6 +206,8 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
         push(synthetic(StringClose, offset));
         break;
       case "block":
+        // The rest of the file is the string's text: nothing in it is reported.
+        silenced.push({ start: top.token.startOffset, end: text.length + 1 });
         diagnostics.push(
           diagnostic("FX1002", { what: "block string", expected: "expected '\"\"\"' before the end of the file" }, uri, {
             start: top.token.startOffset,
@@ -354,7 +358,9 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
           // An unclosed `(` or `[` must not swallow the rest of the file: a
           // word that only starts a statement or declaration ends it.
           const next = rawTokens[index + 1];
-          if (!next || !statementStarters.has(next.tokenType)) break;
+          // Raw words are still Identifiers here: look the word up.
+          const nextType = next?.tokenType === Identifier ? wordTypes.get(next.image) : next?.tokenType;
+          if (!nextType || !statementStarters.has(nextType)) break;
           while (open && (open.kind === "paren" || open.kind === "bracket")) {
             stack.pop();
             open = top();

@@ -29,6 +29,7 @@ import {
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { decodeEscape, durationMs, tokenize, type SimpleStringPayload } from "./lexer.js";
+import { LineIndex } from "./line-index.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -146,6 +147,10 @@ const openers: ReadonlySet<TokenType> = new Set([
 const closers: ReadonlySet<TokenType> = new Set([
   T.RBrace, T.NestedRBrace, T.RParen, T.RBracket, T.StringClose, T.BlockStringClose, T.InterpolationClose,
 ]);
+/** Openers of braces and strings (the constructs that may span lines). */
+const blockOpeners: ReadonlySet<TokenType> = new Set([
+  T.LBrace, T.NestedLBrace, T.BlockNestedLBrace, T.StringOpen, T.BlockStringOpen, T.StringInterpolationOpen, T.BlockInterpolationOpen,
+]);
 /** Closers that end the enclosing block or string: skipping a bad line never passes them. */
 const blockClosers: ReadonlySet<TokenType> = new Set([
   T.RBrace, T.NestedRBrace, T.StringClose, T.BlockStringClose, T.InterpolationClose,
@@ -174,6 +179,8 @@ type Partial = { range: A.Range };
 class FluxoParser extends EmbeddedActionsParser {
   /** Diagnostics reported by the parser itself (junk lines, empty interpolations). */
   extra: Diagnostic[] = [];
+  /** Offsets where a missing `}` was reported (nested blocks missing theirs at one place: one error). */
+  missingBraces = new Set<number>();
   /** Ranges of interpolations: syntax errors inside them are FX1003. */
   interpolations: A.Range[] = [];
   uri = "untitled.flow";
@@ -236,8 +243,14 @@ class FluxoParser extends EmbeddedActionsParser {
    */
   findReSyncTokenType(): TokenType {
     const follows = (this as unknown as ParserInternals).flattenFollowSet();
-    const inFollows = (token: IToken): TokenType | undefined => follows.find((f) => tokenMatcher(token, f));
-    let depth = 0;
+    // The token's own type first: a category (AnyToken) in some outer follow
+    // set must not hide the exact type the current rule can resume at.
+    const inFollows = (token: IToken): TokenType | undefined =>
+      follows.find((f) => f === token.tokenType) ?? follows.find((f) => tokenMatcher(token, f));
+    // Braces and strings nest across lines; ( and [ do not (a newline the
+    // lexer kept inside them means they were never closed).
+    let braces = 0;
+    let brackets = 0;
     for (let k = 1; ; k++) {
       const token = this.LA(k);
       const type = token.tokenType;
@@ -253,15 +266,18 @@ class FluxoParser extends EmbeddedActionsParser {
           return match;
         }
       }
-      if (depth === 0 && (type === T.Newline || type === T.Semicolon || closers.has(type))) {
+      if (type === T.Newline) brackets = 0;
+      if (braces === 0 && brackets === 0 && (type === T.Newline || type === T.Semicolon || type === T.Comma || closers.has(type))) {
         const match = inFollows(token);
         if (match) {
           this.resyncDistance = k;
           return match;
         }
       }
-      if (openers.has(type)) depth++;
-      else if (closers.has(type)) depth = Math.max(0, depth - 1);
+      if (blockOpeners.has(type)) braces++;
+      else if (blockClosers.has(type)) braces = Math.max(0, braces - 1);
+      else if (type === T.LParen || type === T.LBracket) brackets++;
+      else if (type === T.RParen || type === T.RBracket) brackets = Math.max(0, brackets - 1);
     }
   }
 
@@ -336,18 +352,36 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   /** Skips to the end of the statement: a newline, `;` or unmatched `}` at depth 0. */
-  private skipRestOfStatement(): void {
-    let depth = 0;
+  private skipRestOfStatement(initialDepth = 0): void {
+    let depth = initialDepth;
     for (;;) {
       const token = this.LA(1);
       const type = token.tokenType;
       if (type === EOF) return;
       if (depth === 0 && (type === T.Newline || type === T.Semicolon)) return;
       if (depth === 0 && (blockClosers.has(type) || (this.LA(0).tokenType === T.Newline && declarationWords.has(type)))) return;
-      if (openers.has(type)) depth++;
-      else if (closers.has(type)) depth = Math.max(0, depth - 1);
+      // Only braces and strings nest across lines: a newline the lexer kept
+      // inside ( or [ means the bracket was never closed.
+      if (blockOpeners.has(type)) depth++;
+      else if (blockClosers.has(type)) depth = Math.max(0, depth - 1);
       (this as unknown as ParserInternals).consumeToken();
     }
+  }
+
+  /**
+   * The `}` that closes a block. When it is missing (the end of the file, or
+   * a word that cannot continue the block, such as the next `flow`), FX1001
+   * is reported once and the block ends there: the tree built so far is kept
+   * and the enclosing rules go on.
+   */
+  private closeBrace(): void {
+    const token = this.OPTION8(() => this.CONSUME8(T.RBrace));
+    if (token || this.recording) return;
+    const next = this.LA(1);
+    const offset = next.tokenType === EOF ? this.textLength : next.startOffset;
+    if (this.missingBraces.has(offset)) return;
+    this.missingBraces.add(offset);
+    this.extra.push(diagnostic("FX1001", { expected: "'}'", found: describeToken(next) }, this.uri, errorRange(next, offset)));
   }
 
   private reportJunk(first: IToken, expected: string): void {
@@ -362,14 +396,28 @@ class FluxoParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------- file & declarations
 
-  public sourceFile = this.RULE("sourceFile", (): A.Declaration[] => {
-    const declarations: A.Declaration[] = [];
-    this.MANY(() => {
-      const declaration = this.OR(this.topItems);
-      if (declaration && !this.recording) declarations.push(declaration);
-    });
-    return declarations;
-  });
+  public sourceFile = this.RULE(
+    "sourceFile",
+    (): A.Declaration[] => {
+      const declarations: A.Declaration[] = [];
+      this.begin({ range: { start: 0, end: 0 }, declarations });
+      this.MANY(() => {
+        const declaration = this.OR(this.topItems);
+        if (declaration && !this.recording) declarations.push(declaration);
+      });
+      return declarations;
+    },
+    {
+      // Parsing stopped early: keep what was parsed, and the declaration it stopped in.
+      recoveryValueFunc: () => {
+        const last = this.lastExited;
+        const declarations = (this.recovered() as { declarations?: A.Declaration[] } | undefined)?.declarations ?? [];
+        const declaration = ofKind<A.Declaration | undefined>(last, declarationNodeKinds);
+        if (declaration && !declarations.includes(declaration)) declarations.push(declaration);
+        return declarations;
+      },
+    },
+  );
 
   // Alternatives are built once: Chevrotain's OR takes them on every call,
   // and allocating closures per token is a large part of parsing time.
@@ -405,11 +453,12 @@ class FluxoParser extends EmbeddedActionsParser {
     const first = this.CONSUME(T.AnyToken);
     if (this.recording) return;
     this.reportJunk(first, expected);
-    this.skipRestOfStatement();
+    // A junk line that starts with a string or bracket skips to its end first.
+    this.skipRestOfStatement(openers.has(first.tokenType) ? 1 : 0);
   });
 
   private declaration = this.RULE("declaration", (): A.Declaration => this.OR(this.declarationKinds), {
-    recoveryValueFunc: this.recovered,
+    recoveryValueFunc: () => ofKind<A.Declaration>(this.recovered(), declarationNodeKinds),
   });
 
   private readonly declarationKinds = {
@@ -437,7 +486,7 @@ class FluxoParser extends EmbeddedActionsParser {
           { ALT: () => node.names.push(this.name(this.CONSUME(T.Identifier))) },
         ]);
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       this.CONSUME(T.Kw.from);
       node.path = this.SUBRULE(this.stringLiteral);
       return this.finish(node);
@@ -482,7 +531,7 @@ class FluxoParser extends EmbeddedActionsParser {
           ],
         });
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return fields;
     },
     { recoveryValueFunc: () => (this.recovered() as { fields?: A.FieldDecl[] } | undefined)?.fields ?? [] },
@@ -557,47 +606,70 @@ class FluxoParser extends EmbeddedActionsParser {
       this.OPTION(() => {
         this.CONSUME(T.LBrace);
         this.MANY(() => {
-          this.OR1({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  const header = this.CONSUME1(T.Ctx.header);
-                  const entry: A.HttpHeader = { kind: "Header", range: FluxoParser.tokenRange(header) };
-                  entry.name = this.SUBRULE1(this.stringLiteral);
-                  this.CONSUME(T.Equals);
-                  entry.value = this.SUBRULE(this.expression, { ARGS: [false] });
-                  node.headers.push(this.finish(entry));
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(T.Ctx.body);
-                  node.body = this.SUBRULE1(this.expression, { ARGS: [false] });
-                  this.expectItemEnd();
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(T.Kw.timeout);
-                  node.timeout = this.SUBRULE(this.duration);
-                  this.expectItemEnd();
-                },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["'header', 'body' or 'timeout'"] }) },
-            ],
-          });
+          const item = this.OR1(this.httpItems);
+          if (!item || this.recording) return;
+          if (item.kind === "Header") node.headers.push(item);
+          else if (item.kind === "Duration") node.timeout = item;
+          else node.body = item.value;
         });
-        this.CONSUME(T.RBrace);
+        this.closeBrace();
       });
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  private readonly httpItems = {
+    IGNORE_AMBIGUITIES: true,
+    MAX_LOOKAHEAD: 1,
+    DEF: [
+      { ALT: (): HttpItem | undefined => void this.CONSUME(T.Newline) },
+      { ALT: (): HttpItem | undefined => void this.CONSUME(T.Semicolon) },
+      {
+        ALT: (): HttpItem | undefined => {
+          const item = this.SUBRULE(this.httpItem);
+          this.expectItemEnd();
+          return item;
+        },
+      },
+      { ALT: (): HttpItem | undefined => void this.SUBRULE(this.junk, { ARGS: ["'header', 'body' or 'timeout'"] }) },
+    ],
+  };
+
+  /** One line of an HTTP block: its own rule, so an error in it resumes at the next line. */
+  private httpItem = this.RULE(
+    "httpItem",
+    (): HttpItem =>
+      this.OR(this.httpItemKinds),
+    { recoveryValueFunc: this.recovered },
+  );
+
+  private readonly httpItemKinds = [
+    {
+      ALT: (): HttpItem => {
+        const header = this.CONSUME(T.Ctx.header);
+        const entry = this.begin<A.HttpHeader>({ kind: "Header", range: FluxoParser.tokenRange(header) });
+        entry.name = this.SUBRULE(this.stringLiteral);
+        this.CONSUME(T.Equals);
+        entry.value = this.SUBRULE(this.expression, { ARGS: [false] });
+        return this.finish(entry);
+      },
+    },
+    {
+      ALT: (): HttpItem => {
+        const body = this.CONSUME(T.Ctx.body);
+        const item = this.begin<HttpBody>({ kind: "Body", range: FluxoParser.tokenRange(body) });
+        item.value = this.SUBRULE1(this.expression, { ARGS: [false] });
+        return this.finish(item);
+      },
+    },
+    {
+      ALT: (): HttpItem => {
+        this.CONSUME(T.Kw.timeout);
+        return this.SUBRULE(this.duration);
+      },
+    },
+  ];
 
   private paramList = this.RULE(
     "paramList",
@@ -664,7 +736,7 @@ class FluxoParser extends EmbeddedActionsParser {
           else node.body.push(item);
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -773,7 +845,7 @@ class FluxoParser extends EmbeddedActionsParser {
           if (statement && !this.recording) node.body.push(statement);
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -810,7 +882,7 @@ class FluxoParser extends EmbeddedActionsParser {
           if (statement && !this.recording) node.statements.push(statement);
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -834,7 +906,7 @@ class FluxoParser extends EmbeddedActionsParser {
   };
 
   private statement = this.RULE("statement", (): A.Statement => this.OR(this.statementKinds), {
-    recoveryValueFunc: this.recovered,
+    recoveryValueFunc: () => asStatement(this.recovered()),
   });
 
   private readonly statementKinds = {
@@ -981,7 +1053,7 @@ class FluxoParser extends EmbeddedActionsParser {
           else node.clauses.push(item);
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     {
@@ -1238,7 +1310,7 @@ class FluxoParser extends EmbeddedActionsParser {
           if (arm && !this.recording) node.arms.push(arm);
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -1316,7 +1388,7 @@ class FluxoParser extends EmbeddedActionsParser {
           });
         },
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -1447,7 +1519,7 @@ class FluxoParser extends EmbeddedActionsParser {
         ],
       });
     },
-    { recoveryValueFunc: this.recovered },
+    { recoveryValueFunc: () => ofKind<A.TestStatement>(this.recovered(), testStatementKinds) },
   );
 
   private mockStatement = this.RULE(
@@ -1464,11 +1536,10 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const returns = this.CONSUME(T.Kw.returns);
-              const result = this.begin<A.MockReturns>({ kind: "MockReturns", range: FluxoParser.tokenRange(returns) });
+              const result: A.MockReturns = { kind: "MockReturns", range: FluxoParser.tokenRange(returns) };
               node.result = result;
               result.value = this.SUBRULE(this.expression, { ARGS: [false] });
               this.finish(result);
-              this.begin(node);
             },
           },
           {
@@ -1955,7 +2026,7 @@ class FluxoParser extends EmbeddedActionsParser {
           ],
         });
       });
-      this.CONSUME(T.RBrace);
+      this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -2228,6 +2299,40 @@ function mergeText(node: A.StringLiteral): void {
   node.parts = parts;
 }
 
+const declarationNodeKinds: ReadonlySet<string> = new Set(["Import", "Context", "TypeAlias", "Action", "Flow", "Test"]);
+const statementNodeKinds: ReadonlySet<string> = new Set([
+  "Say", "SayMedia", "Wait", "Ask", "Choose", "CallStatement", "Let", "Var", "Set", "RunStatement", "Return", "If", "Match",
+  "Random", "Goto", "End", "Handoff", "Block",
+]);
+const testStatementKinds: ReadonlySet<string> = new Set([
+  "TestContext", "TestClock", "TestSeed", "TestMock", "TestStart", "TestTrigger", "TestEvent", "TestReply", "TestTimeout",
+  "ExpectSay", "ExpectMedia", "ExpectAsk", "ExpectAction", "ExpectWait", "ExpectHandoff", "ExpectEnd", "ExpectError",
+  "ExpectCondition",
+]);
+
+/** A node recovery handed up, if it is of one of `kinds` (a partial expression is not a statement). */
+function ofKind<N>(node: unknown, kinds: ReadonlySet<string>): N {
+  return (node && kinds.has((node as { kind: string }).kind) ? node : undefined) as N;
+}
+
+/** What recovery handed up to the statement rule, as a statement: calls and runs are wrapped, other pieces dropped. */
+function asStatement(node: unknown): A.Statement {
+  const partial = node as A.Node | undefined;
+  if (!partial) return undefined as unknown as A.Statement;
+  if (statementNodeKinds.has(partial.kind)) return partial as A.Statement;
+  if (partial.kind === "Call") return { kind: "CallStatement", call: partial, range: { ...partial.range } };
+  if (partial.kind === "Run") return { kind: "RunStatement", run: partial, range: { ...partial.range } };
+  return undefined as unknown as A.Statement;
+}
+
+/** A `body` line of an HTTP block, while parsing. */
+interface HttpBody {
+  kind: "Body";
+  range: A.Range;
+  value?: A.Expression;
+}
+type HttpItem = A.HttpHeader | HttpBody | A.DurationLiteral;
+
 /** Text parts remember whether they came from an escape, so that block-string trimming leaves escapes alone. */
 interface TextPart extends A.StringText {
   escaped?: true;
@@ -2366,6 +2471,7 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   parser.textLength = text.length;
   parser.extra = [];
   parser.interpolations = [];
+  parser.missingBraces = new Set();
   parser.input = lexed.tokens;
   const declarations = parser.sourceFile() ?? [];
   const errors = parser.errors;
@@ -2373,14 +2479,11 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   parser.input = [];
 
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
-  const seen = new Set<number>();
   const syntax: Diagnostic[] = [];
   for (const error of errors as IRecognitionException[]) {
     const token = error.token;
     const offset = token.tokenType === EOF || Number.isNaN(token.startOffset) ? text.length : token.startOffset;
     if (insideAny(lexed.silenced, offset)) continue;
-    if (seen.has(offset)) continue;
-    seen.add(offset);
     let args: { expected: string; found: string };
     try {
       args = JSON.parse(error.message) as { expected: string; found: string };
@@ -2400,7 +2503,23 @@ function parseUnsafe(text: string, uri: string): ParseResult {
       syntax.push(diagnostic("FX1003", { problem: `malformed interpolation: ${extra.message}` }, uri, extra.range));
     } else syntax.push(extra);
   }
-  diagnostics.push(...syntax);
+  // One syntax error per statement (§8): recovery resumes at the end of the
+  // statement, so a second error on the same line is a consequence of the first.
+  syntax.sort((a, b) => a.range.start - b.range.start);
+  const lineOf = new LineIndex(text);
+  const reportedLines = new Set<number>();
+  const seenOffsets = new Set<number>();
+  for (const d of syntax) {
+    if (seenOffsets.has(d.range.start)) continue;
+    seenOffsets.add(d.range.start);
+    if (d.code === "FX1001") {
+      const line = lineOf.positionAt(d.range.start).line;
+      if (reportedLines.has(line)) continue;
+      reportedLines.add(line);
+    }
+    diagnostics.push(d);
+  }
+
   diagnostics.sort((a, b) => a.range.start - b.range.start);
 
   const file: A.SourceFile = {

@@ -80,15 +80,16 @@ export const BlockStringText = token({
 export const Escape = token({ name: "Escape", pattern: /\\(?:u\{[^}"\r\n]*\}?|[^\r\n])?/ });
 /** `{` opening an interpolation (a category: the concrete types push different modes). */
 export const InterpolationOpen = token({ name: "InterpolationOpen", pattern: Lexer.NA });
+// `{` directly followed by a digit is literal text (§2: regex quantifiers like `{6}`).
 export const StringInterpolationOpen = token({
   name: "StringInterpolationOpen",
-  pattern: /\{/,
+  pattern: /\{(?![0-9])/,
   push_mode: "interpolation",
   categories: [InterpolationOpen],
 });
 export const BlockInterpolationOpen = token({
   name: "BlockInterpolationOpen",
-  pattern: /\{/,
+  pattern: /\{(?![0-9])/,
   push_mode: "blockInterpolation",
   categories: [InterpolationOpen],
 });
