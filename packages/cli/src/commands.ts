@@ -84,22 +84,33 @@ export const commands: readonly CommandSpec[] = [
     name: "fmt",
     usage: "fluxo fmt [paths…] [--check]",
     summary: "format files in place; --check lists unformatted files",
-    available: false,
-    options: [],
+    available: true,
+    options: [
+      { name: "check", kind: "flag", description: "rewrite nothing: list the files that are not formatted, exit 1 if there are any" },
+    ],
   },
   {
     name: "run",
     usage: "fluxo run FILE [--flow NAME] [--context JSON] [--mocks FILE] [--json]",
     summary: "chat with a flow in the terminal",
-    available: false,
-    options: [],
+    available: true,
+    options: [
+      { name: "flow", kind: "value", valueHint: "NAME", description: "the flow to run (default: the first flow of FILE)" },
+      { name: "context", kind: "value", valueHint: "JSON", description: "the contact's context, as a JSON object" },
+      { name: "mocks", kind: "value", valueHint: "FILE", description: 'JSON results of actions: { "getOrder": { … } } or { "getOrder": { "fails": true } }' },
+      { name: "json", kind: "flag", description: "print one event per line as JSON" },
+    ],
   },
   {
     name: "test",
     usage: "fluxo test [paths…] [--coverage]",
     summary: "run test blocks",
-    available: false,
-    options: [],
+    available: true,
+    options: [
+      { name: "coverage", kind: "flag", description: "list, per flow, the statements and options no test reached" },
+      { name: "bundle", kind: "value", valueHint: "FILE", description: "run the tests against a bundle written by 'fluxo build' (default: compile in memory)" },
+      { name: "watch", short: "w", kind: "flag", description: "run the tests again whenever a file of the project changes" },
+    ],
   },
   {
     name: "graph",
@@ -115,8 +126,8 @@ export const commands: readonly CommandSpec[] = [
     name: "lsp",
     usage: "fluxo lsp --stdio",
     summary: "start the language server",
-    available: false,
-    options: [],
+    available: true,
+    options: [{ name: "stdio", kind: "flag", description: "speak LSP on stdin and stdout (the only transport)" }],
   },
 ];
 

@@ -97,6 +97,44 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
         context,
       );
     }
+    case "test": {
+      const { test } = await import("./commands/test.js");
+      const bundle = args.options.get("bundle");
+      return test(
+        {
+          paths: args.positionals,
+          coverage: args.options.get("coverage") === true,
+          ...(typeof bundle === "string" ? { bundle } : {}),
+          watch: args.options.get("watch") === true,
+          verbose: args.options.get("verbose") === true,
+        },
+        context,
+      );
+    }
+    case "run": {
+      const { run } = await import("./commands/run.js");
+      const [file, ...rest] = args.positionals;
+      if (file === undefined) throw new CliError("'fluxo run' needs a .flow file, as in 'fluxo run flows/faq.flow'");
+      if (rest.length > 0) throw new CliError(`'fluxo run' takes one file; found also ${rest.join(", ")}`);
+      const option = (name: string): string | undefined => {
+        const value = args.options.get(name);
+        return typeof value === "string" ? value : undefined;
+      };
+      const flow = option("flow");
+      const runContext = option("context");
+      const mocks = option("mocks");
+      return run(
+        {
+          file,
+          ...(flow !== undefined ? { flow } : {}),
+          ...(runContext !== undefined ? { context: runContext } : {}),
+          ...(mocks !== undefined ? { mocks } : {}),
+          json: args.options.get("json") === true,
+          verbose: args.options.get("verbose") === true,
+        },
+        context,
+      );
+    }
     case "graph": {
       const { graph } = await import("./commands/graph.js");
       const [file, ...rest] = args.positionals;
@@ -109,6 +147,17 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
           ...(typeof flow === "string" ? { flow } : {}),
           format: args.options.get("format") === "dot" ? "dot" : "mermaid",
         },
+        context,
+      );
+    }
+    case "lsp": {
+      const { lsp } = await import("./commands/lsp.js");
+      return lsp({ stdio: args.options.get("stdio") === true, positionals: args.positionals });
+    }
+    case "fmt": {
+      const { fmt } = await import("./commands/fmt.js");
+      return fmt(
+        { paths: args.positionals, check: args.options.get("check") === true, verbose: args.options.get("verbose") === true },
         context,
       );
     }

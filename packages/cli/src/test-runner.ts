@@ -1,0 +1,363 @@
+//! Runs `test` blocks (LANGUAGE §7) against a bundle with the runtime's
+//! engine: mocks become action handlers, `clock`/`seed` the injected time and
+//! random source, and the test walks the run's events with a cursor.
+//!
+//! The runner takes a bundle, not a program, so the same tests run against a
+//! bundle lowered in memory and against a `flows.json` written by
+//! `fluxo build` (LANGUAGE §7, RUNTIME §1).
+
+import type { TestCase, TestStep } from "@fluxo/compiler";
+import type { Bundle, Expr } from "@fluxo/runtime/bundle";
+import { createEngine, evaluate, type Engine, type Event, type Turn } from "@fluxo/runtime";
+
+/** One line of a transcript: what was expected, or what happened. */
+export interface TranscriptLine {
+  text: string;
+}
+
+export interface TestFailure {
+  message: string;
+  /** Where the failing statement is. */
+  at: TestStep["at"];
+  /** The expectations met so far and the failing one (rendered from source). */
+  expected: string[];
+  /** The run's message events so far, rendered. */
+  actual: string[];
+  /** Index of the first differing row in the two columns. */
+  difference: number;
+}
+
+export interface TestResult {
+  test: TestCase;
+  passed: boolean;
+  failure?: TestFailure;
+  durationMs: number;
+}
+
+/** Program points a run reached, per flow (for `--coverage`). */
+export type Coverage = Map<string, Set<number>>;
+
+const defaultClock = "2026-01-01T12:00:00Z";
+const messageEvents = new Set(["say", "media", "ask", "handoff", "end", "error"]);
+
+/** Deterministic random source for `seed N` (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Renders an event as one transcript line. */
+export function renderEvent(event: Event): string {
+  switch (event.type) {
+    case "say":
+      return `say ${JSON.stringify(event.text)}`;
+    case "media":
+      return `media ${event.kind} ${JSON.stringify(event.url)}${event.caption !== undefined ? ` caption ${JSON.stringify(event.caption)}` : ""}`;
+    case "ask":
+      return `ask ${JSON.stringify(event.prompt)}${event.input.options ? ` options ${event.input.options.map((o) => JSON.stringify(o)).join(", ")}` : ""}${event.retry > 0 ? ` (retry ${event.retry})` : ""}`;
+    case "wait":
+      return `wait ${event.ms}ms`;
+    case "action":
+      return `action ${event.name}(${event.args.map((a) => JSON.stringify(a)).join(", ")})${event.ok ? "" : " failed"}`;
+    case "handoff":
+      return `handoff${event.department !== undefined ? ` to ${JSON.stringify(event.department)}` : ""}`;
+    case "end":
+      return `end ${JSON.stringify(event.reason)}`;
+    case "error":
+      return `error ${event.code}: ${event.message}`;
+    default:
+      return JSON.stringify(event);
+  }
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((x, i) => deepEqual(x, other[i]));
+  }
+  const keysA = Object.keys(a as object);
+  const keysB = Object.keys(b as object);
+  return keysA.length === keysB.length && keysA.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly step: TestStep | undefined,
+  ) {
+    super(message);
+  }
+}
+
+interface Mock {
+  action: string;
+  args: unknown[] | null;
+  result: { returns: unknown } | { fails: true } | null;
+}
+
+/** Runs one test. Never throws: problems become a failed result. */
+export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverage): Promise<TestResult> {
+  const started = Date.now();
+  let clock = new Date(defaultClock);
+  let random = seededRandom(0);
+  let context: unknown = {};
+  const mocks: Mock[] = [];
+  const unmocked: string[] = [];
+  const events: Event[] = [];
+  const expectations: string[] = [];
+  let cursor = 0;
+  let turn: Turn | undefined;
+  let startedFlow: string | undefined;
+
+  const env = { locale: bundle.locale, timeZone: bundle.timeZone, now: () => clock, secrets: null };
+  const value = (expr: Expr, vars: Record<string, unknown> = {}): unknown =>
+    evaluate(expr, { vars, context, env, show: (v) => (typeof v === "string" ? v : JSON.stringify(v)) });
+
+  // Every action of the bundle gets a handler that consults the mocks.
+  const actions: Record<string, (...args: unknown[]) => unknown> = {};
+  for (const [name, action] of Object.entries(bundle.actions)) {
+    actions[name] = (...all: unknown[]) => {
+      const args = all.slice(0, action.params.length);
+      for (let i = mocks.length - 1; i >= 0; i--) {
+        const mock = mocks[i]!;
+        if (mock.action !== name || (mock.args !== null && !deepEqual(mock.args, args))) continue;
+        if (mock.result && "fails" in mock.result) throw new Error(`mock of ${name} fails`);
+        return mock.result ? mock.result.returns : null;
+      }
+      if (action.standard) return null;
+      unmocked.push(`${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`);
+      throw new Error(`no mock for ${name}`);
+    };
+  }
+  let engine: Engine | undefined;
+  const getEngine = (): Engine => {
+    engine ??= createEngine(bundle, {
+      actions: actions as never,
+      clock: () => clock,
+      random: () => random(),
+      ...(coverage ? { trace: (flow: string, pc: number) => coverageOf(coverage, flow).add(pc) } : {}),
+    });
+    return engine;
+  };
+
+  const render = (): string[] => events.filter((e) => messageEvents.has(e.type)).map(renderEvent);
+  const record = (next: Turn): void => {
+    turn = next;
+    events.push(...next.events);
+    if (next.error) throw new Failure(`the engine refused the turn: ${next.error.message}`, undefined);
+    if (unmocked.length > 0) throw new Failure(`call of action ${unmocked[0]} has no mock (add: mock ${unmocked[0]!.replace(/\(.*$/, "")}(…) returns …)`, undefined);
+  };
+  const remainingMessage = (): Event | undefined => events.slice(cursor).find((e) => messageEvents.has(e.type));
+  const ensureNothingUnexpected = (step: TestStep | undefined, what: string): void => {
+    const left = remainingMessage();
+    if (left) throw new Failure(`unexpected ${renderEvent(left)} before ${what}`, step);
+  };
+  const ended = (): boolean => turn !== undefined && turn.status !== "waiting";
+  const nextMessage = (step: TestStep): Event => {
+    while (cursor < events.length && !messageEvents.has(events[cursor]!.type)) cursor++;
+    const event = events[cursor];
+    if (!event) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, but nothing more happened`, step);
+    cursor++;
+    return event;
+  };
+  const fail = (step: TestStep, event: Event): never => {
+    throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, found ${renderEvent(event)}`, step);
+  };
+  const startStep = (step: TestStep): void => {
+    if (turn) throw new Failure("a test starts one conversation: start, trigger or event, once", step);
+  };
+
+  try {
+    for (const step of test.steps) {
+      if (step.kind.startsWith("expect")) expectations.push(step.source.replace(/^expect\s+/, ""));
+      switch (step.kind) {
+        case "context":
+          context = value(step.value);
+          break;
+        case "clock": {
+          const text = value(step.value);
+          const date = new Date(String(text));
+          if (Number.isNaN(date.getTime())) throw new Failure(`invalid clock ${JSON.stringify(text)}`, step);
+          clock = date;
+          break;
+        }
+        case "seed":
+          random = seededRandom(step.value);
+          break;
+        case "mock":
+          mocks.push({
+            action: step.action,
+            args: step.args ? step.args.map((a) => value(a)) : null,
+            result: step.result === null ? null : "fails" in step.result ? { fails: true } : { returns: value(step.result.returns) },
+          });
+          break;
+        case "start": {
+          startStep(step);
+          const flow = bundle.flows[step.flow];
+          if (!flow) throw new Failure(`the bundle has no flow '${step.flow}'`, step);
+          const params: Record<string, unknown> = {};
+          step.args.forEach((arg, i) => {
+            const param = flow.params[i];
+            if (param) params[param.name] = value(arg);
+          });
+          startedFlow = step.flow;
+          record(await getEngine().start(step.flow, { params, context }));
+          break;
+        }
+        case "trigger": {
+          startStep(step);
+          const text = String(value(step.text));
+          const flow =
+            getEngine().match(text) ?? Object.entries(bundle.flows).find(([, f]) => f.triggers.some((t) => "start" in t))?.[0];
+          if (!flow) throw new Failure(`no flow matches ${JSON.stringify(text)} and no flow has 'trigger start'`, step);
+          startedFlow = flow;
+          record(await getEngine().start(flow, { params: {}, context }));
+          break;
+        }
+        case "event": {
+          startStep(step);
+          const payload = step.payload ? value(step.payload) : {};
+          const flow = Object.entries(bundle.flows).find(([, f]) => f.triggers.some((t) => "event" in t && t.event === step.name))?.[0];
+          if (!flow) throw new Failure(`no flow has 'trigger event "${step.name}"'`, step);
+          startedFlow = flow;
+          record(await getEngine().startEvent(step.name, payload, { context }));
+          break;
+        }
+        case "reply": {
+          if (!turn) throw new Failure("reply before the conversation started", step);
+          ensureNothingUnexpected(step, step.source);
+          if (ended()) throw new Failure(`reply after the conversation ended (status ${turn.status})`, step);
+          record(await getEngine().reply(turn.state, String(value(step.text)), { context }));
+          break;
+        }
+        case "timeout": {
+          if (!turn) throw new Failure("timeout before the conversation started", step);
+          ensureNothingUnexpected(step, "timeout");
+          if (ended()) throw new Failure(`timeout after the conversation ended (status ${turn.status})`, step);
+          record(await getEngine().timeout(turn.state));
+          break;
+        }
+        case "expectSay": {
+          const event = nextMessage(step);
+          const expected = String(value(step.text));
+          if (event.type !== "say" || (step.contains ? !event.text.includes(expected) : event.text !== expected)) fail(step, event);
+          break;
+        }
+        case "expectMedia": {
+          const event = nextMessage(step);
+          if (event.type !== "media" || event.url !== String(value(step.url))) fail(step, event);
+          break;
+        }
+        case "expectAsk": {
+          const event = nextMessage(step);
+          if (event.type !== "ask") fail(step, event);
+          if (event.type === "ask") {
+            if (step.prompt && event.prompt !== String(value(step.prompt))) fail(step, event);
+            if (step.options && !deepEqual(event.input.options ?? [], step.options.map((o) => String(value(o))))) fail(step, event);
+          }
+          break;
+        }
+        case "expectHandoff": {
+          const event = nextMessage(step);
+          if (event.type !== "handoff" || (step.department && event.department !== String(value(step.department)))) fail(step, event);
+          break;
+        }
+        case "expectEnd": {
+          const event = nextMessage(step);
+          if (event.type !== "end" || (step.reason && event.reason !== String(value(step.reason)))) fail(step, event);
+          break;
+        }
+        case "expectError": {
+          const event = nextMessage(step);
+          if (event.type !== "error") fail(step, event);
+          break;
+        }
+        case "expectAction":
+        case "expectWait": {
+          const args = step.kind === "expectAction" && step.args ? step.args.map((a) => value(a)) : null;
+          let found = false;
+          while (cursor < events.length) {
+            const event = events[cursor++]!;
+            if (messageEvents.has(event.type)) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, found ${renderEvent(event)} first`, step);
+            if (step.kind === "expectAction" && event.type === "action" && event.name === step.action && (args === null || deepEqual(event.args, args))) {
+              found = true;
+              break;
+            }
+            if (step.kind === "expectWait" && event.type === "wait" && event.ms === step.ms) {
+              found = true;
+              break;
+            }
+          }
+          if (!found) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, but it did not happen`, step);
+          break;
+        }
+        case "expectCondition": {
+          if (!turn || !startedFlow) throw new Failure("expect before the conversation started", step);
+          const vars = rootVariables(turn);
+          let result: unknown;
+          try {
+            result = value(step.condition, vars);
+          } catch (error) {
+            throw new Failure(`cannot evaluate ${step.source.replace(/^expect\s+/, "")}: ${(error as Error).message}`, step);
+          }
+          if (result !== true) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")} to be true`, step);
+          break;
+        }
+        default: {
+          const never: never = step;
+          void never;
+        }
+      }
+    }
+    ensureNothingUnexpected(undefined, "the end of the test");
+    return { test, passed: true, durationMs: Date.now() - started };
+  } catch (error) {
+    const failure = error instanceof Failure ? error : new Failure(`internal error: ${(error as Error).message}`, undefined);
+    const actual = render();
+    const expected = expectations;
+    let difference = 0;
+    while (difference < expected.length && difference < actual.length && sameLine(expected[difference]!, actual[difference]!)) difference++;
+    return {
+      test,
+      passed: false,
+      failure: { message: failure.message, at: failure.step?.at ?? test.at, expected, actual, difference },
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+/** Loose comparison of an expectation (source text) with a rendered event, for marking the first difference. */
+function sameLine(expected: string, actual: string): boolean {
+  const norm = (s: string): string => s.replace(/\s+/g, " ").replace(/ \(retry \d+\)$/, "").trim();
+  const e = norm(expected);
+  const a = norm(actual);
+  return a === e || a.startsWith(e) || (e.startsWith("say contains ") && a.startsWith("say "));
+}
+
+/** Variables of the flow the test started (the bottom frame), also after the run ended. */
+function rootVariables(turn: Turn): Record<string, unknown> {
+  const state = turn.state as unknown as { stack?: { vars?: Record<string, unknown> }[]; vars?: Record<string, unknown> };
+  return state.stack?.[0]?.vars ?? state.vars ?? {};
+}
+
+function coverageOf(coverage: Coverage, flow: string): Set<number> {
+  let set = coverage.get(flow);
+  if (!set) coverage.set(flow, (set = new Set()));
+  return set;
+}
+
+/** Runs tests in order. */
+export async function runTests(bundle: Bundle, tests: readonly TestCase[], coverage?: Coverage): Promise<TestResult[]> {
+  const results: TestResult[] = [];
+  for (const test of tests) results.push(await runTest(bundle, test, coverage));
+  return results;
+}
