@@ -1,0 +1,286 @@
+//! The built-in functions of LANGUAGE §6 (`lower`, `len`, `matches`,
+//! `fixed`, `today`, `withinHours`, `secret`, …). Each checks its arguments
+//! at run time even though the checker already did: a bundle is untrusted
+//! input, and a wrong argument must become a `FlowError`, never a host crash.
+//!
+//! Time comes only from the injected clock (`env.now`), and time zones only
+//! through `Intl.DateTimeFormat`, so tests are deterministic and the module
+//! runs on every platform. Parsed hours specs, compiled patterns and date
+//! formatters are cached: flows call the same few over and over.
+
+import type { Locale } from "./bundle.js";
+import { FlowError } from "./errors.js";
+import type { Json } from "./json.js";
+import { jsonEqual } from "./json.js";
+import { formatFixed, parseNumber } from "./locale.js";
+
+/** What built-ins read from their surroundings. */
+export interface BuiltinEnv {
+  readonly locale: Locale;
+  /** The bundle's time zone (for `today()`). */
+  readonly timeZone: string;
+  /** The injected clock. */
+  readonly now: () => Date;
+  /** The host's secrets while an HTTP template is evaluated; null everywhere else (`secret()` is refused there). */
+  readonly secrets: Readonly<Record<string, string | undefined>> | null;
+}
+
+/** The names of the built-in functions and their number of arguments. */
+export const BUILTIN_ARITY: Readonly<Record<string, number>> = {
+  lower: 1,
+  upper: 1,
+  trim: 1,
+  len: 1,
+  contains: 2,
+  startsWith: 2,
+  endsWith: 2,
+  matches: 2,
+  toNumber: 1,
+  round: 1,
+  floor: 1,
+  ceil: 1,
+  fixed: 2,
+  today: 0,
+  withinHours: 2,
+  secret: 1,
+};
+
+function expect(name: string, kind: "string" | "number", value: unknown, position: number): void {
+  if (typeof value !== kind || (kind === "number" && !Number.isFinite(value as number))) {
+    throw new FlowError("expression", `${name}(): argument ${position} must be a ${kind}`);
+  }
+}
+
+function text(name: string, value: unknown, position = 1): string {
+  expect(name, "string", value, position);
+  return value as string;
+}
+
+function number(name: string, value: unknown, position = 1): number {
+  expect(name, "number", value, position);
+  return value as number;
+}
+
+/** Calls built-in `name` with evaluated arguments. Throws `FlowError` on a bad call. */
+export function callBuiltin(name: string, args: readonly unknown[], env: BuiltinEnv): Json {
+  const arity = Object.prototype.hasOwnProperty.call(BUILTIN_ARITY, name) ? BUILTIN_ARITY[name] : undefined;
+  if (arity === undefined) throw new FlowError("expression", `unknown function '${name}'`);
+  if (args.length !== arity) throw new FlowError("expression", `${name}() takes ${arity} argument(s), got ${args.length}`);
+  switch (name) {
+    case "lower":
+      return text(name, args[0]).toLowerCase();
+    case "upper":
+      return text(name, args[0]).toUpperCase();
+    case "trim":
+      return text(name, args[0]).trim();
+    case "len": {
+      const value = args[0];
+      if (Array.isArray(value)) return value.length;
+      // Code points, not UTF-16 units: an emoji counts as one character.
+      if (typeof value === "string") return [...value].length;
+      throw new FlowError("expression", "len(): argument 1 must be a string or a list");
+    }
+    case "contains": {
+      const [whole, part] = args;
+      if (Array.isArray(whole)) return whole.some((element) => jsonEqual(element, part));
+      return text(name, whole).includes(text(name, part, 2));
+    }
+    case "startsWith":
+      return text(name, args[0]).startsWith(text(name, args[1], 2));
+    case "endsWith":
+      return text(name, args[0]).endsWith(text(name, args[1], 2));
+    case "matches":
+      return compilePattern(text(name, args[1], 2)).test(text(name, args[0]));
+    case "toNumber": {
+      if (typeof args[0] === "number") return args[0];
+      return parseNumber(text(name, args[0]), env.locale) ?? null;
+    }
+    case "round": {
+      // Half away from zero, as Intl rounds when it shows numbers.
+      const value = number(name, args[0]);
+      return zeroless(Math.sign(value) * Math.round(Math.abs(value)));
+    }
+    case "floor":
+      return zeroless(Math.floor(number(name, args[0])));
+    case "ceil":
+      return zeroless(Math.ceil(number(name, args[0])));
+    case "fixed":
+      return formatFixed(number(name, args[0]), number(name, args[1], 2), env.locale);
+    case "today":
+      return today(now(env), env.timeZone);
+    case "withinHours":
+      return withinHours(text(name, args[0]), text(name, args[1], 2), now(env));
+    case "secret": {
+      const secretName = text(name, args[0]);
+      if (env.secrets === null) throw new FlowError("expression", "secret() can only be used in an HTTP action's request");
+      const value = Object.prototype.hasOwnProperty.call(env.secrets, secretName) ? env.secrets[secretName] : undefined;
+      if (typeof value !== "string") throw new FlowError("expression", `secret '${secretName}' is not set`);
+      return value;
+    }
+    default:
+      throw new FlowError("expression", `unknown function '${name}'`);
+  }
+}
+
+function zeroless(value: number): number {
+  return Object.is(value, -0) ? 0 : value;
+}
+
+function now(env: BuiltinEnv): Date {
+  const date = env.now();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new FlowError("expression", "the clock returned an invalid date");
+  return date;
+}
+
+// ------------------------------------------------------------ patterns
+
+const patterns = new Map<string, RegExp>();
+
+/** Compiles an ECMAScript pattern with the `u` flag; an invalid one is a `FlowError`. */
+export function compilePattern(pattern: string): RegExp {
+  let regexp = patterns.get(pattern);
+  if (!regexp) {
+    try {
+      regexp = new RegExp(pattern, "u");
+    } catch {
+      throw new FlowError("expression", `matches(): invalid pattern ${JSON.stringify(pattern.slice(0, 100))}`);
+    }
+    if (patterns.size >= 256) patterns.clear();
+    patterns.set(pattern, regexp);
+  }
+  return regexp;
+}
+
+// ------------------------------------------------------------ dates and hours
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        weekday: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+    } catch {
+      throw new FlowError("expression", `unknown time zone ${JSON.stringify(timeZone.slice(0, 100))}`);
+    }
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Whether `name` is an IANA time zone this platform's `Intl` knows. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface LocalTime {
+  date: string;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+const weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** The wall-clock date, weekday and time of `instant` in `timeZone`. */
+export function localTime(instant: Date, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const part of dateFormat(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  // Some engines print midnight as 24 even with h23.
+  const hour = Number(parts.hour) % 24;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: weekdays.indexOf((parts.weekday ?? "").toLowerCase().slice(0, 3)),
+    minutes: hour * 60 + Number(parts.minute),
+  };
+}
+
+/** `today()`: the date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
+export function today(instant: Date, timeZone: string): string {
+  return localTime(instant, timeZone).date;
+}
+
+/** One clause of an hours spec: days of the week and minute ranges `[start, end)`. */
+export interface HoursRule {
+  days: number[];
+  ranges: { start: number; end: number }[];
+}
+
+function parseTime(text: string): number | undefined {
+  const match = /^([0-9]{1,2}):([0-9]{2})$/.exec(text);
+  if (!match) return undefined;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (minutes > 59 || hours > 24 || (hours === 24 && minutes !== 0)) return undefined;
+  return hours * 60 + minutes;
+}
+
+/**
+ * Parses an hours spec like `"mon-fri 08:00-18:00; sat 09:00-12:00"`: clauses
+ * separated by `;`, each days (`sun`…`sat`, ranges `mon-fri` that may wrap
+ * (`fri-mon`), comma lists) then time ranges `HH:MM-HH:MM` (comma lists;
+ * `24:00` ends a day). The same grammar as the compiler's check (FX3006).
+ * Returns the rules, or a message saying what is wrong.
+ */
+export function parseHoursSpec(spec: string): HoursRule[] | string {
+  const rules: HoursRule[] = [];
+  const clauses = spec.split(";").map((c) => c.trim()).filter((c) => c.length > 0);
+  if (clauses.length === 0) return "expected at least one 'days HH:MM-HH:MM' clause";
+  for (const clause of clauses) {
+    const [dayPart, ...timeParts] = clause.split(/\s+/);
+    if (!dayPart || timeParts.length === 0) return `'${clause}': expected days then time ranges, like 'mon-fri 08:00-18:00'`;
+    const days = new Set<number>();
+    for (const item of dayPart.toLowerCase().split(",")) {
+      const [from, to, extra] = item.split("-");
+      const start = weekdays.indexOf(from ?? "");
+      const end = to === undefined ? start : weekdays.indexOf(to);
+      if (start < 0 || end < 0 || extra !== undefined) return `'${item}': expected a day (mon … sun) or a range like mon-fri`;
+      for (let d = start; ; d = (d + 1) % 7) {
+        days.add(d);
+        if (d === end) break;
+      }
+    }
+    const ranges: { start: number; end: number }[] = [];
+    for (const range of timeParts.join("").split(",")) {
+      const [from, to, extra] = range.split("-");
+      const start = parseTime(from ?? "");
+      const end = parseTime(to ?? "");
+      if (start === undefined || end === undefined || extra !== undefined) return `'${range}': expected a time range like 08:00-18:00`;
+      if (end <= start) return `'${range}': the end must come after the start`;
+      ranges.push({ start, end });
+    }
+    rules.push({ days: [...days].sort(), ranges });
+  }
+  return rules;
+}
+
+const hoursSpecs = new Map<string, HoursRule[]>();
+
+/** `withinHours(spec, timeZone)`: whether `instant`, in `timeZone`, falls in one of the spec's ranges (start included, end excluded). */
+export function withinHours(spec: string, timeZone: string, instant: Date): boolean {
+  let rules = hoursSpecs.get(spec);
+  if (!rules) {
+    const parsed = parseHoursSpec(spec);
+    if (typeof parsed === "string") throw new FlowError("expression", `withinHours(): invalid hours spec: ${parsed.slice(0, 200)}`);
+    if (hoursSpecs.size >= 256) hoursSpecs.clear();
+    hoursSpecs.set(spec, parsed);
+    rules = parsed;
+  }
+  const local = localTime(instant, timeZone);
+  return rules.some((rule) => rule.days.includes(local.weekday) && rule.ranges.some((r) => local.minutes >= r.start && local.minutes < r.end));
+}

@@ -1,0 +1,952 @@
+//! The engine (RUNTIME §2): a pure step function over session states.
+//! `createEngine(bundle, options)` gives `start`, `reply`, `timeout`,
+//! `startEvent` and `match`. A turn takes a state (plain JSON) and input, runs
+//! the flow's instructions until it waits for a reply, ends, hands off or
+//! fails, and returns `{ state, events, status }` with a *new* state: the
+//! state given is copied first and never mutated, so a host can retry a turn
+//! or keep history. Everything the host passes (state, context, params,
+//! handler results) is untrusted and goes through `copyJson`/`conform`;
+//! nothing a host passes can make `start`/`reply`/`timeout` throw: bad input
+//! gets a typed error result, bad replies the flow's `invalid` path, and
+//! failures inside a flow `error` events.
+//!
+//! State layout (`SessionState`): bundle version, session id, status, a turn
+//! counter, the context, the flow stack (frames `{flow, pc, vars,
+//! resultVar}`), and the pending question `{pc, retries, deadline, options?,
+//! values?}`. It holds no secrets: `secret()` is only evaluated while an HTTP
+//! request is built, and its value goes only to `fetch`.
+//!
+//! Decisions where the specification is silent:
+//! - A turn counter in the state (`turn`, +1 per turn) and the order of calls
+//!   within the turn make the idempotency key `session:turn:n`: unique per
+//!   call in a session, identical when the host retries a turn from the same
+//!   state (with the same handlers' results and random source).
+//! - An ended state (`ended`, `handoff`, `error`) keeps its frames and
+//!   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
+//!   `return` keeps its frame too. Replying to it is the typed error
+//!   `session-ended`.
+//! - A state from another bundle version is refused (`bundle-version`); moving
+//!   sessions across redeploys (RUNTIME §2 "Redeploys") is not implemented yet.
+//! - `timeout()` on a question without a `timeout` clause is refused with
+//!   `no-pending-question` (there is no timeout pending); the engine does not
+//!   compare the clock with the deadline: the host decides that it passed.
+//! - On an invalid reply the variable keeps its previous value (or stays
+//!   unassigned); the `invalid` message is evaluated without the rejected
+//!   value. A re-ask re-evaluates the prompt (the context may have been
+//!   refreshed) and resets the deadline; an `askFrom` re-ask reuses the
+//!   options computed when it was first asked.
+//! - `askFrom`'s `ask` event and `choose`'s have `input.type` `"choice"`.
+//! - A host handler for an HTTP action takes precedence over performing the
+//!   request, so `fluxo test` can mock HTTP actions.
+//! - A handler's result is checked with `conform`: extra record fields are
+//!   dropped and absent optional ones become null; an action without a result
+//!   type ignores whatever its handler returns.
+//! - Error messages of a throwing handler are kept (at most 200 characters),
+//!   with every secret value the engine knows replaced by `***`.
+//! - Subflows nest at most `limits.stackDepth` deep (default 100): deeper is
+//!   an `error` (code `limit`), as is exceeding `stepsPerTurn`.
+//! - Errors inside a flow (an unassigned variable, division by zero, a bad
+//!   pattern, a `run` whose arguments do not fit) are `error` events (codes
+//!   `expression`, `params`) and end the conversation with reason `error`.
+//! - `start`/`startEvent` check the given params against the flow's parameter
+//!   types (payload fields not among the parameters are ignored) and refuse a
+//!   mismatch or a non-JSON context with the typed error `invalid-input`.
+//! - Without a `sessionId`, `start` uses `crypto.randomUUID()` where the
+//!   platform has it, never the injected random source (which would shift a
+//!   seeded `random`).
+
+import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson } from "./bundle.js";
+import type { BuiltinEnv } from "./builtins.js";
+import { FlowError, type FlowErrorCode } from "./errors.js";
+import { evaluate, showInMessage, type Scope } from "./expression.js";
+import { ActionFailure, performHttp } from "./http.js";
+import { chooseOption, parseReply } from "./inputs.js";
+import { copyJson, getOwn, hasOwn, isObject, jsonEqual, setOwn, tryCopyJson, type Json, type JsonObject } from "./json.js";
+import { isLoaded, loadBundle, lookup } from "./load.js";
+import { defaultInvalidMessage, normalizeText } from "./locale.js";
+import { globalFetch, newAbortController, randomUuid, schedule, type AbortSignalLike, type FetchLike } from "./platform.js";
+import { acceptsNull, conform } from "./types.js";
+
+// ------------------------------------------------------------ public types
+
+/** How a turn left the conversation. */
+export type TurnStatus = "waiting" | "ended" | "handoff" | "error";
+
+/** Why a conversation ended (`end` event). */
+export type EndReason = "done" | "invalid" | "timeout" | "error" | "limit";
+
+/** What a turn produced, in order (RUNTIME §2). */
+export type FlowEvent =
+  | { type: "say"; text: string }
+  | { type: "media"; kind: "image" | "video" | "audio" | "file"; url: string; caption?: string }
+  | { type: "ask"; prompt: string; input: { type: string; options?: string[] }; retry: number }
+  | { type: "wait"; ms: number }
+  | { type: "action"; name: string; args: Json[]; ok: boolean }
+  | { type: "handoff"; department?: string }
+  | { type: "end"; reason: EndReason }
+  | { type: "error"; code: FlowErrorCode; message: string; at: string };
+
+/** One frame of the flow stack. */
+export interface Frame {
+  flow: string;
+  /** The instruction to run next (for a waiting frame: the pending question). */
+  pc: number;
+  vars: JsonObject;
+  /** The caller's variable that gets this subflow's return value, or null. */
+  resultVar: string | null;
+}
+
+/** The question a waiting session is waiting on. */
+export interface PendingQuestion {
+  /** The question instruction (equal to the top frame's pc). */
+  pc: number;
+  /** Retries used so far (the `retry` of the last `ask` event). */
+  retries: number;
+  /** When the question times out (ISO time), or null without a `timeout` clause. */
+  deadline: string | null;
+  /** For `ask … from`: the labels shown and the elements they stand for. */
+  options?: string[];
+  values?: Json[];
+}
+
+/** A session's state: plain JSON, safe to store as it is. */
+export interface SessionState {
+  /** The bundle version the state belongs to. */
+  version: string;
+  session: string;
+  status: TurnStatus;
+  /** Turns applied so far (part of idempotency keys). */
+  turn: number;
+  context: JsonObject;
+  stack: Frame[];
+  pending: PendingQuestion | null;
+}
+
+/** `Event` is the name hosts and the CLI use for `FlowEvent`. */
+export type Event = FlowEvent;
+
+/** A turn that ran: the new state and what the flow did. */
+export interface AppliedTurn {
+  state: SessionState;
+  events: FlowEvent[];
+  status: TurnStatus;
+  error?: undefined;
+}
+
+/** Codes of refused turns. */
+export type TurnErrorCode = "session-ended" | "bundle-version" | "invalid-state" | "unknown-flow" | "no-pending-question" | "invalid-input";
+
+/** A turn that was refused before anything ran: `state` is the very object given (or null for `start`), untouched. */
+export interface RefusedTurn {
+  state: unknown;
+  events: [];
+  status: TurnStatus;
+  error: { code: TurnErrorCode; message: string };
+}
+
+/** The result of `start`, `reply`, `timeout` and `startEvent`: check `error` to tell a refusal from a turn that ran. */
+export type Turn = AppliedTurn | RefusedTurn;
+
+/** What an action handler gets after the action's arguments. */
+export interface ActionContext {
+  /** Fires when the action's `timeout` passes; the call has failed by then. */
+  signal: AbortSignalLike;
+  /** The session: its id and a copy of its context. */
+  session: { id: string; context: JsonObject };
+  /** Unique to this call in this session; the same when the host retries the turn from the same state. */
+  idempotencyKey: string;
+}
+
+/** A host action handler: the action's arguments, then an `ActionContext`. */
+export type ActionHandler = (...args: any[]) => unknown;
+
+/** Limits of the engine. */
+export interface EngineLimits {
+  /** Instructions a turn may run without waiting (default 10 000). */
+  stepsPerTurn?: number;
+  /** Longest reply, in UTF-16 units; longer replies are invalid (default 4096). */
+  replyLength?: number;
+  /** Deepest subflow nesting (default 100). */
+  stackDepth?: number;
+}
+
+/** What the host provides (RUNTIME §2). Everything is optional. */
+export interface EngineOptions {
+  /** Host handlers, by action name. */
+  actions?: Record<string, ActionHandler>;
+  /** Secrets for HTTP actions' `secret("NAME")`. */
+  secrets?: Record<string, string | undefined>;
+  /** Used by HTTP actions (default: `globalThis.fetch`). */
+  fetch?: FetchLike;
+  /** Time source (default: real time). */
+  clock?: () => Date;
+  /** Random source, `[0, 1)`, for `random` (default `Math.random`). */
+  random?: () => number;
+  limits?: EngineLimits;
+  /** Called with (flow, pc) before each instruction runs: for coverage (`fluxo test --coverage`). Exceptions it throws are ignored. */
+  trace?: (flow: string, pc: number) => void;
+}
+
+/** Options of `start` and `startEvent`. */
+export interface StartOptions {
+  /** The flow's parameters by name (`start`). */
+  params?: Record<string, unknown>;
+  /** The session's context. */
+  context?: unknown;
+  /** The session id (default: a random UUID). */
+  sessionId?: string;
+}
+
+/** Options of `reply` and `timeout`. */
+export interface ReplyOptions {
+  /** A refreshed context; the state's is kept when absent. */
+  context?: unknown;
+}
+
+/** The result of `evaluate`. */
+export type Evaluation = { ok: true; value: Json } | { ok: false; message: string };
+
+/** A running bundle. */
+export interface Engine {
+  readonly bundle: Bundle;
+  /** The flow with `trigger start`, if any (the first one in bundle order). */
+  readonly startFlow: string | undefined;
+  /** Starts `flow` with `params`; runs until the first question or the end. */
+  start(flow: string, options?: StartOptions): Promise<Turn>;
+  /** Answers the pending question of `state` with `text`. */
+  reply(state: unknown, text: string, options?: ReplyOptions): Promise<Turn>;
+  /** Runs the pending question's timeout arm (the host saw its deadline pass). */
+  timeout(state: unknown, options?: ReplyOptions): Promise<Turn>;
+  /** The flow whose keyword trigger `text` matches (LANGUAGE §3.4), or undefined. */
+  match(text: string): string | undefined;
+  /** Starts the flow with `trigger event name`; the payload's fields fill its parameters by name. */
+  startEvent(name: string, payload: unknown, options?: Omit<StartOptions, "params">): Promise<Turn>;
+  /**
+   * Evaluates an expression over a state's bottom frame (the flow the session
+   * started) and context: what `fluxo test`'s `expect expr` needs. Works on
+   * ended states too.
+   */
+  evaluate(state: unknown, expr: unknown): Evaluation;
+}
+
+// ------------------------------------------------------------ engine
+
+const DEFAULT_LIMITS: Required<EngineLimits> = { stepsPerTurn: 10_000, replyLength: 4096, stackDepth: 100 };
+const STATUSES = new Set<string>(["waiting", "ended", "handoff", "error"]);
+const QUESTION_OPS = new Set<string>(["ask", "askFrom", "choose"]);
+
+type Question = Extract<Instruction, { op: "ask" | "askFrom" | "choose" }>;
+
+interface KeywordTrigger {
+  flow: string;
+  words: string[];
+  length: number;
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+function entryPc(flow: FlowJson): number {
+  const entry = getOwn(flow.steps, "");
+  return typeof entry === "number" ? entry : 0;
+}
+
+function refused(state: unknown, code: TurnErrorCode, message: string): RefusedTurn {
+  let status: TurnStatus = "error";
+  try {
+    if (isObject(state) && typeof state.status === "string" && STATUSES.has(state.status)) status = state.status as TurnStatus;
+  } catch {
+    // A state whose `status` getter throws is simply corrupted.
+  }
+  return { state, events: [], status, error: { code, message } };
+}
+
+class FlowEngine implements Engine {
+  readonly startFlow: string | undefined;
+  private readonly keywords: KeywordTrigger[] = [];
+  private readonly events = new Map<string, string>();
+  private readonly limits: Required<EngineLimits>;
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly secretValues: string[];
+
+  constructor(
+    readonly bundle: Bundle,
+    private readonly options: EngineOptions,
+  ) {
+    const limits = options.limits ?? {};
+    this.limits = {
+      stepsPerTurn: positiveInteger(limits.stepsPerTurn, DEFAULT_LIMITS.stepsPerTurn),
+      replyLength: positiveInteger(limits.replyLength, DEFAULT_LIMITS.replyLength),
+      stackDepth: positiveInteger(limits.stackDepth, DEFAULT_LIMITS.stackDepth),
+    };
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.secretValues = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length >= 4);
+    let startFlow: string | undefined;
+    for (const name of Object.keys(bundle.flows)) {
+      for (const trigger of lookup(bundle.flows, name)!.triggers) {
+        if ("keyword" in trigger) {
+          for (const keyword of trigger.keyword) {
+            const words = normalizeText(keyword).split(" ").filter(Boolean);
+            if (words.length > 0) this.keywords.push({ flow: name, words, length: words.join(" ").length });
+          }
+        } else if ("event" in trigger) {
+          if (!this.events.has(trigger.event)) this.events.set(trigger.event, name);
+        } else if (startFlow === undefined) {
+          startFlow = name;
+        }
+      }
+    }
+    this.startFlow = startFlow;
+  }
+
+  // ---------------------------------------------------------- public API
+
+  match(text: string): string | undefined {
+    if (typeof text !== "string") return undefined;
+    const words = normalizeText(text).split(" ").filter(Boolean);
+    let best: { at: number; words: number; length: number; flow: string } | undefined;
+    for (const keyword of this.keywords) {
+      for (let at = 0; at + keyword.words.length <= words.length; at++) {
+        if (!keyword.words.every((word, i) => words[at + i] === word)) continue;
+        // Earliest match, then the longer keyword (words, then characters); ties keep bundle order.
+        if (
+          !best ||
+          at < best.at ||
+          (at === best.at && (keyword.words.length > best.words || (keyword.words.length === best.words && keyword.length > best.length)))
+        ) {
+          best = { at, words: keyword.words.length, length: keyword.length, flow: keyword.flow };
+        }
+        break;
+      }
+    }
+    return best?.flow;
+  }
+
+  async start(flowName: string, options: StartOptions = {}): Promise<Turn> {
+    try {
+      const flow = typeof flowName === "string" ? lookup(this.bundle.flows, flowName) : undefined;
+      if (!flow) return refused(null, "unknown-flow", `no flow named ${JSON.stringify(String(flowName))}`);
+      return await this.begin(flowName, flow, options.params ?? {}, options);
+    } catch (error) {
+      return refused(null, "invalid-input", `could not start: ${error instanceof Error ? error.message : "unknown error"}`);
+    }
+  }
+
+  async startEvent(name: string, payload: unknown, options: Omit<StartOptions, "params"> = {}): Promise<Turn> {
+    try {
+      const flowName = typeof name === "string" ? this.events.get(name) : undefined;
+      if (flowName === undefined) return refused(null, "unknown-flow", `no flow has trigger event ${JSON.stringify(String(name))}`);
+      if (payload !== undefined && payload !== null && !isObject(payload)) return refused(null, "invalid-input", "the event payload must be an object");
+      return await this.begin(flowName, lookup(this.bundle.flows, flowName)!, payload ?? {}, options);
+    } catch (error) {
+      return refused(null, "invalid-input", `could not start: ${error instanceof Error ? error.message : "unknown error"}`);
+    }
+  }
+
+  async reply(given: unknown, text: string, options: ReplyOptions = {}): Promise<Turn> {
+    try {
+      const checked = this.resume(given, options);
+      if (!("stack" in checked)) return checked;
+      const run = new TurnRun(this.bundle, this.runtime(), checked);
+      await run.answer(typeof text === "string" ? text : "");
+      return run.result();
+    } catch (error) {
+      return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
+    }
+  }
+
+  async timeout(given: unknown, options: ReplyOptions = {}): Promise<Turn> {
+    try {
+      const checked = this.resume(given, options);
+      if (!("stack" in checked)) return checked;
+      const question = this.bundle.flows[checked.stack[checked.stack.length - 1].flow].code[checked.pending!.pc] as Question;
+      if (question.timeout === null) return refused(given, "no-pending-question", "the pending question has no timeout");
+      const run = new TurnRun(this.bundle, this.runtime(), checked);
+      await run.timeOut();
+      return run.result();
+    } catch (error) {
+      return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
+    }
+  }
+
+  evaluate(given: unknown, expr: unknown): Evaluation {
+    try {
+      const state = this.checkState(given);
+      if (!("stack" in state)) return { ok: false, message: state.error.message };
+      const scope: Scope = {
+        vars: state.stack[0].vars,
+        context: state.context,
+        env: this.runtime().env,
+        show: (value) => showInMessage(value, this.bundle.locale),
+      };
+      return { ok: true, value: evaluate(expr, scope) };
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : "could not evaluate" };
+    }
+  }
+
+  // ---------------------------------------------------------- internals
+
+  private runtime(): Runtime {
+    return {
+      options: this.options,
+      limits: this.limits,
+      random: this.random,
+      secretValues: this.secretValues,
+      env: { locale: this.bundle.locale, timeZone: this.bundle.timeZone, now: this.clock, secrets: null },
+    };
+  }
+
+  private async begin(flowName: string, flow: FlowJson, given: unknown, options: StartOptions): Promise<Turn> {
+    const context = this.copyContext(options.context);
+    if (context === undefined) return refused(null, "invalid-input", "the context must be a JSON object");
+    if (!isObject(given)) return refused(null, "invalid-input", "params must be an object");
+    const vars: JsonObject = {};
+    for (const param of flow.params) {
+      const value = hasOwn(given, param.name) ? given[param.name] : undefined;
+      if (value === undefined) {
+        const fallback = defaultValue(param);
+        if (fallback === undefined) return refused(null, "invalid-input", `flow '${flowName}' needs the parameter '${param.name}'`);
+        setOwn(vars, param.name, fallback);
+        continue;
+      }
+      const checked = conform(value, param.type, `params.${param.name}`);
+      if (!checked.ok) return refused(null, "invalid-input", `${checked.path}: expected ${checked.expected}`);
+      setOwn(vars, param.name, checked.value);
+    }
+    let session = typeof options.sessionId === "string" && options.sessionId.length > 0 ? options.sessionId : randomUuid();
+    session ??= `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const state: SessionState = {
+      version: this.bundle.version,
+      session,
+      status: "waiting",
+      turn: 1,
+      context,
+      stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }],
+      pending: null,
+    };
+    const run = new TurnRun(this.bundle, this.runtime(), state);
+    await run.begin();
+    return run.result();
+  }
+
+  private copyContext(context: unknown): JsonObject | undefined {
+    if (context === undefined || context === null) return {};
+    const copy = tryCopyJson(context);
+    return isObject(copy) ? (copy as JsonObject) : undefined;
+  }
+
+  /** Checks a state for `reply`/`timeout` and returns the copy the turn will own, or a refusal. */
+  private resume(given: unknown, options: ReplyOptions): SessionState | RefusedTurn {
+    const state = this.checkState(given);
+    if (!("stack" in state)) return state;
+    if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
+    if (options.context !== undefined) {
+      const context = this.copyContext(options.context);
+      if (context === undefined) return refused(given, "invalid-input", "the context must be a JSON object");
+      state.context = context;
+    }
+    state.turn += 1;
+    return state;
+  }
+
+  /** Validates a state against the bundle and returns a detached copy, or a refusal naming what is wrong. */
+  private checkState(given: unknown): SessionState | RefusedTurn {
+    const invalid = (detail: string): RefusedTurn => refused(given, "invalid-state", `invalid session state: ${detail}`);
+    const copy = tryCopyJson(given);
+    if (copy === undefined || !isObject(copy)) return invalid("not a JSON object");
+    const state = copy as unknown as Record<string, unknown>;
+    if (typeof state.version !== "string") return invalid("no bundle version");
+    if (state.version !== this.bundle.version) {
+      return refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);
+    }
+    if (typeof state.session !== "string") return invalid("no session id");
+    if (typeof state.status !== "string" || !STATUSES.has(state.status)) return invalid("unknown status");
+    if (typeof state.turn !== "number" || !Number.isSafeInteger(state.turn) || state.turn < 0) return invalid("bad turn counter");
+    if (!isObject(state.context)) return invalid("the context is not an object");
+    if (!Array.isArray(state.stack) || state.stack.length === 0 || state.stack.length > this.limits.stackDepth) return invalid("bad flow stack");
+    for (let i = 0; i < state.stack.length; i++) {
+      const frame = state.stack[i] as unknown;
+      if (!isObject(frame) || typeof frame.flow !== "string") return invalid(`stack[${i}] is not a frame`);
+      const flow = lookup(this.bundle.flows, frame.flow);
+      if (!flow) return invalid(`stack[${i}] names an unknown flow`);
+      if (typeof frame.pc !== "number" || !Number.isInteger(frame.pc) || frame.pc < 0 || frame.pc >= flow.code.length) return invalid(`stack[${i}].pc is out of range`);
+      if (!isObject(frame.vars)) return invalid(`stack[${i}].vars is not an object`);
+      if (frame.resultVar !== null && typeof frame.resultVar !== "string") return invalid(`stack[${i}].resultVar is not a name`);
+    }
+    const pending = state.pending;
+    if (pending === null || pending === undefined) {
+      if (state.status === "waiting") return invalid("waiting without a pending question");
+      state.pending = null;
+    } else {
+      if (!isObject(pending)) return invalid("the pending question is not an object");
+      const top = state.stack[state.stack.length - 1] as Frame;
+      const question = lookup(this.bundle.flows, top.flow)!.code[top.pc];
+      if (pending.pc !== top.pc || !QUESTION_OPS.has(question.op)) return invalid("the pending question does not point at a question");
+      if (typeof pending.retries !== "number" || !Number.isInteger(pending.retries) || pending.retries < 0) return invalid("bad retry count");
+      if (pending.deadline !== null && typeof pending.deadline !== "string") return invalid("bad deadline");
+      if (question.op === "askFrom") {
+        const { options, values } = pending;
+        if (!Array.isArray(options) || !Array.isArray(values) || options.length !== values.length || options.length === 0 || !options.every((o) => typeof o === "string")) {
+          return invalid("the pending question's options are missing");
+        }
+      }
+    }
+    return state as unknown as SessionState;
+  }
+}
+
+function defaultValue(param: ParamJson): Json | undefined {
+  if (hasOwn(param, "default")) return copyJson(param.default);
+  return acceptsNull(param.type) ? null : undefined;
+}
+
+// ------------------------------------------------------------ one turn
+
+interface Runtime {
+  options: EngineOptions;
+  limits: Required<EngineLimits>;
+  random: () => number;
+  secretValues: string[];
+  env: BuiltinEnv;
+}
+
+type Outcome = { ok: true; value: Json } | { ok: false; reason: string };
+
+/**
+ * One turn over a state the turn owns (a copy). `begin`, `answer` and
+ * `timeOut` are the three ways into it; `execute` runs instructions until the
+ * flow waits or leaves; `result` packages the new state and the events.
+ */
+class TurnRun {
+  private readonly events: FlowEvent[] = [];
+  private steps = 0;
+  private calls = 0;
+  private readonly locale: Locale;
+
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly runtime: Runtime,
+    private readonly state: SessionState,
+  ) {
+    this.locale = bundle.locale;
+  }
+
+  result(): AppliedTurn {
+    return { state: this.state, events: this.events, status: this.state.status };
+  }
+
+  async begin(): Promise<void> {
+    await this.execute();
+  }
+
+  async answer(text: string): Promise<void> {
+    await this.guard(async () => {
+      const question = this.instruction() as Question;
+      const pending = this.state.pending!;
+      const frame = this.frame();
+      let accepted: { value: Json; to: number } | undefined;
+      if (text.length <= this.runtime.limits.replyLength) {
+        if (question.op === "choose") {
+          const index = chooseOption(text, question.options.map((o) => [o.label, ...o.match]));
+          if (index >= 0) accepted = { value: null, to: question.options[index].then };
+        } else {
+          let value: Json | undefined;
+          if (question.op === "ask") {
+            const parsed = parseReply(text, question.input, this.locale);
+            if (parsed.ok) value = parsed.value;
+          } else {
+            const index = chooseOption(text, pending.options!.map((label) => [label]));
+            if (index >= 0) value = pending.values![index];
+          }
+          if (value !== undefined && (question.validate === null || this.validate(question, value))) accepted = { value, to: frame.pc + 1 };
+        }
+      }
+      if (accepted) {
+        if (question.op !== "choose") setOwn(frame.vars, question.var, accepted.value);
+        this.state.pending = null;
+        frame.pc = accepted.to;
+        return true;
+      }
+      if (pending.retries < question.invalid.retries) {
+        const message = question.invalid.message === null ? defaultInvalidMessage(this.locale) : this.text(question.invalid.message);
+        this.events.push({ type: "say", text: message });
+        this.ask(question, { ...pending, retries: pending.retries + 1 });
+        return false;
+      }
+      this.state.pending = null;
+      return this.arm(question.invalid.then, "invalid");
+    });
+  }
+
+  async timeOut(): Promise<void> {
+    await this.guard(async () => {
+      const question = this.instruction() as Question;
+      this.state.pending = null;
+      return this.arm(question.timeout!.then, "timeout");
+    });
+  }
+
+  // ---------------------------------------------------------- helpers
+
+  private frame(): Frame {
+    return this.state.stack[this.state.stack.length - 1];
+  }
+
+  private flow(): FlowJson {
+    return this.bundle.flows[this.frame().flow];
+  }
+
+  private instruction(): Instruction {
+    return this.flow().code[this.frame().pc];
+  }
+
+  private scope(vars: JsonObject = this.frame().vars): Scope {
+    return { vars, context: this.state.context, env: this.runtime.env, show: (value) => showInMessage(value, this.locale) };
+  }
+
+  private value(expr: unknown): Json {
+    return evaluate(expr, this.scope());
+  }
+
+  private text(expr: unknown): string {
+    const value = this.value(expr);
+    return typeof value === "string" ? value : showInMessage(value, this.locale);
+  }
+
+  private position(): string {
+    const frame = this.frame();
+    const entry = this.flow().map[frame.pc];
+    if (!entry) return `${frame.flow}:${frame.pc}`;
+    return `${this.bundle.sources[entry[0]] ?? "?"}:${entry[1]}:${entry[2]}`;
+  }
+
+  /** The current frame's variables with `name` bound to `value`, as a new object (the frame is not touched). */
+  private bound(name: string, value: Json): JsonObject {
+    const source = this.frame().vars;
+    const vars: JsonObject = {};
+    for (const key of Object.keys(source)) setOwn(vars, key, source[key]);
+    setOwn(vars, name, value);
+    return vars;
+  }
+
+  /** `validate` with the variable bound to the candidate value; the binding is undone afterwards. */
+  private validate(question: Extract<Question, { op: "ask" | "askFrom" }>, value: Json): boolean {
+    const result = evaluate(question.validate, this.scope(this.bound(question.var, value)));
+    if (typeof result !== "boolean") throw new FlowError("expression", "validate must give a boolean");
+    return result;
+  }
+
+  /** Runs a question's `invalid`/`timeout` arm, or ends with `reason` when it has none. Returns whether execution continues. */
+  private arm(then: number | null, reason: "invalid" | "timeout"): boolean {
+    if (then === null) {
+      this.end(reason);
+      return false;
+    }
+    this.frame().pc = then;
+    return true;
+  }
+
+  private end(reason: EndReason): void {
+    this.events.push({ type: "end", reason });
+    this.state.status = "ended";
+    this.state.pending = null;
+  }
+
+  private fail(code: FlowErrorCode, message: string): void {
+    this.events.push({ type: "error", code, message: this.redact(message), at: this.position() });
+    this.events.push({ type: "end", reason: code === "limit" ? "limit" : "error" });
+    this.state.status = "error";
+    this.state.pending = null;
+  }
+
+  private redact(message: string): string {
+    let text = message;
+    for (const secret of this.runtime.secretValues) text = text.split(secret).join("***");
+    return text;
+  }
+
+  /** Runs `step`; continues executing when it returns true. Any error becomes an `error` event. */
+  private async guard(step: () => Promise<boolean>): Promise<void> {
+    let proceed: boolean;
+    try {
+      proceed = await step();
+    } catch (error) {
+      this.failWith(error);
+      return;
+    }
+    if (proceed) await this.execute();
+  }
+
+  private failWith(error: unknown): void {
+    if (error instanceof FlowError) this.fail(error.code, error.message);
+    else this.fail("internal", `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  /** Sends a question (first time or a retry) and waits. */
+  private ask(question: Question, pending: PendingQuestion): void {
+    let options: string[] | undefined;
+    if (question.op === "choose") options = question.options.map((o) => o.label);
+    else if (question.op === "askFrom") options = pending.options;
+    else if (question.input.type === "choice") options = question.input.options;
+    const prompt = this.text(question.prompt);
+    const input: { type: string; options?: string[] } = { type: question.op === "ask" ? question.input.type : "choice" };
+    if (options) input.options = [...options];
+    this.events.push({ type: "ask", prompt, input, retry: pending.retries });
+    const deadline = question.timeout === null ? null : this.deadline(question.timeout.ms);
+    this.state.pending = { ...pending, pc: this.frame().pc, deadline };
+    this.state.status = "waiting";
+  }
+
+  private deadline(ms: number): string {
+    const now = this.runtime.env.now();
+    const time = now instanceof Date ? now.getTime() : NaN;
+    if (!Number.isFinite(time)) throw new FlowError("expression", "the clock returned an invalid date");
+    const deadline = new Date(time + ms);
+    if (Number.isNaN(deadline.getTime())) throw new FlowError("expression", "the question's deadline is out of range");
+    return deadline.toISOString();
+  }
+
+  /** Starts a question. Returns whether execution continues (an `ask … from` an empty list goes straight to its invalid arm). */
+  private startQuestion(question: Question): boolean {
+    if (question.op !== "askFrom") {
+      this.ask(question, { pc: this.frame().pc, retries: 0, deadline: null });
+      return false;
+    }
+    const list = this.value(question.list);
+    if (!Array.isArray(list)) throw new FlowError("expression", "ask … from needs a list");
+    if (list.length === 0) return this.arm(question.invalid.then, "invalid");
+    const labels = list.map((element) => {
+      if (question.label === null) return typeof element === "string" ? element : showInMessage(element, this.locale);
+      const label = evaluate(question.label, this.scope(this.bound(question.var, element)));
+      return typeof label === "string" ? label : showInMessage(label, this.locale);
+    });
+    this.ask(question, { pc: this.frame().pc, retries: 0, deadline: null, options: labels, values: list });
+    return false;
+  }
+
+  /** Runs instructions until the flow waits, ends, hands off or fails. */
+  private async execute(): Promise<void> {
+    try {
+      for (;;) {
+        if (++this.steps > this.runtime.limits.stepsPerTurn) {
+          this.fail("limit", `more than ${this.runtime.limits.stepsPerTurn} steps in one turn without waiting for a reply`);
+          return;
+        }
+        const trace = this.runtime.options.trace;
+        if (trace) {
+          try {
+            trace(this.frame().flow, this.frame().pc);
+          } catch {
+            // Tracing must never change a conversation.
+          }
+        }
+        if (!(await this.step())) return;
+      }
+    } catch (error) {
+      this.failWith(error);
+    }
+  }
+
+  /** Runs one instruction; returns whether to go on. */
+  private async step(): Promise<boolean> {
+    const frame = this.frame();
+    const ins = this.instruction();
+    switch (ins.op) {
+      case "say":
+        this.events.push({ type: "say", text: this.text(ins.text) });
+        frame.pc++;
+        return true;
+      case "media": {
+        const event: FlowEvent = { type: "media", kind: ins.kind, url: this.text(ins.url) };
+        if (ins.caption !== null) event.caption = this.text(ins.caption);
+        this.events.push(event);
+        frame.pc++;
+        return true;
+      }
+      case "wait":
+        this.events.push({ type: "wait", ms: ins.ms });
+        frame.pc++;
+        return true;
+      case "ask":
+      case "askFrom":
+      case "choose":
+        return this.startQuestion(ins);
+      case "set":
+        setOwn(frame.vars, ins.var, this.value(ins.value));
+        frame.pc++;
+        return true;
+      case "call":
+        return this.call(ins);
+      case "run":
+        return this.run(ins);
+      case "jump":
+        frame.pc = ins.to;
+        return true;
+      case "branch": {
+        const cond = this.value(ins.cond);
+        if (typeof cond !== "boolean") throw new FlowError("expression", "a condition must be a boolean");
+        frame.pc = cond ? frame.pc + 1 : ins.else;
+        return true;
+      }
+      case "match": {
+        const subject = this.value(ins.subject);
+        const arm = ins.cases.find((c) => c.values.some((v) => jsonEqual(v, subject)));
+        frame.pc = arm ? arm.to : ins.else;
+        return true;
+      }
+      case "random": {
+        const r = this.runtime.random();
+        if (typeof r !== "number" || !(r >= 0 && r < 1)) throw new FlowError("expression", `the random source gave ${String(r)}, expected a number in [0, 1)`);
+        const total = ins.arms.reduce((sum, arm) => sum + arm.weight, 0);
+        const target = r * total;
+        let sum = 0;
+        let chosen = ins.arms.filter((arm) => arm.weight > 0).pop()!;
+        for (const arm of ins.arms) {
+          sum += arm.weight;
+          if (target < sum) {
+            chosen = arm;
+            break;
+          }
+        }
+        frame.pc = chosen.to;
+        return true;
+      }
+      case "end":
+        this.end("done");
+        return false;
+      case "handoff": {
+        const event: FlowEvent = { type: "handoff" };
+        if (ins.department !== null) event.department = this.text(ins.department);
+        this.events.push(event);
+        this.state.status = "handoff";
+        this.state.pending = null;
+        return false;
+      }
+      case "return": {
+        const value = ins.value === null ? null : this.value(ins.value);
+        if (this.state.stack.length === 1) {
+          this.end("done");
+          return false;
+        }
+        const callee = this.state.stack.pop()!;
+        if (callee.resultVar !== null) setOwn(this.frame().vars, callee.resultVar, value);
+        return true;
+      }
+      default: {
+        const never: never = ins;
+        throw new FlowError("internal", `unknown instruction ${JSON.stringify((never as { op: unknown }).op)}`);
+      }
+    }
+  }
+
+  private run(ins: Extract<Instruction, { op: "run" }>): boolean {
+    const callee = lookup(this.bundle.flows, ins.flow);
+    if (!callee) throw new FlowError("params", `unknown flow '${ins.flow}'`);
+    if (this.state.stack.length >= this.runtime.limits.stackDepth) throw new FlowError("limit", `subflows nested deeper than ${this.runtime.limits.stackDepth}`);
+    const args = ins.args.map((arg) => this.value(arg));
+    const vars: JsonObject = {};
+    callee.params.forEach((param, i) => {
+      const value = i < args.length ? args[i] : defaultValue(param);
+      if (value === undefined) throw new FlowError("params", `flow '${ins.flow}' needs the parameter '${param.name}'`);
+      setOwn(vars, param.name, value);
+    });
+    this.frame().pc++;
+    this.state.stack.push({ flow: ins.flow, pc: entryPc(callee), vars, resultVar: ins.var });
+    return true;
+  }
+
+  private async call(ins: Extract<Instruction, { op: "call" }>): Promise<boolean> {
+    const action = lookup(this.bundle.actions, ins.action);
+    if (!action) throw new FlowError("action", `unknown action '${ins.action}'`);
+    const args = ins.args.map((arg) => this.value(arg));
+    this.calls += 1;
+    const key = `${this.state.session}:${this.state.turn}:${this.calls}`;
+    const outcome = await this.invoke(ins.action, action, args, key);
+    this.events.push({ type: "action", name: ins.action, args: args.map((a) => copyJson(a)), ok: outcome.ok });
+    const frame = this.frame();
+    if (outcome.ok) {
+      if (ins.var !== null) setOwn(frame.vars, ins.var, outcome.value);
+      frame.pc++;
+      return true;
+    }
+    if (ins.else !== null) {
+      frame.pc = ins.else;
+      return true;
+    }
+    this.fail("action", `action '${ins.action}' failed: ${outcome.reason}`);
+    return false;
+  }
+
+  /** Calls a handler (or performs an HTTP action) under the action's timeout and checks the result. Never throws. */
+  private async invoke(name: string, action: ActionJson, args: Json[], idempotencyKey: string): Promise<Outcome> {
+    const handlers = this.runtime.options.actions;
+    const handler = handlers && hasOwn(handlers, name) ? getOwn(handlers, name) : undefined;
+    if (typeof handler !== "function" && !action.http) return { ok: false, reason: `no handler for action '${name}'` };
+
+    const controller = newAbortController();
+    let cancelTimer = (): void => {};
+    const timedOut = new Promise<Outcome>((resolve) => {
+      cancelTimer = schedule(() => {
+        controller.abort(new Error(`action '${name}' timed out`));
+        resolve({ ok: false, reason: `timed out after ${action.timeoutMs} ms` });
+      }, action.timeoutMs);
+    });
+    let work: Promise<unknown>;
+    if (typeof handler === "function") {
+      const context: ActionContext = {
+        signal: controller.signal,
+        session: { id: this.state.session, context: copyJson(this.state.context) as JsonObject },
+        idempotencyKey,
+      };
+      const handlerArgs = args.map((a) => copyJson(a));
+      work = (async () => (handler as ActionHandler)(...handlerArgs, context))();
+    } else {
+      work = performHttp({
+        http: action.http!,
+        action,
+        args,
+        scope: { context: this.state.context, env: { ...this.runtime.env, secrets: this.runtime.options.secrets ?? {} } },
+        fetch: this.runtime.options.fetch ?? globalFetch(),
+        signal: controller.signal,
+      });
+    }
+    const settled = work.then(
+      (value): { ok: true; raw: unknown } => ({ ok: true, raw: value }),
+      (error: unknown): Outcome => ({ ok: false, reason: this.describeFailure(error) }),
+    );
+    const outcome = await Promise.race([settled, timedOut]);
+    cancelTimer();
+    if (!outcome.ok) return outcome;
+    if (!("raw" in outcome)) return outcome;
+    if (action.result === null) return { ok: true, value: null };
+    const checked = conform(outcome.raw, action.result, "result");
+    if (!checked.ok) return { ok: false, reason: `the result does not match the declared type at ${checked.path}: expected ${checked.expected}` };
+    return checked;
+  }
+
+  private describeFailure(error: unknown): string {
+    if (error instanceof ActionFailure) return error.message;
+    let message = "threw a value that is not an Error";
+    try {
+      if (error instanceof Error) message = `threw: ${String(error.message)}`;
+    } catch {
+      message = "threw an unreadable error";
+    }
+    return this.redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
+  }
+}
+
+/**
+ * Creates an engine for a bundle. A bundle that did not come from
+ * `loadBundle` (for example one embedded in a generated TypeScript module) is
+ * validated here, so this throws `BundleError` for a malformed one. The
+ * engine keeps no session data: every call takes a state and returns a new
+ * one.
+ */
+export function createEngine(bundle: Bundle, options: EngineOptions = {}): Engine {
+  return new FlowEngine(isLoaded(bundle) ? bundle : loadBundle(bundle), options);
+}

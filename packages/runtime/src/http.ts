@@ -1,0 +1,176 @@
+//! HTTP actions (LANGUAGE §3.3): the runtime performs the request an
+//! `= http METHOD "url"` action declares. The URL is built from its `str`
+//! template with every interpolated value percent-encoded
+//! (`encodeURIComponent`), and the built URL's origin is checked again
+//! against the declared literal origin, so no argument can redirect the
+//! request to another host. Redirects are not followed (a 3xx is not 2xx).
+//!
+//! The response is untrusted: it must be 2xx, at most 1 MiB, and JSON;
+//! matching the declared result type is checked by the engine, as for host
+//! handlers. Secrets (`secret("NAME")`) are readable only while the request is
+//! built, and failure messages are written here from fixed text, never from
+//! the URL, headers or a platform error, so they cannot leak a secret.
+//! Timeouts are the engine's: it aborts `signal` at the action's `timeoutMs`.
+
+import type { ActionJson, HttpJson } from "./bundle.js";
+import { evaluate, showInRequest, type Scope } from "./expression.js";
+import { FlowError } from "./errors.js";
+import { setOwn, type Json, type JsonObject } from "./json.js";
+import { canDecodeUtf8, decodeUtf8, hasUrl, parseUrl, type AbortSignalLike, type FetchLike, type FetchResponseLike } from "./platform.js";
+
+/** The largest response body an HTTP action accepts. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Why a call failed, in words that are safe to put in an event (no secrets, no URLs). */
+export class ActionFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ActionFailure";
+  }
+}
+
+/** What `performHttp` needs. */
+export interface HttpRequest {
+  readonly http: HttpJson;
+  readonly action: ActionJson;
+  /** The call's arguments, in parameter order. */
+  readonly args: readonly Json[];
+  /** Scope for the templates: everything but `vars` (the arguments, by parameter name) and `show`. */
+  readonly scope: Omit<Scope, "vars" | "show">;
+  readonly fetch: FetchLike | undefined;
+  readonly signal: AbortSignalLike;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+function declaredOrigin(origin: string): string {
+  return parseUrl(origin)?.origin ?? origin;
+}
+
+/** Builds the request URL: template text as written, interpolated values percent-encoded. */
+export function buildUrl(url: HttpJson["url"], scope: Scope): string {
+  if (url[0] !== "str") {
+    const value = evaluate(url, scope);
+    if (typeof value !== "string") throw new ActionFailure("the request URL is not a string");
+    return value;
+  }
+  let text = "";
+  for (let i = 1; i < url.length; i++) {
+    const part = url[i];
+    text += typeof part === "string" ? part : encodeURIComponent(showInRequest(evaluate(part, scope)));
+  }
+  return text;
+}
+
+/** Whether `url` is an http(s) URL on exactly `origin`. */
+export function sameOrigin(url: string, origin: string): boolean {
+  const expected = declaredOrigin(origin);
+  if (!hasUrl()) {
+    return url === expected || ["/", "?", "#"].some((next) => url.startsWith(expected + next));
+  }
+  const parsed = parseUrl(url);
+  return parsed !== undefined && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.origin === expected;
+}
+
+async function readBody(response: FetchResponseLike): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+  if (response.body && canDecodeUtf8()) {
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!value) continue;
+      total += value.byteLength;
+      if (total > MAX_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    const text = decodeUtf8(bytes);
+    if (text === undefined) throw new ActionFailure("the response is not valid UTF-8");
+    return text;
+  }
+  const text = await response.text();
+  // Upper bound of the UTF-8 size: 3 bytes per UTF-16 unit.
+  if (text.length > MAX_RESPONSE_BYTES || utf8Length(text) > MAX_RESPONSE_BYTES) throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+  return text;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Performs an HTTP action's request and returns the response's JSON value
+ * (null for an action without a result, whose body is not read). Throws
+ * `ActionFailure` when the call fails; the caller checks the value against
+ * the result type.
+ */
+export async function performHttp(request: HttpRequest): Promise<unknown> {
+  const { http, action, args } = request;
+  const vars: JsonObject = {};
+  action.params.forEach((param, i) => setOwn(vars, param.name, i < args.length ? args[i] : null));
+  const scope: Scope = { ...request.scope, vars, show: showInRequest };
+
+  let url: string;
+  const headers: Record<string, string> = { accept: "application/json" };
+  let body: string | undefined;
+  try {
+    url = buildUrl(http.url, scope);
+    for (const [name, value] of http.headers) {
+      setOwn(headers, name.toLowerCase(), showInRequest(evaluate(value, scope)));
+    }
+    if (http.body !== null) body = JSON.stringify(evaluate(http.body, scope));
+    else if (BODY_METHODS.has(http.method)) body = JSON.stringify(vars);
+  } catch (error) {
+    // FlowErrors from templates carry our own messages (e.g. "secret 'X' is not set"), never secret values.
+    if (error instanceof FlowError || error instanceof ActionFailure) throw new ActionFailure(`building the request: ${error.message}`);
+    throw new ActionFailure("building the request failed");
+  }
+  if (body !== undefined && !("content-type" in headers)) headers["content-type"] = "application/json";
+  if (!sameOrigin(url, http.origin)) throw new ActionFailure(`the request URL does not stay on ${declaredOrigin(http.origin)}`);
+  if (!request.fetch) throw new ActionFailure("no fetch function is available");
+
+  let response: FetchResponseLike;
+  try {
+    response = await request.fetch(url, { method: http.method, headers, body, signal: request.signal, redirect: "manual" });
+  } catch {
+    if (request.signal.aborted) throw new ActionFailure("timed out");
+    throw new ActionFailure("network error");
+  }
+  const status = typeof response.status === "number" ? response.status : 0;
+  if (status < 200 || status > 299) throw new ActionFailure(`HTTP status ${status}`);
+  if (action.result === null) return null;
+  let text: string;
+  try {
+    text = await readBody(response);
+  } catch (error) {
+    if (error instanceof ActionFailure) throw error;
+    throw new ActionFailure(request.signal.aborted ? "timed out" : "reading the response failed");
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ActionFailure("the response is not JSON");
+  }
+}

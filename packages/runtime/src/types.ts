@@ -1,0 +1,133 @@
+//! Checking untrusted values against a `TypeJson` (action results, HTTP
+//! responses, host-given parameters and event payloads): LANGUAGE §3.3 says a
+//! result is "validated against the type, never trusted".
+//!
+//! `conform` checks and copies in one walk. The copy keeps only what the
+//! type declares: a record keeps its declared fields (absent optional fields
+//! become `null`, extra fields are dropped), so an API response cannot smuggle
+//! large or sensitive data into the session state, and later field reads see
+//! exactly the declared shape. Unions take the first member that fits.
+
+import type { TypeJson } from "./bundle.js";
+import { isDate, isEmail, isPhone, isUrl } from "./inputs.js";
+import { getOwn, hasOwn, isObject, pathKey, setOwn, type Json, type JsonObject } from "./json.js";
+
+/** The result of `conform`: the conforming copy, or where and why it does not fit. */
+export type Conformance = { ok: true; value: Json } | { ok: false; path: string; expected: string };
+
+/** A short description of a type, for messages (`{ status: "a" | "b" }`). */
+export function describeType(type: TypeJson): string {
+  if (typeof type === "string") return type;
+  if ("literal" in type) return JSON.stringify(type.literal);
+  if ("list" in type) {
+    const element = describeType(type.list);
+    return typeof type.list === "object" && "union" in type.list ? `(${element})[]` : `${element}[]`;
+  }
+  if ("record" in type) {
+    const fields = Object.keys(type.record).map((name) => `${name}: ${describeType(getOwn(type.record, name) as TypeJson)}`);
+    return `{ ${fields.join("; ")} }`;
+  }
+  return type.union.map(describeType).join(" | ");
+}
+
+/** Whether `null` is a value of the type (`T?`, `null`). */
+export function acceptsNull(type: TypeJson): boolean {
+  if (type === "null") return true;
+  return typeof type === "object" && "union" in type && type.union.some(acceptsNull);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a record";
+  if (typeof value === "string") return value.length > 40 ? "a string" : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return `a ${typeof value}`;
+}
+
+/**
+ * Checks `value` against `type` and returns a copy holding only what the type
+ * declares. Never throws: a value that is not JSON (a function, a getter that
+ * throws, a non-finite number) simply does not conform.
+ */
+export function conform(value: unknown, type: TypeJson, path = "$"): Conformance {
+  try {
+    return conformAt(value, type, path);
+  } catch {
+    return { ok: false, path, expected: describeType(type) };
+  }
+}
+
+function mismatch(path: string, type: TypeJson, value: unknown): Conformance {
+  return { ok: false, path, expected: `${describeType(type)}, found ${describeValue(value)}` };
+}
+
+function conformAt(value: unknown, type: TypeJson, path: string): Conformance {
+  if (typeof type === "string") {
+    switch (type) {
+      case "null":
+        return value === null ? { ok: true, value: null } : mismatch(path, type, value);
+      case "boolean":
+        return typeof value === "boolean" ? { ok: true, value } : mismatch(path, type, value);
+      case "number":
+        return typeof value === "number" && Number.isFinite(value) ? { ok: true, value: Object.is(value, -0) ? 0 : value } : mismatch(path, type, value);
+      case "integer":
+        return typeof value === "number" && Number.isSafeInteger(value) ? { ok: true, value: Object.is(value, -0) ? 0 : value } : mismatch(path, type, value);
+      case "string":
+        return typeof value === "string" ? { ok: true, value } : mismatch(path, type, value);
+      case "email":
+      case "phone":
+      case "date":
+      case "url": {
+        const check = type === "email" ? isEmail : type === "phone" ? isPhone : type === "date" ? isDate : isUrl;
+        return typeof value === "string" && check(value) ? { ok: true, value } : mismatch(path, type, value);
+      }
+      default:
+        return { ok: false, path, expected: `a known type (found '${String(type)}')` };
+    }
+  }
+  if ("literal" in type) {
+    return value === type.literal ? { ok: true, value: type.literal } : mismatch(path, type, value);
+  }
+  if ("list" in type) {
+    if (!Array.isArray(value)) return mismatch(path, type, value);
+    const copy: Json[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const element = conformAt(value[i], type.list, `${path}[${i}]`);
+      if (!element.ok) return element;
+      copy.push(element.value);
+    }
+    return { ok: true, value: copy };
+  }
+  if ("record" in type) {
+    if (!isObject(value)) return mismatch(path, type, value);
+    const copy: JsonObject = {};
+    for (const name of Object.keys(type.record)) {
+      const fieldType = getOwn(type.record, name) as TypeJson;
+      const fieldPath = pathKey(path, name);
+      const present = hasOwn(value, name) && value[name] !== undefined;
+      if (!present) {
+        if (!acceptsNull(fieldType)) return { ok: false, path: fieldPath, expected: `${describeType(fieldType)}, found nothing (missing field)` };
+        setOwn(copy, name, null);
+        continue;
+      }
+      const field = conformAt(value[name], fieldType, fieldPath);
+      if (!field.ok) return field;
+      setOwn(copy, name, field.value);
+    }
+    return { ok: true, value: copy };
+  }
+  if ("union" in type) {
+    let first: Conformance | undefined;
+    for (const member of type.union) {
+      const result = conformAt(value, member, path);
+      if (result.ok) return result;
+      first ??= result;
+    }
+    // Report the union as a whole, unless it is `T?` and the value is not null: then T's reason is more precise.
+    const nonNull = type.union.filter((member) => member !== "null");
+    if (nonNull.length === 1 && value !== null && first && !first.ok) return conformAt(value, nonNull[0], path);
+    return mismatch(path, type, value);
+  }
+  return { ok: false, path, expected: "a known type" };
+}
