@@ -64,6 +64,15 @@ function isLinkToFolder(link: string): boolean {
   }
 }
 
+/** Whether `file` is a folder (false when it does not exist or cannot be looked at). */
+export function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** `fs.statSync`, or undefined when the path (or the target of a link) does not exist. */
 export function statOrUndefined(file: string): fs.Stats | undefined {
   try {

@@ -7,7 +7,7 @@ import { version } from "./version.js";
 function optionRows(options: readonly OptionSpec[]): string[] {
   const left = options.map((option) => {
     const short = option.short ? `-${option.short}, ` : "    ";
-    const value = option.kind === "toggle" ? ` [${option.valueHint}]` : option.valueHint ? ` ${option.valueHint}` : "";
+    const value = option.valueHint ? ` ${option.valueHint}` : "";
     return `  ${short}--${option.name}${value}`;
   });
   const width = Math.max(...left.map((text) => text.length)) + 2;
@@ -41,7 +41,7 @@ export function commandHelp(command: CommandSpec): string {
   if (!command.available) {
     lines.push("", `Not available yet in fluxo ${version()}.`);
   } else {
-    if (command.name === "check") {
+    if (command.name === "check" || command.name === "fmt") {
       lines.push(
         "",
         "A path is a .flow file or a folder (every .flow file below it). The project of a",
@@ -52,6 +52,14 @@ export function commandHelp(command: CommandSpec): string {
     if (command.options.length > 0) lines.push("", "Options:", ...optionRows(command.options));
     lines.push("", "Global options:", ...optionRows(globalOptions));
     if (command.name === "check") lines.push("", "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.");
+    if (command.name === "fmt") {
+      lines.push(
+        "",
+        "Files with syntax errors are left as they are. Exit status: 0 done (or, with --check,",
+        "all formatted), 1 unformatted files found or a file could not be formatted, 2 usage",
+        "or I/O problem.",
+      );
+    }
   }
   lines.push("");
   return lines.join("\n");

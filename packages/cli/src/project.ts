@@ -16,7 +16,7 @@ import path from "node:path";
 import { defaultProjectOptions, type ProjectOptions } from "@fluxo/compiler";
 import { findConfig, loadConfig, type ProjectConfig } from "./config.js";
 import { CliError } from "./errors.js";
-import { displayPath, isBrokenLink, sourceExtension, walkFlowFiles } from "./files.js";
+import { displayPath, isBrokenLink, isFolder, sourceExtension, walkFlowFiles } from "./files.js";
 
 /** A path the user gave (or the current folder, when they gave none). */
 export interface NamedPath {
@@ -31,7 +31,7 @@ export interface Project {
   /** The `fluxo.json`, or undefined for the project made of the named paths. */
   config?: ProjectConfig;
   options: ProjectOptions;
-  /** Folders to walk and files to take: the `include` entries plus named paths outside them. */
+  /** Folders to walk and files to take: the `include` entries plus the named paths (but the project folder). */
   sources: string[];
   /** The paths named for this project. */
   named: NamedPath[];
@@ -48,7 +48,7 @@ export interface ProjectFiles {
 /** Whether `file` is `folder` or below it. */
 export function isWithin(file: string, folder: string): boolean {
   const relative = path.relative(folder, file);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 function namePath(given: string, cwd: string, implicit: boolean): NamedPath {
@@ -85,12 +85,15 @@ export function discoverProjects(paths: readonly string[], cwd: string): Project
       continue;
     }
     const config = loadConfig(configPath, displayPath(configPath, cwd));
-    const outside = group.filter((entry) => !config.include.some((root) => isWithin(entry.path, root)));
-    const whole = group.some((entry) => entry.path === config.root);
+    // The project's own folder stands for the project. Any other named path
+    // joins it for this run: one outside the `include` entries, or one the
+    // walk would skip (a file under node_modules, named on purpose).
+    const others = group.filter((entry) => entry.path !== config.root);
+    const whole = others.length < group.length;
     projects.push({
       config,
       options: config.options,
-      sources: unique([...config.include, ...outside.map((entry) => entry.path)]),
+      sources: unique([...config.include, ...others.map((entry) => entry.path)]),
       named: group,
       scope: whole ? undefined : group.map((entry) => entry.path),
     });
@@ -107,13 +110,13 @@ export function listProjectFiles(project: Project, cwd: string): ProjectFiles {
   const files = new Set<string>();
   const folders = new Set<string>();
   for (const source of project.sources) {
-    if (fs.statSync(source, { throwIfNoEntry: false })?.isDirectory() ?? false) {
+    if (isFolder(source)) {
       const walk = walkFlowFiles(source, show);
       for (const file of walk.files) files.add(file);
       for (const folder of walk.folders) folders.add(folder);
     } else {
-      // A named file, or an include entry naming one; a named file that
-      // vanished (watch mode) is reported when it is read.
+      // A named file, or an include entry naming one. One deleted while
+      // watching is dropped by `Workspace.refresh`.
       files.add(source);
       folders.add(path.dirname(source));
     }
@@ -126,7 +129,7 @@ export function listProjectFiles(project: Project, cwd: string): ProjectFiles {
     if (!list.some((file) => isWithin(file, entry.path))) {
       throw new CliError(
         entry.implicit
-          ? `no ${sourceExtension} files in the current folder (${entry.path}) and no fluxo.json above it`
+          ? `no ${sourceExtension} files in the current folder (${entry.path})${project.config ? "" : " and no fluxo.json above it"}`
           : `no ${sourceExtension} files in '${show(entry.path)}'`,
       );
     }

@@ -40,7 +40,9 @@ export function codeFrame(diagnostic: LocatedDiagnostic, color: boolean): string
   if (!source) return undefined;
   const line = diagnostic.line - 1;
   const first = Math.max(0, line - contextLines);
-  const last = Math.min(source.lines.lineCount - 1, line + contextLines);
+  let last = Math.min(source.lines.lineCount - 1, line + contextLines);
+  // The empty "line" after a final newline is not worth showing.
+  if (last > line && last === source.lines.lineCount - 1 && source.lines.lineText(last) === "") last--;
   const window: string[] = [];
   for (let i = first; i <= last; i++) window.push(source.lines.lineText(i));
 

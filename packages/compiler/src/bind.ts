@@ -121,7 +121,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
         diagnostics.push(
           diagnostic(
             "FX2006",
-            { what: kindWords[kind], name, detail: `: '${name}' is already declared as a ${kindWords[existing.kind]}` },
+            { what: kindWords[kind], name, detail: `: '${name}' is already declared as ${existing.kind === "action" ? "an" : "a"} ${kindWords[existing.kind]}` },
             uri,
             node.name.range,
             [{ uri: existing.uri, range: existing.nameNode.range, message: `'${name}' is first declared here` }],

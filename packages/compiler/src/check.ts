@@ -246,7 +246,7 @@ export class ProjectTypes {
     const node = symbol.node as A.ActionDecl | A.FlowDecl;
     const params = node.params.map((p) => {
       const type = p.type ? this.resolveType(p.type, symbol.uri) : errorType;
-      return { name: p.name?.text ?? "?", type, optional: p.default !== undefined || isNullable(type) };
+      return { name: p.name?.text ?? "?", type, optional: p.default !== undefined || isNullable(type) || type.kind === "error" };
     });
     const result = node.returnType ? this.resolveType(node.returnType, symbol.uri) : voidType;
     const signature = { name: symbol.name, params, result };
@@ -451,10 +451,27 @@ class FileChecker {
     );
   }
 
-  /** Reports FX3001 unless `type` is assignable to `expected`. */
+  /**
+   * Reports FX3001 unless `type` is assignable to `expected`; a `T?` where a
+   * `T` would fit is FX3004 (§3.2: narrow it first).
+   */
   private expectAssignable(node: A.Node | undefined, type: Type, expected: Type, hint = ""): void {
     if (!node || isAssignable(type, expected)) return;
+    if (isNullable(type) && isAssignable(nonNull(type), expected)) {
+      this.report("FX3004", { expr: describeExpression(node as A.Expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, node.range);
+      return;
+    }
     this.mismatch(node.range, expected, type, hint);
+  }
+
+  /** A condition must be boolean (FX3003); a `boolean?` is FX3004. */
+  private expectCondition(node: A.Expression, type: Type): void {
+    if (isBoolean(type)) return;
+    if (isNullable(type) && isBoolean(nonNull(type))) {
+      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "compare it with '== true' or narrow it with '!= null'" }, node.range);
+      return;
+    }
+    this.report("FX3003", { found: typeToString(type) }, node.range);
   }
 
   // ---------------------------------------------------------- entry
@@ -524,7 +541,7 @@ class FileChecker {
           elsewhere && elsewhere.kind === "type"
             ? `: it is declared in another file; add import { ${name} } from "${relativePath(this.uri, elsewhere.uri)}"`
             : elsewhere
-              ? `: '${name}' is a ${elsewhere.kind}, not a type`
+              ? `: '${name}' is ${article(elsewhere.kind)}, not a type`
               : "";
         this.report("FX2005", { name, hint }, node.name.range);
         return;
@@ -655,7 +672,8 @@ class FileChecker {
           this.expectAssignable(param.default, defaultType, type);
         }
       }
-      out.set(param.name.text, { name: param.name.text, type, optional: param.default !== undefined || isNullable(type) });
+      // An unknown type (FX2005 already reported) makes nothing required: no cascades.
+      out.set(param.name.text, { name: param.name.text, type, optional: param.default !== undefined || isNullable(type) || type.kind === "error" });
     }
     return out;
   }
@@ -714,7 +732,7 @@ class FileChecker {
     if (!match) {
       const problem = /^[a-z][a-z0-9+.-]*:/i.test(prefix)
         ? `found ${JSON.stringify(prefix.split("/")[0])}, expected http:// or https://`
-        : interpolated
+        : interpolated && prefix === ""
           ? "the URL starts with an interpolation"
           : "expected an absolute http:// or https:// URL";
       this.report("FX3009", { problem }, url.range);
@@ -949,15 +967,13 @@ class FileChecker {
       case "Return": {
         if (statement.value) {
           const type = this.expression(statement.value, { ...context, callAllowed: true });
-          if (scope.returnType) this.expectAssignable(statement.value, type, scope.returnType);
+          if (scope.returnType) this.expectValue(statement.value, type, scope.returnType, context);
         }
         return narrowing;
       }
       case "If": {
         const condition = statement.condition ? this.expression(statement.condition, context) : errorType;
-        if (statement.condition && !isBoolean(condition)) {
-          this.report("FX3003", { found: typeToString(condition) }, statement.condition.range);
-        }
+        if (statement.condition) this.expectCondition(statement.condition, condition);
         const whenTrue = withNarrowing(narrowing, this.narrowFrom(statement.condition, true, context));
         const whenFalse = withNarrowing(narrowing, this.narrowFrom(statement.condition, false, context));
         if (statement.then) this.statements(statement.then.statements, scope, whenTrue);
@@ -1042,9 +1058,9 @@ class FileChecker {
           type,
         });
         if (statement.kind === "Var" && declared && statement.value && valueType) {
-          this.expectAssignable(statement.value, valueType, declared);
+          this.expectValue(statement.value, valueType, declared, context);
         } else if (statement.kind === "Set" && statement.value && valueType) {
-          this.expectAssignable(statement.value, valueType, type);
+          this.expectValue(statement.value, valueType, type, context);
         }
       }
     }
@@ -1057,12 +1073,14 @@ class FileChecker {
     return withoutVariables(narrowing, assignedNames(statement));
   }
 
+  /** Is this a call of an action? Unknown callees count as actions: FX2004 already said what is wrong. */
   private isActionCall(expression: A.Expression): boolean {
     if (expression.kind !== "Call") return false;
     const name = expression.callee.text;
     if (standardActions.has(name)) return true;
+    if (builtins.has(name)) return false;
     const symbol = this.project.index.declarations.get(name);
-    return symbol?.kind === "action";
+    return symbol === undefined || symbol.kind === "action";
   }
 
   private questionClauses(
@@ -1088,7 +1106,7 @@ class FileChecker {
       switch (clause.kind) {
         case "Validate": {
           const type = clause.condition ? this.expression(clause.condition, context) : errorType;
-          if (clause.condition && !isBoolean(type)) this.report("FX3003", { found: typeToString(type) }, clause.condition.range);
+          if (clause.condition) this.expectCondition(clause.condition, type);
           break;
         }
         case "Invalid":
@@ -1148,19 +1166,22 @@ class FileChecker {
   private choose(statement: A.ChooseStatement, scope: FlowScope, narrowing: Narrowing): Narrowing {
     const context: ExprContext = { scope, inTest: false, narrowing };
     if (statement.prompt) this.expectText(statement.prompt, this.expression(statement.prompt, context));
-    const seen = new Map<string, A.StringLiteral>();
+    const seen = new Map<string, { label: A.StringLiteral; option: A.ChooseOption }>();
     for (const option of statement.options) {
       for (const label of option.labels) {
         this.expression(label, context);
         const text = stringValue(label);
         if (text === undefined) continue;
         const normal = normalizeText(text);
-        const first = seen.get(normal);
+        const previous = seen.get(normal);
+        // An alias that repeats its own option's label (`"Não", "nao"`) is harmless.
+        if (previous && previous.option === option) continue;
+        const first = previous?.label;
         if (first) {
           this.report("FX2006", { what: "option", name: text, detail: ` (normalised '${normal}' is already an option or alias)` }, label.range, [
             { uri: this.uri, range: first.range, message: "first used here" },
           ]);
-        } else seen.set(normal, label);
+        } else seen.set(normal, { label, option });
       }
       this.statement(option.then, scope, narrowing);
     }
@@ -1349,7 +1370,7 @@ class FileChecker {
       case "Unary": {
         const operand = expression.operand ? this.expression(expression.operand, inner) : errorType;
         if (expression.operator === "not") {
-          if (expression.operand && !isBoolean(operand)) this.mismatch(expression.operand.range, booleanType, operand);
+          if (expression.operand) this.expectAssignable(expression.operand, operand, booleanType);
           return booleanType;
         }
         if (expression.operand && !isNumeric(operand)) {
@@ -1505,8 +1526,8 @@ class FileChecker {
         return union([nonNull(leftType), rightType]);
       case "and":
       case "or":
-        if (!isBoolean(leftType)) this.mismatch(left.range, booleanType, leftType);
-        if (right && !isBoolean(rightType)) this.mismatch(right.range, booleanType, rightType);
+        this.expectAssignable(left, leftType, booleanType);
+        if (right) this.expectAssignable(right, rightType, booleanType);
         return booleanType;
       case "==":
       case "!=":
@@ -1576,7 +1597,7 @@ class FileChecker {
       this.report("FX3002", { name, expected, s: params.length === 1 && required === 1 ? "" : "s", found: args.length }, range);
       return;
     }
-    args.forEach((arg, i) => this.expectAssignable(arg, types[i]!, params[i]!.type));
+    args.forEach((arg, i) => this.expectValue(arg, types[i]!, params[i]!.type, context));
   }
 
   private call(expression: A.CallExpression, context: ExprContext): Type {
@@ -1756,7 +1777,7 @@ class FileChecker {
           const name = stringValue(statement.event);
           const symbol = name !== undefined ? this.project.index.eventFlows.get(name) : undefined;
           if (statement.event && name !== undefined && !symbol) {
-            this.report("FX2003", { name: `for event "${name}"`, hint: ": no flow has 'trigger event' with this name" }, statement.event.range);
+            this.report("FX2003", { name: `(event "${name}")`, hint: `: no flow has 'trigger event "${name}"'` }, statement.event.range);
           }
           if (symbol) {
             flowOf(symbol);
@@ -1808,7 +1829,7 @@ class FileChecker {
         case "ExpectCondition": {
           if (!statement.condition) break;
           const type = this.expression(statement.condition, context);
-          if (!isBoolean(type)) this.report("FX3003", { found: typeToString(type) }, statement.condition.range);
+          this.expectCondition(statement.condition, type);
           break;
         }
         default: {
@@ -1830,7 +1851,7 @@ class FileChecker {
       this.resolve(name, this.declarationResolution(symbol));
       return this.project.signature(symbol);
     }
-    this.report("FX2004", { name: name.text, hint: symbol ? `: '${name.text}' is a ${symbol.kind}, not an action` : "" }, name.range);
+    this.report("FX2004", { name: name.text, hint: symbol ? `: '${name.text}' is ${article(symbol.kind)}, not an action` : "" }, name.range);
     return undefined;
   }
 
@@ -1892,6 +1913,10 @@ function isAskable(type: Type): boolean {
   if (type.kind === "error") return true;
   if (type.kind === "primitive") return true;
   return members(type).every((m) => m.kind === "literal" && typeof m.value === "string");
+}
+
+function article(kind: string): string {
+  return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }
 
 /** A short rendering of an expression for messages. */

@@ -524,7 +524,7 @@ class FluxoParser extends EmbeddedActionsParser {
             {
               GATE: () => this.LA(2).tokenType === T.Colon,
               ALT: () => {
-                fields.push(this.SUBRULE(this.fieldDecl));
+                pushNode(fields, this.SUBRULE(this.fieldDecl));
               },
             },
             { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a field (name: type)"] }) },
@@ -680,7 +680,7 @@ class FluxoParser extends EmbeddedActionsParser {
       this.MANY(() => {
         this.OR([
           { ALT: () => this.CONSUME(T.Comma) },
-          { ALT: () => params.push(this.SUBRULE(this.param)) },
+          { ALT: () => pushNode(params, this.SUBRULE(this.param)) },
         ]);
       });
       this.CONSUME(T.RParen);
@@ -788,10 +788,10 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.keyword);
               const node = this.begin<A.KeywordTrigger>({ kind: "KeywordTrigger", keywords: [], range: { start, end: start } });
-              node.keywords.push(this.SUBRULE(this.stringLiteral));
+              pushNode(node.keywords, this.SUBRULE(this.stringLiteral));
               this.MANY(() => {
                 this.CONSUME(T.Comma);
-                node.keywords.push(this.SUBRULE1(this.stringLiteral));
+                pushNode(node.keywords, this.SUBRULE1(this.stringLiteral));
               });
               return this.finish(node);
             },
@@ -1107,10 +1107,10 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.ChooseOption => {
       const keyword = this.CONSUME(T.Kw.option);
       const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], range: FluxoParser.tokenRange(keyword) });
-      node.labels.push(this.SUBRULE(this.stringLiteral));
+      pushNode(node.labels, this.SUBRULE(this.stringLiteral));
       this.MANY(() => {
         this.CONSUME(T.Comma);
-        node.labels.push(this.SUBRULE1(this.stringLiteral));
+        pushNode(node.labels, this.SUBRULE1(this.stringLiteral));
       });
       this.OPTION(() => {
         this.CONSUME(T.FatArrow);
@@ -1347,10 +1347,10 @@ class FluxoParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            node.patterns.push(this.SUBRULE(this.expression, { ARGS: [true] }));
+            pushNode(node.patterns, this.SUBRULE(this.expression, { ARGS: [true] }));
             this.MANY(() => {
               this.CONSUME(T.Comma);
-              node.patterns.push(this.SUBRULE1(this.expression, { ARGS: [true] }));
+              pushNode(node.patterns, this.SUBRULE1(this.expression, { ARGS: [true] }));
             });
           },
         },
@@ -1379,7 +1379,7 @@ class FluxoParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Semicolon) },
               {
                 ALT: () => {
-                  node.arms.push(this.SUBRULE(this.randomArm));
+                  pushNode(node.arms, this.SUBRULE(this.randomArm));
                   this.expectItemEnd();
                 },
               },
@@ -1603,10 +1603,10 @@ class FluxoParser extends EmbeddedActionsParser {
                 this.CONSUME(T.Ctx.options);
                 const options: A.Expression[] = [];
                 node.options = options;
-                options.push(this.SUBRULE3(this.expression, { ARGS: [false] }));
+                pushNode(options, this.SUBRULE3(this.expression, { ARGS: [false] }));
                 this.MANY(() => {
                   this.CONSUME(T.Comma);
-                  options.push(this.SUBRULE4(this.expression, { ARGS: [false] }));
+                  pushNode(options, this.SUBRULE4(this.expression, { ARGS: [false] }));
                 });
               });
               return this.finish(node);
@@ -1963,12 +1963,12 @@ class FluxoParser extends EmbeddedActionsParser {
       this.begin({ range: { start: 0, end: 0 }, args });
       this.CONSUME(T.LParen);
       this.OPTION(() => {
-        args.push(this.SUBRULE(this.expression, { ARGS: [false] }));
+        pushNode(args, this.SUBRULE(this.expression, { ARGS: [false] }));
         this.MANY({
           GATE: this.notClosingParen,
           DEF: () => {
             this.CONSUME(T.Comma);
-            args.push(this.SUBRULE1(this.expression, { ARGS: [false] }));
+            pushNode(args, this.SUBRULE1(this.expression, { ARGS: [false] }));
           },
         });
         this.OPTION1(() => this.CONSUME1(T.Comma));
@@ -1987,12 +1987,12 @@ class FluxoParser extends EmbeddedActionsParser {
       const open = this.CONSUME(T.LBracket);
       const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], range: FluxoParser.tokenRange(open) });
       this.OPTION(() => {
-        node.elements.push(this.SUBRULE(this.expression, { ARGS: [false] }));
+        pushNode(node.elements, this.SUBRULE(this.expression, { ARGS: [false] }));
         this.MANY({
           GATE: () => this.LA(2).tokenType !== T.RBracket,
           DEF: () => {
             this.CONSUME(T.Comma);
-            node.elements.push(this.SUBRULE1(this.expression, { ARGS: [false] }));
+            pushNode(node.elements, this.SUBRULE1(this.expression, { ARGS: [false] }));
           },
         });
         this.OPTION1(() => this.CONSUME1(T.Comma));
@@ -2019,7 +2019,7 @@ class FluxoParser extends EmbeddedActionsParser {
             {
               GATE: () => this.LA(2).tokenType === T.Colon,
               ALT: () => {
-                node.fields.push(this.SUBRULE(this.recordField));
+                pushNode(node.fields, this.SUBRULE(this.recordField));
               },
             },
             { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a field (name: value)"] }) },
@@ -2309,6 +2309,11 @@ const testStatementKinds: ReadonlySet<string> = new Set([
   "ExpectSay", "ExpectMedia", "ExpectAsk", "ExpectAction", "ExpectWait", "ExpectHandoff", "ExpectEnd", "ExpectError",
   "ExpectCondition",
 ]);
+
+/** Appends a parsed child, unless recovery lost it (lists never hold holes). */
+function pushNode<N>(list: N[], node: N | undefined): void {
+  if (node !== undefined && node !== null) list.push(node);
+}
 
 /** A node recovery handed up, if it is of one of `kinds` (a partial expression is not a statement). */
 function ofKind<N>(node: unknown, kinds: ReadonlySet<string>): N {

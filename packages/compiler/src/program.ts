@@ -52,9 +52,17 @@ interface ProjectState {
   shape: string;
 }
 
-/** What other files can depend on: declaration headers, alias and context texts, triggers. */
+/**
+ * What other files can depend on: declaration headers, alias and context
+ * texts, triggers, and where declarations are (other files hold resolutions
+ * that point at them).
+ */
 function shapeOf(file: A.SourceFile, text: string): string {
   const parts: string[] = [];
+  for (const declaration of file.declarations) {
+    if (declaration.kind === "Context") parts.push(declaration.fields.map((f) => `${f.range.start}`).join(","));
+    else if (declaration.kind !== "Test" && declaration.kind !== "Import" && declaration.name) parts.push(`@${declaration.name.range.start}`);
+  }
   const slice = (range: A.Range | undefined): string => (range ? text.slice(range.start, range.end) : "");
   for (const declaration of file.declarations) {
     switch (declaration.kind) {

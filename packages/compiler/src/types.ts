@@ -100,9 +100,13 @@ export function union(types: readonly Type[]): Type {
       if (!flat.some((t) => sameType(t, member))) flat.push(member.kind === "union" ? member : stripAlias(member));
     }
   }
-  if (flat.length === 0) return neverType;
-  if (flat.length === 1) return flat[0]!;
-  return { kind: "union", types: flat };
+  // An empty list literal (`never[]`) adds nothing to a union with another list (`xs ?? []`).
+  const lists = flat.filter((t) => t.kind === "list");
+  const merged =
+    lists.length > 1 ? flat.filter((t) => !(t.kind === "list" && t.element.kind === "never")) : flat;
+  if (merged.length === 0) return neverType;
+  if (merged.length === 1) return merged[0]!;
+  return { kind: "union", types: merged };
 }
 
 function stripAlias(type: Type): Type {
