@@ -33,11 +33,11 @@ describe("parseArgs", () => {
     expect(parsed(["help", "check"])).toEqual({ command: "help", positionals: ["check"], options: {} });
   });
 
-  test("commands of later versions keep their arguments unparsed, except --help", () => {
-    expect(parsed(["run", "a.flow", "--flow", "x", "-h"])).toEqual({
+  test("value options take the next argument as their value", () => {
+    expect(parsed(["run", "a.flow", "--flow", "x", "--context", '{"a":1}', "-h"])).toEqual({
       command: "run",
-      positionals: ["a.flow", "--flow", "x"],
-      options: { help: true },
+      positionals: ["a.flow"],
+      options: { flow: "x", context: '{"a":1}', help: true },
     });
   });
 
