@@ -57,19 +57,50 @@ function settledHeapUsed() {
  * (user + system, all threads, so V8's helper threads for GC and compilation
  * count too). On a busy machine wall time grows with the wait for a CPU;
  * CPU time mostly does not, so it is the steadier of the two there.
+ *
+ * `collect` (default true) runs a full GC before each timed run. Leave it on
+ * for runs of a second or more; turn it off for short runs of code that only
+ * makes short-lived garbage (the runtime's walks): a forced full GC ages the
+ * bytecode and type feedback of functions V8 runs rarely, and the next run,
+ * tens of milliseconds long, then pays for deoptimising and optimising again,
+ * which a real host does not (measured: 2-3× the CPU of a walk).
  * @param {() => unknown} fn
- * @param {{ warmup: number, iterations: number }} counts
+ * @param {{ warmup: number, iterations: number, collect?: boolean }} counts
  * @returns {{ wallMs: number[], cpuMs: number[] }} durations in milliseconds, in run order
  */
-export function timeIterations(fn, { warmup, iterations }) {
+export function timeIterations(fn, { warmup, iterations, collect = true }) {
   for (let i = 0; i < warmup; i++) fn();
   const wallMs = [];
   const cpuMs = [];
   for (let i = 0; i < iterations; i++) {
-    gc(); // keep one iteration's garbage from being collected in the next one's time
+    if (collect) gc(); // keep one iteration's garbage from being collected in the next one's time
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     fn();
+    wallMs.push(performance.now() - start);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
+  }
+  return { wallMs, cpuMs };
+}
+
+/**
+ * `timeIterations` for a function that returns a promise: each run is timed
+ * until its promise settles. Used for the runtime's engine, whose turns are
+ * async (a turn may wait on a host action), though they run no I/O here.
+ * @param {() => Promise<unknown>} fn
+ * @param {{ warmup: number, iterations: number, collect?: boolean }} counts  as for `timeIterations`
+ * @returns {Promise<{ wallMs: number[], cpuMs: number[] }>}
+ */
+export async function timeIterationsAsync(fn, { warmup, iterations, collect = true }) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wallMs = [];
+  const cpuMs = [];
+  for (let i = 0; i < iterations; i++) {
+    if (collect) gc();
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    await fn();
     wallMs.push(performance.now() - start);
     const cpu = process.cpuUsage(cpuStart);
     cpuMs.push((cpu.user + cpu.system) / 1000);
@@ -118,7 +149,7 @@ export function fmt(value, digits = 0) {
  */
 export function renderSection(section) {
   const cells = [section.columns, ...section.rows.map((row) => row.map((cell) => String(cell)))];
-  const numeric = section.columns.map((_, c) => section.rows.every((row) => typeof row[c] === "number" || /^[-+]?[\d,.]+[×%x]?$/.test(String(row[c]))));
+  const numeric = section.columns.map((_, c) => section.rows.every((row) => typeof row[c] === "number" || /^(?:[-+]?[\d,.]+[×%x]?|-|n\/a)$/.test(String(row[c]))));
   const widths = section.columns.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? "").length)));
   const line = (row) =>
     row

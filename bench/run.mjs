@@ -10,12 +10,21 @@
 //! throws is reported and the others still run; the exit code is then 1.
 //! Figures are printed, never compared with a threshold.
 
+import { existsSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { renderSection } from "./harness.mjs";
+
+/** Benchmarks whose modules other work adds later: listed only once their file exists. */
+const optional = (file) => (existsSync(new URL(file, import.meta.url)) ? { [file.slice(2, -4)]: () => import(file) } : {});
 
 /** Every benchmark, in run order: name → loader of its module. */
 const BENCHMARKS = {
   parse: () => import("./parse.mjs"),
+  check: () => import("./check.mjs"),
+  runtime: () => import("./runtime.mjs"),
+  size: () => import("./size.mjs"),
+  ...optional("./receive.mjs"),
+  ...optional("./lsp.mjs"),
 };
 
 const USAGE = `usage: node bench/run.mjs [name…] [--iterations N] [--warmup N] [--steps N] [--json]
@@ -70,10 +79,16 @@ if (!json) {
 }
 for (const name of names) {
   try {
+    const started = performance.now();
     const benchmark = await BENCHMARKS[name]();
     const sections = await benchmark.run(options);
     results[name] = sections;
-    if (!json) for (const section of sections) console.log(renderSection(section) + "\n");
+    if (!json) {
+      for (const section of sections) console.log(renderSection(section) + "\n");
+      // Long runs outlast the header's load figure: the load at the end tells whether it changed.
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`(${name}: ${seconds} s; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
+    }
   } catch (error) {
     failed = true;
     results[name] = { error: String(error instanceof Error ? error.message : error) };
