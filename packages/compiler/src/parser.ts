@@ -338,8 +338,9 @@ class FluxoParser extends EmbeddedActionsParser {
     if (this.recording) return;
     const next = this.LA(1);
     if (statementEnds.has(next.tokenType)) return;
-    // Recovery stopped before a declaration word at the start of a line.
-    if (declarationWords.has(next.tokenType) && this.LA(0).tokenType === T.Newline) return;
+    // Recovery (or a block missing its `}`) stopped before a word that starts
+    // a declaration, step or trigger on the next line: that word is not junk.
+    if (blockStoppers.has(next.tokenType) && this.LA(0).tokenType === T.Newline) return;
     this.extra.push(
       diagnostic(
         "FX1001",

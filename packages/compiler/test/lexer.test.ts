@@ -104,14 +104,20 @@ describe("newline shaping", () => {
   });
 
   it("keeps the newline before a statement word after an unclosed ( or [", () => {
-    // FIXME: the lexer should close an unclosed `(`/`[` at a newline followed
-    // by a word that only starts a statement ("f ( a ⏎ say x", "[ 1 ⏎ end"),
-    // as its own comment says; since 5fb0f44 it compares the raw Identifier
-    // token (words are re-typed later) with the keyword set, so it never does.
-    expect(shape("f(a\nsay x")).toBe("f ( a say x");
-    expect(shape("[1\nend")).toBe("[ 1 end");
-    // A word that can continue an expression never ends the bracket.
+    // A word that only starts a statement (or a declaration) after a newline
+    // means the bracket was never closed: the newline ends the statement.
+    expect(shape("f(a\nsay x")).toBe("f ( a ⏎ say x");
+    expect(shape("[1\nend")).toBe("[ 1 ⏎ end");
+    expect(shape("[1\nlet x")).toBe("[ 1 ⏎ let x");
+    expect(shape("f(a\nif x")).toBe("f ( a ⏎ if x");
+    expect(shape("f(a\nstep s")).toBe("f ( a ⏎ step s");
+    expect(shape("f(a\nflow b")).toBe("f ( a ⏎ flow b");
+    // A word that can continue an expression never ends the bracket, nor does
+    // a contextual word (it may be a name).
     expect(shape("f(a\nx)")).toBe("f ( a x )");
+    expect(shape("f(a\nnot x)")).toBe("f ( a not x )");
+    expect(shape("f(a\ntrue)")).toBe("f ( a true )");
+    expect(shape("f(a\nlabel)")).toBe("f ( a label )");
   });
 });
 
@@ -230,12 +236,17 @@ describe("strings", () => {
     expect(typed('"^[0-9]{6}$"')).toBe('"^[0-9]{6}$":SimpleString');
     expect(typed('"a {1,3} b"')).toBe('"a {1,3} b":SimpleString');
     expect(typed('"}"')).toBe('"}":SimpleString');
-    // FIXME: also at the start of a string's text, or right after an
-    // interpolation or an escape (§2); today `{` there opens an interpolation:
-    // expected '" {6} "', '" { a } {2} "' and '" \\n {3} "'.
-    expect(shape('"{6}"')).toBe('" { 6 } "');
-    expect(shape('"{a}{2}"')).toBe('" { a } { 2 } "');
-    expect(shape('"\\n{3}"')).toBe('" \\n { 3 } "');
+    // Anywhere in the text (§2): at its start, right after an escape or an
+    // interpolation, and in a block string.
+    expect(typed('"{6}"')).toBe('"{6}":SimpleString');
+    expect(typed('"{12}"')).toBe('"{12}":SimpleString');
+    expect(typed('"\\n{3}"')).toBe('"\\n{3}":SimpleString');
+    expect(shape('"{a}{2}"')).toBe('" { a } {2} "');
+    expect(shape('"x {a} {5,}"')).toBe('" x  { a }  {5,} "');
+    expect(shape('"""{3}"""')).toBe('""" {3} """');
+    // What follows the digit does not matter: it is all text, with no FX1003.
+    expect(typed('"{1 +}"')).toBe('"{1 +}":SimpleString');
+    expect(lexicalDiagnostics('"{6}" "{a}{2}" "\\n{3}" """{3}""" "{1 +}"')).toEqual([]);
   });
 });
 

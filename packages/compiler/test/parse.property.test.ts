@@ -17,7 +17,7 @@
 //! fixture or a recovery test. The whole file runs in a few seconds.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { parse } from "@fluxo/compiler";
+import { parse, type ParseResult } from "@fluxo/compiler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { invariantViolations, violationCategory } from "./ast-invariants.js";
@@ -30,25 +30,34 @@ const seed = 20261124;
  * Invariant violations that the parser is known to have today. A run may show
  * these (and only these); each is in the test report of the front end.
  */
-const knownViolations = new Set([
-  // FIXME: a statement that fails inside its call or `run` is returned as the
-  // bare Call or Run expression (`tag(1 2)`, `run f`), not as a
-  // CallStatement or RunStatement.
-  "misplaced: Call as a statement",
-  "misplaced: Run as a statement",
-  // FIXME: a `trigger` that fails before its kind word leaves `undefined` in
-  // `Flow.triggers` (`trigger` alone on a line).
-  "hole: Flow.triggers",
-  // FIXME: `mock f returns` with no value puts the MockReturns node itself in
-  // the test body, and a test `context { … }` whose record fails puts the
-  // Record literal there.
-  "misplaced: MockReturns as a test statement",
-  "misplaced: Record as a test statement",
-]);
+const knownViolations = new Set<string>([]);
+
+/**
+ * FIXME: when a declaration's error recovery runs into the end of the file,
+ * the declaration's range is never closed: it ends at its first token, so its
+ * name and children lie outside it. `flow a` gives Flow 0-4 with its name at
+ * 5-6; `test "` gives Test 0-4 with its name at 5-6;
+ * 'flow a {\n    say "x"\n    v' gives Flow 0-4 with its Say after it;
+ * 'flow a -x> string {\n' gives Flow 0-4. Expected: it ends at the end of
+ * the file. Known only in that shape: a direct child of the last declaration
+ * whose range covers its first word only (the recovery test "keeps a
+ * declaration whose last statement fails at the end of the file" pins the
+ * minimal inputs).
+ */
+function isKnownShortDeclaration(text: string, result: ParseResult, violation: string): boolean {
+  if (!violation.startsWith("child outside parent: ")) return false;
+  const match = / at file\.declarations\[(\d+)\]\.\w+(?:\[\d+\])?$/.exec(violation);
+  const last = result.file.declarations.length - 1;
+  if (!match || Number(match[1]) !== last) return false;
+  const { start, end } = result.file.declarations[last]!.range;
+  return /^(?:import|context|type|action|flow|test)$/.test(text.slice(start, end));
+}
 
 function unexpectedViolations(text: string): string[] {
   const result = parse(text, "property.flow");
-  return invariantViolations(text, result).filter((v) => !knownViolations.has(violationCategory(v)));
+  return invariantViolations(text, result).filter(
+    (v) => !knownViolations.has(violationCategory(v)) && !isKnownShortDeclaration(text, result, v),
+  );
 }
 
 // ---------------------------------------------------------------- inputs
@@ -217,5 +226,45 @@ describe("parse properties", () => {
       fc.property(fc.oneof(mutatedProgram, grammarText), grammarText, (text, other) => deterministic(text, other)),
       { seed, numRuns: 600 },
     );
+  });
+
+  it("leaves no holes in a list whose items fail", () => {
+    // A failed item of a comma-separated list is dropped, never left as an
+    // undefined entry (the checker reads every entry's kind).
+    const lists = [
+      'flow a {\n    tag(-, "x")\n    tag(1, -)\n    tag("x".)\n    tag((1, 2)\n}\n',
+      "flow a {\n    let l = [-, 1]\n    let r = { a: -, b: 1 }\n}\n",
+      'flow a {\n    trigger keyword "a", d\n    choose "m" {\n        option, "b" => end\n    }\n}\n',
+      "flow a {\n    match x {\n        (, 3 => end\n    }\n}\n",
+      'test "t" {\n    start f("x", 1.5.2 2)\n    expect action f(-, 1)\n    expect ask "?" options -, "b"\n}\n',
+      "action f(-, y: string)\nflow b(x: string, -, y: string) { end }\n",
+    ];
+    for (const text of lists) expect([text, unexpectedViolations(text)]).toEqual([text, []]);
+  });
+
+  it("parses deeply nested code without an internal error (FIXME: thousands of levels overflow today)", () => {
+    const nested: Record<string, (depth: number) => string> = {
+      parentheses: (n) => `flow a {\n    let x = ${"(".repeat(n)}1${")".repeat(n)}\n}`,
+      lists: (n) => `flow a {\n    let x = ${"[".repeat(n)}1${"]".repeat(n)}\n}`,
+      records: (n) => `flow a {\n    let x = ${"{ a: ".repeat(n)}1${" }".repeat(n)}\n}`,
+      blocks: (n) => `flow a {\n${"if x {\n".repeat(n)}end${"\n}".repeat(n)}\n}`,
+      types: (n) => `type T = ${"(".repeat(n)}string${")".repeat(n)}`,
+      interpolations: (n) => `flow a {\n    say ${'"{'.repeat(n)}x${'}"'.repeat(n)}\n}`,
+      operators: (n) => `flow a {\n    let x = ${"not -".repeat(n)}a${" + a".repeat(n)}\n}`,
+    };
+    for (const [name, program] of Object.entries(nested)) {
+      const text = program(200);
+      expect([name, unexpectedViolations(text)]).toEqual([name, []]);
+      expect([name, parse(text, "deep.flow").diagnostics.length]).toEqual([name, 0]);
+    }
+    // FIXME: a few thousand levels overflow the stack (the parser is recursive
+    // descent): `parse` catches it and returns an empty tree with one FX1001
+    // "internal parser error". An explicit depth limit with an FX1001 on the
+    // offending bracket would keep the rest of the file.
+    const tooDeep = nested["parentheses"]!(5000);
+    const { file, diagnostics } = parse(tooDeep, "deep.flow");
+    expect(file.declarations).toEqual([]);
+    expect(diagnostics.map((d) => d.code)).toEqual(["FX1001"]);
+    expect(diagnostics[0]?.message).toContain("internal parser error");
   });
 });
