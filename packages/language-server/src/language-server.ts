@@ -1,0 +1,593 @@
+//! The Fluxo language server: the only package that speaks LSP (ARCHITECTURE
+//! invariant 4). It keeps one compiler `Program` per project (see
+//! `projects.ts`), feeds it the open documents (incremental sync), pushes
+//! debounced diagnostics for the changed document and the files that import
+//! it, and answers requests with the language service's pure functions,
+//! converting offsets to UTF-16 positions.
+//!
+//! Robustness rules: every handler runs inside `guard`, which logs an
+//! exception and answers an empty result, so no document or request sequence
+//! can crash the server; a request cancelled before or while it runs answers
+//! `RequestCancelled`; diagnostics computed for an older version of a
+//! document are dropped.
+
+import type { Program } from "@fluxo/compiler";
+import * as service from "@fluxo/language-service";
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DidChangeWatchedFilesNotification,
+  DocumentHighlightKind,
+  ErrorCodes,
+  FileChangeType,
+  FoldingRangeKind,
+  InlayHintKind,
+  InsertTextFormat,
+  LSPErrorCodes,
+  MarkupKind,
+  ResponseError,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CompletionItem,
+  type Connection,
+  type DocumentSymbol,
+  type InitializeResult,
+  type SelectionRange,
+  type SymbolInformation,
+} from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { encodeSemanticTokens, fromRange, semanticTokensLegend, toDiagnostic, toOffset, toPosition, toRange, toWorkspaceEdit, type DiagnosticSupport } from "./convert.js";
+import type { Host } from "./host.js";
+import { Projects, type Project } from "./projects.js";
+
+/** Options a client may pass in `initializationOptions`. */
+export interface ServerOptions {
+  /** Delay between the last edit and the diagnostics push, in milliseconds (default 150). */
+  diagnosticsDelay?: number;
+}
+
+/** Where the formatter comes from (the Prettier plugin's API), if it is available. */
+export type FormatterLoader = () => Promise<service.Formatter | undefined>;
+
+const completionKinds: Record<service.CompletionKind, CompletionItemKind> = {
+  keyword: CompletionItemKind.Keyword,
+  snippet: CompletionItemKind.Snippet,
+  variable: CompletionItemKind.Variable,
+  parameter: CompletionItemKind.Variable,
+  step: CompletionItemKind.Reference,
+  flow: CompletionItemKind.Function,
+  action: CompletionItemKind.Method,
+  function: CompletionItemKind.Function,
+  type: CompletionItemKind.Class,
+  field: CompletionItemKind.Field,
+  case: CompletionItemKind.EnumMember,
+};
+
+const symbolKinds: Record<service.SymbolNode["kind"], SymbolKind> = {
+  flow: SymbolKind.Function,
+  step: SymbolKind.Event,
+  type: SymbolKind.Interface,
+  action: SymbolKind.Method,
+  test: SymbolKind.Class,
+  context: SymbolKind.Struct,
+  field: SymbolKind.Field,
+};
+
+/** A snippet as plain text, for clients without snippet support. */
+function plainSnippet(text: string): string {
+  return text.replace(/\$\{\d+:([^}]*)\}/g, "$1").replace(/\$\{\d+\}|\$\d+/g, "").replace(/\\\$/g, "$");
+}
+
+/** Starts serving on a connection. Resolves when the connection closes. */
+export function startServer(connection: Connection, host: Host, loadFormatter: FormatterLoader = async () => undefined): void {
+  const documents = new TextDocuments(TextDocument);
+  const projects = new Projects(host);
+  /** The client's spelling of each URI the server normalised. */
+  const clientUris = new Map<string, string>();
+  /** Files whose last published diagnostics were not empty. */
+  const published = new Set<string>();
+  /** Changed files waiting for the debounced diagnostics push, by project. */
+  const pending = new Map<Project, Set<string>>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let delay = 150;
+  let capabilities: ClientCapabilities = {};
+  let diagnosticSupport: DiagnosticSupport = { relatedInformation: false, tags: false };
+
+  const log = (message: string): void => {
+    try {
+      connection.console.error(message);
+    } catch {
+      // The connection may be gone; nothing else to do.
+    }
+  };
+  const normalize = (uri: string): string => {
+    const normal = host.normalizeUri(uri);
+    if (normal !== uri) clientUris.set(normal, uri);
+    return normal;
+  };
+  const clientUri = (uri: string): string => clientUris.get(uri) ?? uri;
+
+  const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, "The request was cancelled.");
+
+  /**
+   * Wraps a request handler: honours cancellation before and after the work,
+   * and turns an exception into a log line and `fallback`, never a crash.
+   */
+  function guard<P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+      if (token?.isCancellationRequested) return cancelled();
+      try {
+        const result = await handler(params, token);
+        if (token?.isCancellationRequested) return cancelled();
+        return result;
+      } catch (error) {
+        if (error instanceof ResponseError) return error as ResponseError<void>;
+        log(`fluxo: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  /** Wraps a notification handler: an exception is logged, never thrown. */
+  function safely<P>(name: string, handler: (params: P) => void) {
+    return (params: P): void => {
+      try {
+        handler(params);
+      } catch (error) {
+        log(`fluxo: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    };
+  }
+
+  /** The program holding a document (its project's, loaded on first use). */
+  function programOf(uri: string): { program: Program; uri: string } {
+    const normal = normalize(uri);
+    const project = projects.projectOf(normal);
+    const document = documents.get(uri);
+    if (document && project.program.getText(normal) !== document.getText()) project.program.setFile({ uri: normal, text: document.getText() });
+    return { program: project.program, uri: normal };
+  }
+
+  // ------------------------------------------------------------ diagnostics
+
+  function schedule(project: Project, uri: string): void {
+    let set = pending.get(project);
+    if (!set) pending.set(project, (set = new Set()));
+    set.add(uri);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      try {
+        publishPending();
+      } catch (error) {
+        log(`fluxo: diagnostics failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }, delay);
+  }
+
+  /**
+   * The files whose diagnostics a change can alter: the open ones, the files
+   * that import a changed file (open or not), and those showing diagnostics.
+   * A changed file that is not open (closed, or changed on disk) is not shown.
+   */
+  function affected(project: Project, changed: ReadonlySet<string>): Set<string> {
+    const program = project.program;
+    const out = new Set<string>();
+    const open = new Set<string>();
+    for (const document of documents.all()) {
+      const uri = normalize(document.uri);
+      open.add(uri);
+      if (projects.loadedProjectOf(uri) === project) out.add(uri);
+    }
+    const stale = new Set(changed);
+    let grew = true;
+    const imported = program.getIndex().importedFiles;
+    while (grew) {
+      grew = false;
+      for (const [uri, targets] of imported) {
+        if (stale.has(uri)) continue;
+        if ([...targets].some((t) => stale.has(t))) {
+          stale.add(uri);
+          grew = true;
+        }
+      }
+    }
+    for (const uri of stale) if (open.has(uri) || !changed.has(uri)) out.add(uri);
+    for (const uri of published) if (projects.loadedProjectOf(uri) === project) out.add(uri);
+    return out;
+  }
+
+  function publishPending(): void {
+    const work = [...pending];
+    pending.clear();
+    for (const [project, changed] of work) {
+      for (const uri of changed) {
+        const document = documents.get(clientUri(uri));
+        if (document && project.program.getText(uri) !== document.getText()) project.program.setFile({ uri, text: document.getText() });
+      }
+      for (const uri of affected(project, changed)) {
+        // One file the compiler fails on must not keep the others' diagnostics back.
+        try {
+          publish(project.program, uri);
+        } catch (error) {
+          log(`fluxo: diagnostics of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+      }
+    }
+  }
+
+  function publish(program: Program, uri: string): void {
+    const document = documents.get(clientUri(uri));
+    // A result for an older version of the document is dropped: a newer push is scheduled.
+    if (document && program.getText(uri) !== document.getText()) return;
+    const diagnostics = program.hasFile(uri)
+      ? service.getDiagnostics(program, uri).map((d) => toDiagnostic(program, uri, d, diagnosticSupport, clientUri))
+      : [];
+    if (diagnostics.length === 0 && !published.has(uri) && !document) return;
+    if (diagnostics.length > 0) published.add(uri);
+    else published.delete(uri);
+    void connection.sendDiagnostics({ uri: clientUri(uri), ...(document ? { version: document.version } : {}), diagnostics });
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  connection.onInitialize((params): InitializeResult => {
+    capabilities = params.capabilities ?? {};
+    const options = (params.initializationOptions ?? {}) as ServerOptions;
+    if (typeof options.diagnosticsDelay === "number" && options.diagnosticsDelay >= 0) delay = options.diagnosticsDelay;
+    const publishCaps = capabilities.textDocument?.publishDiagnostics;
+    diagnosticSupport = { relatedInformation: publishCaps?.relatedInformation === true, tags: (publishCaps?.tagSupport?.valueSet?.length ?? 0) > 0 };
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    projects.setFolders(folders);
+    return {
+      capabilities: {
+        positionEncoding: "utf-16",
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        // Only where a list is certainly wanted; elsewhere clients ask as the user types a word.
+        completionProvider: { triggerCharacters: [".", ":"], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: capabilities.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        signatureHelpProvider: { triggerCharacters: ["(", ","], retriggerCharacters: [","] },
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: true },
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: "fluxo", version: "0.1.0" },
+    };
+  });
+
+  connection.onInitialized(
+    safely("initialized", () => {
+      if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        void connection.client
+          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*.flow" }, { globPattern: "**/fluxo.json" }] })
+          .catch(() => undefined);
+      }
+      if (capabilities.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          safely("workspace folders", (event) => {
+            const current = new Set(projects.all().flatMap((p) => p.roots));
+            for (const removed of event.removed) current.delete(removed.uri);
+            for (const added of event.added) current.add(added.uri);
+            projects.setFolders([...current]);
+            for (const document of documents.all()) schedule(projects.projectOf(normalize(document.uri)), normalize(document.uri));
+          }),
+        );
+      }
+    }),
+  );
+
+  // ------------------------------------------------------------ documents
+
+  documents.onDidOpen(
+    safely("didOpen", (event) => {
+      const uri = normalize(event.document.uri);
+      const project = projects.projectOf(uri);
+      project.program.setFile({ uri, text: event.document.getText() });
+      schedule(project, uri);
+    }),
+  );
+
+  // The program takes the new text lazily (the next request or the debounced
+  // diagnostics): fast typing in a large file parses once per pause, not per key.
+  documents.onDidChangeContent(
+    safely("didChange", (event) => {
+      const uri = normalize(event.document.uri);
+      schedule(projects.projectOf(uri), uri);
+    }),
+  );
+
+  documents.onDidClose(
+    safely("didClose", (event) => {
+      const uri = normalize(event.document.uri);
+      const project = projects.loadedProjectOf(uri);
+      if (!project) return;
+      const disk = host.readFile(uri);
+      if (disk === undefined) {
+        project.program.removeFile(uri);
+        projects.forget(uri);
+      } else project.program.setFile({ uri, text: disk });
+      // The closed file's diagnostics are cleared; files that import it are re-checked.
+      published.delete(uri);
+      void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+      schedule(project, uri);
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    safely("didChangeWatchedFiles", (params) => {
+      for (const change of params.changes) {
+        const uri = normalize(change.uri);
+        if (uri.endsWith("/fluxo.json")) {
+          projects.setFolders(projects.all().flatMap((p) => p.roots));
+          for (const document of documents.all()) schedule(projects.projectOf(normalize(document.uri)), normalize(document.uri));
+          continue;
+        }
+        if (!uri.endsWith(".flow") || documents.get(clientUri(uri))) continue;
+        const project = projects.loadedProjectOf(uri);
+        if (!project) continue;
+        const text = change.type === FileChangeType.Deleted ? undefined : host.readFile(uri);
+        if (text === undefined) {
+          project.program.removeFile(uri);
+          projects.forget(uri);
+        } else project.program.setFile({ uri, text });
+        schedule(project, uri);
+      }
+    }),
+  );
+
+  // ------------------------------------------------------------ requests
+
+  connection.onCompletion(
+    guard("completion", null, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const result = service.getCompletions(program, uri, toOffset(program, uri, params.position));
+      const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+      const range = toRange(program, uri, result.range);
+      const items = result.items.map((item): CompletionItem => {
+        const text = item.snippet && !snippets ? plainSnippet(item.insertText) : item.insertText;
+        return {
+          label: item.label,
+          kind: completionKinds[item.kind],
+          ...(item.detail ? { detail: item.detail } : {}),
+          ...(item.documentation ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } } : {}),
+          sortText: item.sortText,
+          ...(item.filterText ? { filterText: item.filterText } : {}),
+          textEdit: { range, newText: text },
+          insertTextFormat: item.snippet && snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          ...(item.additionalEdits ? { additionalTextEdits: item.additionalEdits.map((e) => ({ range: toRange(program, uri, e.range), newText: e.newText })) } : {}),
+        };
+      });
+      return { isIncomplete: false, items };
+    }),
+  );
+
+  connection.onHover(
+    guard("hover", null, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const hover = service.getHover(program, uri, toOffset(program, uri, params.position));
+      if (!hover) return null;
+      const markdown = capabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown) ?? true;
+      const value = markdown ? hover.contents : hover.contents.replace(/```fluxo\n|\n?```/g, "");
+      return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: toRange(program, uri, hover.range) };
+    }),
+  );
+
+  connection.onDefinition(
+    guard("definition", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return service
+        .getDefinition(program, uri, toOffset(program, uri, params.position))
+        .map((l) => ({ uri: clientUri(l.uri), range: toRange(program, l.uri, l.range) }));
+    }),
+  );
+
+  connection.onReferences(
+    guard("references", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return service
+        .getReferences(program, uri, toOffset(program, uri, params.position), params.context.includeDeclaration)
+        .map((l) => ({ uri: clientUri(l.uri), range: toRange(program, l.uri, l.range) }));
+    }),
+  );
+
+  connection.onDocumentHighlight(
+    guard("documentHighlight", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return service.getHighlights(program, uri, toOffset(program, uri, params.position)).map((h) => ({
+        range: toRange(program, uri, h.range),
+        kind: h.kind === "write" ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+      }));
+    }),
+  );
+
+  connection.onPrepareRename(
+    guard("prepareRename", null, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const target = service.prepareRename(program, uri, toOffset(program, uri, params.position));
+      if ("error" in target) throw new ResponseError(ErrorCodes.InvalidRequest, target.error);
+      return { range: toRange(program, uri, target.range), placeholder: target.placeholder };
+    }),
+  );
+
+  connection.onRenameRequest(
+    guard("rename", null, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const edit = service.rename(program, uri, toOffset(program, uri, params.position), params.newName);
+      if ("error" in edit) throw new ResponseError(ErrorCodes.InvalidRequest, edit.error);
+      return toWorkspaceEdit(program, edit, clientUri);
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard("documentSymbol", [], (params): DocumentSymbol[] | SymbolInformation[] => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const symbols = service.getDocumentSymbols(program, uri);
+      if (capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport) {
+        const convert = (s: service.SymbolNode): DocumentSymbol => ({
+          name: s.name,
+          kind: symbolKinds[s.kind],
+          ...(s.detail ? { detail: s.detail } : {}),
+          range: toRange(program, uri, s.range),
+          selectionRange: toRange(program, uri, s.selectionRange),
+          children: s.children.map(convert),
+        });
+        return symbols.map(convert);
+      }
+      const flat: SymbolInformation[] = [];
+      const visit = (s: service.SymbolNode, container?: string): void => {
+        flat.push({ name: s.name, kind: symbolKinds[s.kind], location: { uri: clientUri(uri), range: toRange(program, uri, s.range) }, ...(container ? { containerName: container } : {}) });
+        s.children.forEach((c) => visit(c, s.name));
+      };
+      symbols.forEach((s) => visit(s));
+      return flat;
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard("workspaceSymbol", [], (params, token): SymbolInformation[] => {
+      projects.loadWorkspace();
+      for (const document of documents.all()) programOf(document.uri);
+      const out: SymbolInformation[] = [];
+      for (const project of projects.all()) {
+        if (token.isCancellationRequested) return out;
+        for (const s of service.getWorkspaceSymbols(project.program, params.query)) {
+          out.push({
+            name: s.name,
+            kind: symbolKinds[s.kind],
+            location: { uri: clientUri(s.uri), range: toRange(project.program, s.uri, s.range) },
+            ...(s.container ? { containerName: s.container } : {}),
+          });
+        }
+      }
+      return out;
+    }),
+  );
+
+  connection.onSignatureHelp(
+    guard("signatureHelp", null, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const help = service.getSignatureHelp(program, uri, toOffset(program, uri, params.position));
+      if (!help) return null;
+      const { signature } = help;
+      let from = signature.label.indexOf("(") + 1;
+      const parameters = signature.params.map((p) => {
+        const start = signature.label.indexOf(p.label, from);
+        from = start + p.label.length;
+        return { label: [start, start + p.label.length] as [number, number] };
+      });
+      return {
+        signatures: [{ label: signature.label, ...(signature.doc ? { documentation: { kind: MarkupKind.Markdown, value: signature.doc } } : {}), parameters }],
+        activeSignature: 0,
+        activeParameter: help.activeParameter,
+      };
+    }),
+  );
+
+  connection.languages.inlayHint.on(
+    guard("inlayHint", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return service.getInlayHints(program, uri, fromRange(program, uri, params.range)).map((h) => ({
+        position: toPosition(program, uri, h.offset),
+        label: h.label,
+        kind: InlayHintKind.Type,
+      }));
+    }),
+  );
+
+  connection.languages.semanticTokens.on(
+    guard("semanticTokens", { data: [] }, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return { data: encodeSemanticTokens(program, uri, service.getSemanticTokens(program, uri)) };
+    }),
+  );
+
+  connection.languages.semanticTokens.onRange(
+    guard("semanticTokens/range", { data: [] }, (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      return { data: encodeSemanticTokens(program, uri, service.getSemanticTokens(program, uri, fromRange(program, uri, params.range))) };
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guard("foldingRange", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const kinds = { comment: FoldingRangeKind.Comment, imports: FoldingRangeKind.Imports, region: FoldingRangeKind.Region };
+      return service.getFoldingRanges(program, uri).map((r) => ({ startLine: r.startLine, endLine: r.endLine, ...(r.kind ? { kind: kinds[r.kind] } : {}) }));
+    }),
+  );
+
+  connection.onSelectionRanges(
+    guard("selectionRange", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const offsets = params.positions.map((p) => toOffset(program, uri, p));
+      const convert = (r: service.SelectionRange): SelectionRange => ({ range: toRange(program, uri, r.range), ...(r.parent ? { parent: convert(r.parent) } : {}) });
+      return service.getSelectionRanges(program, uri, offsets).map(convert);
+    }),
+  );
+
+  connection.onCodeAction(
+    guard("codeAction", [], (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === CodeActionKind.Empty)) return [];
+      return service.getCodeActions(program, uri, fromRange(program, uri, params.range)).map((action) => ({
+        title: action.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: action.diagnostics.map((d) =>
+          toDiagnostic(program, uri, { ...d, title: "", related: d.related ?? [], tags: d.tags ?? [] }, diagnosticSupport, clientUri),
+        ),
+        edit: toWorkspaceEdit(program, action.edit, clientUri),
+        ...(action.isPreferred ? { isPreferred: true } : {}),
+      }));
+    }),
+  );
+
+  /** Runs the formatter; a file it refuses (syntax errors) gets a clear error, not an empty answer. */
+  const runFormatter = async (format: (formatter: service.Formatter) => Promise<service.TextEdit[]>): Promise<service.TextEdit[]> => {
+    const formatter = await loadFormatter();
+    if (!formatter) throw new ResponseError(ErrorCodes.InternalError, "Formatting is not available: this build of the Fluxo language server has no formatter.");
+    try {
+      return await format(formatter);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot format this file: ${message}`);
+    }
+  };
+
+  connection.onDocumentFormatting(
+    guard("formatting", null, async (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const text = program.getText(uri) ?? "";
+      const edits = await runFormatter((formatter) => service.formatDocument(text, formatter));
+      if (program.getText(uri) !== text) throw cancelled();
+      return edits.map((e) => ({ range: toRange(program, uri, e.range), newText: e.newText }));
+    }),
+  );
+
+  connection.onDocumentRangeFormatting(
+    guard("rangeFormatting", null, async (params) => {
+      const { program, uri } = programOf(params.textDocument.uri);
+      const text = program.getText(uri) ?? "";
+      const range = fromRange(program, uri, params.range);
+      const edits = await runFormatter((formatter) => service.formatRange(text, range, formatter));
+      if (program.getText(uri) !== text) throw cancelled();
+      return edits.map((e) => ({ range: toRange(program, uri, e.range), newText: e.newText }));
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

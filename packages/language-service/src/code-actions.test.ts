@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { getCodeActions } from "./code-actions.js";
+import { applyEdits, fixture, showWorkspaceEdit } from "./testing.js";
+
+function fixes(source: string): string[] {
+  const { program, uri, ranges } = fixture(source);
+  const range = ranges.get(uri)![0]!;
+  return getCodeActions(program, uri, range).map((a) => `${a.title}\n${showWorkspaceEdit(program, a.edit)}`);
+}
+
+describe("code actions", () => {
+  it("declares an unknown variable", () => {
+    expect(fixes(`flow a {\n    set <|total|> = 1\n    say "{total}"\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "Declare variable 'total'
+      // @file main.flow
+      flow a {
+          var total: integer
+          set total = 1
+          say "{total}"
+      }
+      ",
+      ]
+    `);
+  });
+
+  it("creates a missing step", () => {
+    expect(fixes(`flow a {\n    goto <|human|>\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "Create step 'human'
+      // @file main.flow
+      flow a {
+          goto human
+
+          step human {
+              end
+          }
+      }
+      ",
+      ]
+    `);
+  });
+
+  it("adds the missing match cases", () => {
+    expect(fixes(`type S = "a" | "b" | "c"\nflow a {\n    ask s: S "S?"\n    <|match s|> {\n        "a" => end\n    }\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "Add missing cases "b", "c"
+      // @file main.flow
+      type S = "a" | "b" | "c"
+      flow a {
+          ask s: S "S?"
+          match s {
+              "a" => end
+              "b" => {}
+              "c" => {}
+          }
+      }
+      ",
+      ]
+    `);
+  });
+
+  it("imports an unknown name from the file that declares it", () => {
+    expect(fixes(`// @file main.flow\n// Header.\n\nflow a {\n    <|notify|>("x")\n}\n// @file notify.flow\naction notify(text: string)\n`)).toMatchInlineSnapshot(`
+      [
+        "Import 'notify' from "notify.flow"
+      // @file main.flow
+      // Header.
+
+      import { notify } from "./notify.flow"
+
+      flow a {
+          notify("x")
+      }
+      ",
+      ]
+    `);
+    expect(fixes(`// @file main.flow\nimport { T } from "./lib.flow"\nflow a {\n    run <|sub|>()\n}\n// @file lib.flow\ntype T = string\nflow sub { end }\n`)).toMatchInlineSnapshot(`
+      [
+        "Import 'sub' from "lib.flow"
+      // @file main.flow
+      import { T, sub } from "./lib.flow"
+      flow a {
+          run sub()
+      }
+      ",
+      ]
+    `);
+  });
+
+  it("a fixed program has no diagnostic left", () => {
+    const { program, uri, ranges } = fixture(`type S = "a" | "b"\nflow a {\n    ask s: S "S?"\n    <|match s|> {\n        "a" => say \"x\"\n    }\n    goto human\n}\n`);
+    const action = getCodeActions(program, uri, ranges.get(uri)![0]!)[0]!;
+    program.setFile({ uri, text: applyEdits(program.getText(uri)!, action.edit.changes[uri]!) });
+    expect(program.getDiagnostics(uri).map((d) => d.code)).toEqual(["FX2002"]);
+  });
+});

@@ -1,0 +1,63 @@
+//! Folding ranges: declarations, steps, blocks and every braced construct
+//! (questions, menus, matches, records, lists, HTTP blocks), block strings,
+//! comment runs and the import group. Lines are 0-based; a range ends on the
+//! line before its closing bracket so the bracket stays visible.
+
+import type { Node, Program } from "@fluxo/compiler";
+import { walk } from "./syntax.js";
+
+export interface FoldingRange {
+  startLine: number;
+  endLine: number;
+  kind?: "comment" | "imports" | "region";
+}
+
+const foldable = new Set<Node["kind"]>([
+  "Flow", "Step", "Test", "Context", "Block", "Ask", "Choose", "Match", "Random", "RecordType", "Record", "List", "Http",
+]);
+
+/** The folding ranges of one file, by start line (one range per start line). */
+export function getFoldingRanges(program: Program, uri: string): FoldingRange[] {
+  const file = program.getSourceFile(uri);
+  const lines = program.getLineIndex(uri);
+  const text = program.getText(uri);
+  if (!file || !lines || text === undefined) return [];
+  const byStart = new Map<number, FoldingRange>();
+  const add = (start: number, end: number, kind?: FoldingRange["kind"], keepLastLine = false): void => {
+    const startLine = lines.positionAt(start).line;
+    let endLine = lines.positionAt(end).line;
+    const last = text[end - 1];
+    if (!keepLastLine && (last === "}" || last === "]") && endLine > startLine) endLine--;
+    if (endLine <= startLine || byStart.has(startLine)) return;
+    byStart.set(startLine, { startLine, endLine, ...(kind ? { kind } : {}) });
+  };
+  walk(file, (node) => {
+    if (foldable.has(node.kind)) add(node.range.start, node.range.end);
+    else if (node.kind === "String" && node.block) add(node.range.start, node.range.end, undefined, true);
+  });
+  // Comment runs: a block comment over several lines, or consecutive line comments.
+  let run: { start: number; end: number; line: number } | undefined;
+  const flush = (): void => {
+    if (run) add(run.start, run.end, "comment", true);
+    run = undefined;
+  };
+  for (const comment of file.comments) {
+    if (comment.style === "block") {
+      flush();
+      add(comment.range.start, comment.range.end, "comment", true);
+      continue;
+    }
+    const line = lines.positionAt(comment.range.start).line;
+    if (run && line === run.line + 1 && lines.lineText(line).trimStart().startsWith("//")) {
+      run.end = comment.range.end;
+      run.line = line;
+    } else {
+      flush();
+      run = { start: comment.range.start, end: comment.range.end, line };
+    }
+  }
+  flush();
+  const imports = file.declarations.filter((d) => d.kind === "Import");
+  if (imports.length > 1) add(imports[0]!.range.start, imports[imports.length - 1]!.range.end, "imports", true);
+  return [...byStart.values()].sort((a, b) => a.startLine - b.startLine);
+}

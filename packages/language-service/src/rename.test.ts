@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { prepareRename, rename } from "./rename.js";
+import { fixture, showWorkspaceEdit } from "./testing.js";
+
+function renamed(source: string, newName: string): string {
+  const { program, uri, offset } = fixture(source);
+  const edit = rename(program, uri, offset, newName);
+  return "error" in edit ? `error: ${edit.error}` : showWorkspaceEdit(program, edit);
+}
+
+const files = `// @file main.flow
+import { Order, getOrder } from "./orders.flow"
+flow a {
+    let o = getOrder("1")
+    say "{o.status}"
+}
+// @file orders.flow
+type Order = { status: string }
+action getOrder(id: string) -> Order
+`;
+
+describe("rename", () => {
+  it("renames an action across files, in one edit set", () => {
+    expect(renamed(files.replace('getOrder("1")', 'get$0Order("1")'), "fetchOrder")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      import { Order, fetchOrder } from "./orders.flow"
+      flow a {
+          let o = fetchOrder("1")
+          say "{o.status}"
+      }
+      // @file orders.flow
+      type Order = { status: string }
+      action fetchOrder(id: string) -> Order
+      "
+    `);
+  });
+
+  it("renames a type, a field and a variable (inside interpolations too)", () => {
+    expect(renamed(files.replace("type Order", "type Or$0der"), "Pedido")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      import { Pedido, getOrder } from "./orders.flow"
+      flow a {
+          let o = getOrder("1")
+          say "{o.status}"
+      }
+      // @file orders.flow
+      type Pedido = { status: string }
+      action getOrder(id: string) -> Pedido
+      "
+    `);
+    expect(renamed(files.replace("{o.status}", "{o.sta$0tus}"), "state")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      import { Order, getOrder } from "./orders.flow"
+      flow a {
+          let o = getOrder("1")
+          say "{o.state}"
+      }
+      // @file orders.flow
+      type Order = { state: string }
+      action getOrder(id: string) -> Order
+      "
+    `);
+    expect(renamed(files.replace("{o.status}", "{$0o.status}"), "order")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      import { Order, getOrder } from "./orders.flow"
+      flow a {
+          let order = getOrder("1")
+          say "{order.status}"
+      }
+      "
+    `);
+  });
+
+  it("renames a step and a flow", () => {
+    expect(renamed(`flow a {\n    goto s$0\n    step s { run b() }\n}\nflow b { end }\n`, "menu")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      flow a {
+          goto menu
+          step menu { run b() }
+      }
+      flow b { end }
+      "
+    `);
+    expect(renamed(`flow a {\n    run b$0()\n}\nflow b { end }\ntest "t" { start b() }\n`, "sub")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      flow a {
+          run sub()
+      }
+      flow sub { end }
+      test "t" { start sub() }
+      "
+    `);
+  });
+
+  it("refuses built-ins, reserved words and names already taken", () => {
+    const { program, uri, offset } = fixture(`flow a {\n    say low$0er("A")\n}\n`);
+    expect(prepareRename(program, uri, offset)).toMatchInlineSnapshot(`
+      {
+        "error": "'lower' is a built-in function and cannot be renamed.",
+      }
+    `);
+    expect(renamed(`flow a$0 { end }\n`, "end")).toMatchInlineSnapshot(`"error: 'end' is not a valid name (letters, digits and _, not a reserved word)."`);
+    expect(renamed(`flow a$0 { end }\nflow b { end }\n`, "b")).toMatchInlineSnapshot(`"error: 'b' is already declared as a flow."`);
+    expect(renamed(`flow a {\n    let x$0 = 1\n    let y = 2\n    say "{x}{y}"\n}\n`, "y")).toMatchInlineSnapshot(`"error: The flow already has a variable 'y'."`);
+  });
+});

@@ -1,0 +1,58 @@
+//! Rename: variables, parameters, steps, flows, actions, types and fields,
+//! across files, answered as one edit set. Built-ins, standard actions and
+//! primitive types have no declaration in the project and cannot be renamed.
+
+import { nodePathAt, resolutionAt, type Program } from "@fluxo/compiler";
+import { isValidIdentifier } from "./keywords.js";
+import { getReferences } from "./references.js";
+import type { Range, WorkspaceEdit } from "./service-types.js";
+import { addEdit } from "./service-types.js";
+
+export type RenameTarget = { range: Range; placeholder: string } | { error: string };
+
+/** Whether the name at `offset` can be renamed, and the range to rename. */
+export function prepareRename(program: Program, uri: string, offset: number): RenameTarget {
+  const found = resolutionAt(program, uri, offset);
+  if (!found) return { error: "There is no name to rename here." };
+  const { name, resolution } = found;
+  if (!resolution.uri || !resolution.range) {
+    const what = resolution.kind === "builtin" ? "a built-in function" : resolution.kind === "standard-action" ? "a standard action" : "a primitive type";
+    return { error: `'${name.text}' is ${what} and cannot be renamed.` };
+  }
+  return { range: name.range, placeholder: name.text };
+}
+
+/** The edits renaming the symbol at `offset` to `newName`, or why it cannot be done. */
+export function rename(program: Program, uri: string, offset: number, newName: string): WorkspaceEdit | { error: string } {
+  const target = prepareRename(program, uri, offset);
+  if ("error" in target) return target;
+  if (!isValidIdentifier(newName)) return { error: `'${newName}' is not a valid name (letters, digits and _, not a reserved word).` };
+  const { resolution } = resolutionAt(program, uri, offset)!;
+  if (newName === resolution.name) return { changes: {} };
+  const conflict = conflictOf(program, resolution.kind, resolution.uri!, resolution.range!.start, newName);
+  if (conflict) return { error: conflict };
+  const edit: WorkspaceEdit = { changes: {} };
+  for (const location of getReferences(program, uri, offset, true)) addEdit(edit, location.uri, { range: location.range, newText: newName });
+  return edit;
+}
+
+/** A declaration the new name would collide with, described, or undefined. */
+function conflictOf(program: Program, kind: string, declarationUri: string, declarationOffset: number, newName: string): string | undefined {
+  if (kind === "flow" || kind === "action" || kind === "type") {
+    const existing = program.getIndex().declarations.get(newName);
+    return existing ? `'${newName}' is already declared as a ${existing.kind}.` : undefined;
+  }
+  const file = program.getSourceFile(declarationUri);
+  const flow = file ? nodePathAt(file, declarationOffset).find((n) => n.kind === "Flow") : undefined;
+  if (!flow || flow.kind !== "Flow") return undefined;
+  if (kind === "step" && flow.steps.some((s) => s.name?.text === newName)) return `The flow already has a step '${newName}'.`;
+  if (kind === "variable" || kind === "parameter") {
+    const check = program.getCheckResult(declarationUri);
+    for (const [name, resolution] of check?.resolutions ?? []) {
+      if ((resolution.kind === "variable" || resolution.kind === "parameter") && resolution.name === newName && name.range.start >= flow.range.start && name.range.end <= flow.range.end) {
+        return `The flow already has a variable '${newName}'.`;
+      }
+    }
+  }
+  return undefined;
+}
