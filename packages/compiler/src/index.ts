@@ -6,13 +6,15 @@ export * from "./diagnostics.js";
 export { LineIndex, type Position } from "./line-index.js";
 export { parse, validateGrammar, type ParseResult } from "./parser.js";
 export { tokenize, type LexResult } from "./lexer.js";
-export { bindProject, normalizeText, matchKeyword, type ProjectIndex, type DeclarationSymbol } from "./bind.js";
+export { bindProject, normalizeText, matchKeyword, resolveImportPath, type ProjectIndex, type DeclarationSymbol } from "./bind.js";
+export { reservedWords, contextualWords } from "./tokens.js";
 export {
   checkFile,
   ProjectTypes,
   standardActions,
   builtins,
   signatureToString,
+  relativePath,
   type FileCheckResult,
   type Resolution,
   type SymbolKind,
@@ -20,7 +22,7 @@ export {
   type ParamSignature,
 } from "./check.js";
 export { analyzeFlows } from "./flow-analysis.js";
-export { typeToString, isAssignable, type Type } from "./types.js";
+export { typeToString, isAssignable, members, widenLiteral, type Type } from "./types.js";
 export {
   Program,
   createProgram,
