@@ -1591,7 +1591,11 @@ class FileChecker {
     range: A.Range,
   ): void {
     const types = args.map((a) => this.expression(a, context));
-    const required = params.filter((p) => !p.optional).length;
+    // Arguments are positional: every parameter up to the last required one must be given.
+    let required = 0;
+    params.forEach((p, i) => {
+      if (!p.optional) required = i + 1;
+    });
     if (args.length < required || args.length > params.length) {
       const expected = required === params.length ? `${params.length}` : `${required} to ${params.length}`;
       this.report("FX3002", { name, expected, s: params.length === 1 && required === 1 ? "" : "s", found: args.length }, range);
@@ -1618,7 +1622,12 @@ class FileChecker {
       }
       if (builtin.custom) {
         const problem = builtin.custom(types);
-        if (problem && types[0]!.kind !== "error") this.mismatch(expression.args[0]!.range, problem, types[0]!);
+        const first = types[0]!;
+        if (problem && first.kind !== "error") {
+          if (isNullable(first) && !builtin.custom([nonNull(first)])) {
+            this.report("FX3004", { expr: describeExpression(expression.args[0]), type: typeToString(first), hint: "use '??' or narrow it with '!= null'" }, expression.args[0]!.range);
+          } else this.mismatch(expression.args[0]!.range, problem, first);
+        }
       } else {
         expression.args.forEach((arg, i) => {
           const expected = builtinParamType(builtin.params[i]!);
