@@ -316,7 +316,7 @@ class ModuleBuilder {
     // Flows: parameters and results.
     for (const [name, flow] of Object.entries(bundle.flows)) {
       const names = flowTypes.get(name)!;
-      const events = flow.triggers.flatMap((t) => ("event" in t ? [`"${t.event}"`] : []));
+      const events = flow.triggers.flatMap((t) => ("event" in t ? [JSON.stringify(t.event)] : []));
       const paramsDoc =
         `Parameters of flow \`${name}\`` + (events.length > 0 ? ` (the payload of event ${events.join(", ")}).` : ".");
       this.statements.push(this.interface(names.params, paramsDoc, this.hostFields(flow.params.map((p) => [p.name, p.type] as const), flow.params)));
@@ -333,7 +333,7 @@ class ModuleBuilder {
 
     // Events: payloads.
     for (const [event, flow] of eventFlows) {
-      this.statements.push(this.typeAlias(eventTypes.get(event)!, `Payload of event "${event}" (starts flow \`${flow}\`).`, flowTypes.get(flow)!.params));
+      this.statements.push(this.typeAlias(eventTypes.get(event)!, `Payload of event ${JSON.stringify(event)} (starts flow \`${flow}\`).`, flowTypes.get(flow)!.params));
     }
 
     // Unions of names.
@@ -414,16 +414,21 @@ class ModuleBuilder {
     const fluxo = this.writer.fluxo(type);
     if (fluxo !== undefined) lines.push(`Fluxo type \`${fluxo}\`.`);
     if (param !== undefined && "default" in param) lines.push(`Default: \`${JSON.stringify(param.default)}\`.`);
-    return lines.length === 0 ? [] : [lines.join(" ")];
+    return lines.length === 0 ? [] : [comment(lines.join(" "))];
   }
 
   private interface(name: string, doc: string, properties: OptionalKind<PropertySignatureStructure>[]): InterfaceDeclarationStructure {
-    return { kind: StructureKind.Interface, name, isExported: true, docs: [doc], properties };
+    return { kind: StructureKind.Interface, name, isExported: true, docs: [comment(doc)], properties };
   }
 
   private typeAlias(name: string, doc: string, type: string): TypeAliasDeclarationStructure {
-    return { kind: StructureKind.TypeAlias, name, isExported: true, docs: [doc], type };
+    return { kind: StructureKind.TypeAlias, name, isExported: true, docs: [comment(doc)], type };
   }
+}
+
+/** Text for a doc comment: names from the bundle cannot end the comment early. */
+function comment(text: string): string {
+  return text.replace(/\*\//g, "*\\/");
 }
 
 /**

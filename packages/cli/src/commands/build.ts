@@ -1,10 +1,14 @@
 //! `fluxo build [paths…] [--target json|ts] [--out DIR]`: check, and when
-//! there are no errors write each project's bundle (`flows.json`). Exit
+//! there are no errors write each project's bundle (`flows.json`) or, with
+//! `--target ts`, its TypeScript module for the SDK (`flows.ts`). Exit
 //! status as `check`: 0 built, 1 errors (nothing written), 2 usage or I/O.
+//! The TypeScript emitter (ts-morph, Prettier) is loaded only for `--target
+//! ts`, through its own entry point, so other commands never load it.
 
 import fs from "node:fs";
 import path from "node:path";
 import { emitJson, lowerProgram } from "@fluxo/compiler";
+import type { Bundle } from "@fluxo/runtime/bundle";
 import type { CliContext } from "../context.js";
 import { CliError, describeFsError } from "../errors.js";
 import { displayPath } from "../files.js";
@@ -33,8 +37,15 @@ function sourceNamer(loaded: LoadedProject, context: CliContext): (uri: string) 
   return (uri) => path.relative(root, uriToPath(uri)).split(path.sep).join("/");
 }
 
-/** Writes the bundles of a checked workspace; returns the exit status. */
-export function writeBundles(workspace: Workspace, settings: BuildSettings, context: CliContext): number {
+/** The output of a target: its file name and its text for a bundle. */
+async function targetOf(target: BuildSettings["target"]): Promise<{ file: string; emit: (bundle: Bundle) => string | Promise<string> }> {
+  if (target === "json") return { file: "flows.json", emit: emitJson };
+  const { emitTs } = await import("@fluxo/compiler/emit-ts");
+  return { file: "flows.ts", emit: emitTs };
+}
+
+/** Writes the bundles (or modules) of a checked workspace; resolves to the exit status. */
+export async function writeBundles(workspace: Workspace, settings: BuildSettings, context: CliContext): Promise<number> {
   const report = reportOf(workspace);
   const status = exitStatus(report);
   if (status !== 0 || report.diagnostics.length > 0) writeReport(report, { ...settings, format: "pretty", watch: false, paths: settings.paths }, context);
@@ -42,17 +53,15 @@ export function writeBundles(workspace: Workspace, settings: BuildSettings, cont
     context.stderr.write("fluxo: build: not written, fix the errors above first\n");
     return status;
   }
-  if (settings.target === "ts") {
-    throw new CliError("'--target ts' is not available yet in this version; use '--target json'");
-  }
   if (settings.out !== undefined && workspace.projects.length > 1) {
     throw new CliError(`--out names one folder, but the paths belong to ${workspace.projects.length} projects; build them one at a time`);
   }
+  const target = await targetOf(settings.target);
   for (const loaded of workspace.projects) {
     const folder = outputFolder(loaded, settings, context);
     const bundle = lowerProgram(loaded.program, { sourceName: sourceNamer(loaded, context) });
-    const file = path.join(folder, "flows.json");
-    const bytes = emitJson(bundle);
+    const file = path.join(folder, target.file);
+    const bytes = await target.emit(bundle);
     try {
       fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(file, bytes);
@@ -68,17 +77,19 @@ export function writeBundles(workspace: Workspace, settings: BuildSettings, cont
 }
 
 export async function build(settings: BuildSettings, context: CliContext): Promise<number> {
-  if (settings.target === "ts") {
-    throw new CliError("'--target ts' is not available yet in this version; use '--target json'");
-  }
   if (settings.watch) {
+    // Writes run one after another, so a slow write never lands after a newer one.
+    let writing = Promise.resolve();
     return watchCheck(settings, context, (workspace) => {
-      try {
-        writeBundles(workspace, settings, context);
-      } catch (error) {
-        if (error instanceof CliError) context.stderr.write(`fluxo: error: ${error.message}\n`);
-        else throw error;
-      }
+      writing = writing
+        .then(() => writeBundles(workspace, settings, context))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (error instanceof CliError) context.stderr.write(`fluxo: error: ${error.message}\n`);
+            else throw error;
+          },
+        );
     });
   }
   return writeBundles(Workspace.load(settings.paths, context.cwd), settings, context);
