@@ -49,7 +49,7 @@ export function typeJson(type: Type): TypeJson {
       return { list: typeJson(type.element) };
     case "record": {
       const record: Record<string, TypeJson> = {};
-      for (const [name, field] of type.fields) record[name] = typeJson(field);
+      for (const [name, field] of type.fields) setOwn(record, name, typeJson(field));
       return { record };
     }
     case "union":
@@ -86,6 +86,14 @@ export function literalValue(expression: A.Expression | undefined): unknown {
 }
 
 const nullExpr: Expr = ["lit", null];
+
+/**
+ * Sets an own property: names come from user code, and `__proto__` assigned
+ * with `obj[name] = …` would set the prototype instead of a field.
+ */
+function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** Lowers an expression to the bundle's expression code. */
 export function lowerExpression(expression: A.Expression | undefined): Expr {
@@ -184,13 +192,13 @@ class BundleBuilder {
     const projectTypes = program.getProjectTypes();
     const context: Record<string, TypeJson> = {};
     const contextType = projectTypes.context;
-    if (contextType.kind === "record") for (const [name, type] of contextType.fields) context[name] = typeJson(type);
+    if (contextType.kind === "record") for (const [name, type] of contextType.fields) setOwn(context, name, typeJson(type));
 
     const types: Record<string, TypeJson> = {};
     const actions: Record<string, ActionJson> = {};
     const flows: Record<string, FlowJson> = {};
     for (const [name, signature] of standardActions) {
-      actions[name] = { standard: true, params: signature.params.map((p) => ({ name: p.name, type: typeJson(p.type) })), result: null, timeoutMs: 10_000 };
+      setOwn(actions, name, { standard: true, params: signature.params.map((p) => ({ name: p.name, type: typeJson(p.type) })), result: null, timeoutMs: 10_000 });
     }
     for (const uri of program.uris) {
       const file = program.getSourceFile(uri)!;
@@ -198,9 +206,9 @@ class BundleBuilder {
         if (!("name" in declaration) || declaration.kind === "Test" || !declaration.name) continue;
         const symbol = index.declarations.get(declaration.name.text);
         if (!symbol || symbol.node !== declaration) continue;
-        if (declaration.kind === "TypeAlias") types[symbol.name] = typeJson(projectTypes.aliasType(symbol));
-        else if (declaration.kind === "Action") actions[symbol.name] = this.action(declaration, symbol);
-        else if (declaration.kind === "Flow") flows[symbol.name] = this.flow(declaration, symbol);
+        if (declaration.kind === "TypeAlias") setOwn(types, symbol.name, typeJson(projectTypes.aliasType(symbol)));
+        else if (declaration.kind === "Action") setOwn(actions, symbol.name, this.action(declaration, symbol));
+        else if (declaration.kind === "Flow") setOwn(flows, symbol.name, this.flow(declaration, symbol));
       }
     }
     const body = {
@@ -264,7 +272,7 @@ class BundleBuilder {
     const vars: Record<string, TypeJson> = {};
     for (const param of node.params) {
       const type = param.name ? check.resolutions.get(param.name)?.type : undefined;
-      if (param.name && type) vars[param.name.text] = typeJson(type);
+      if (param.name && type) setOwn(vars, param.name.text, typeJson(type));
     }
 
     const lowerStatements = (statements: readonly A.Statement[]): void => {
@@ -307,7 +315,7 @@ class BundleBuilder {
     const declareVar = (name: A.Name | undefined): void => {
       if (!name) return;
       const type = check.resolutions.get(name)?.type;
-      if (type && !(name.text in vars)) vars[name.text] = typeJson(type);
+      if (type && !Object.prototype.hasOwnProperty.call(vars, name.text)) setOwn(vars, name.text, typeJson(type));
     };
 
     const assignmentTarget = (statement: A.LetStatement | A.VarStatement | A.SetStatement): string | null => statement.name?.text ?? null;
@@ -503,12 +511,12 @@ class BundleBuilder {
     lowerStatements(node.body);
     emit({ op: "return", value: null }, undefined);
     for (const step of node.steps) {
-      if (!step.name || step.name.text in steps) continue;
-      steps[step.name.text] = here();
+      if (!step.name || Object.prototype.hasOwnProperty.call(steps, step.name.text)) continue;
+      setOwn(steps, step.name.text, here());
       lowerStatements(step.body);
       emit({ op: "return", value: null }, undefined);
     }
-    for (const { pc, step } of lowering.gotos) (lowering.code[pc] as { to: number }).to = steps[step] ?? lowering.code.length - 1;
+    for (const { pc, step } of lowering.gotos) (lowering.code[pc] as { to: number }).to = Object.prototype.hasOwnProperty.call(steps, step) ? steps[step]! : lowering.code.length - 1;
 
     const triggers: TriggerJson[] = node.triggers.map((trigger) => {
       if (trigger.kind === "KeywordTrigger") return { keyword: trigger.keywords.map((k) => normalizeText(stringValue(k) ?? "")).filter(Boolean) };
