@@ -123,6 +123,13 @@ export const commands: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "diff",
+    usage: "fluxo diff OLD.json NEW.json [--json]",
+    summary: "list the steps and variables a redeploy to a new bundle would drop",
+    available: true,
+    options: [{ name: "json", kind: "flag", description: "print the result as one JSON object" }],
+  },
+  {
     name: "lsp",
     usage: "fluxo lsp --stdio",
     summary: "start the language server",

@@ -52,6 +52,15 @@ export function commandHelp(command: CommandSpec): string {
     if (command.options.length > 0) lines.push("", "Options:", ...optionRows(command.options));
     lines.push("", "Global options:", ...optionRows(globalOptions));
     if (command.name === "check") lines.push("", "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.");
+    if (command.name === "diff") {
+      lines.push(
+        "",
+        "Steps (and flows) the new bundle lacks: sessions waiting there would be refused.",
+        "Variables no longer declared, or whose type changed: moved sessions would lose",
+        "them. Exit status: 0 nothing would be dropped, 1 something would, 2 usage or a",
+        "file that is not a valid bundle.",
+      );
+    }
     if (command.name === "fmt") {
       lines.push(
         "",

@@ -150,6 +150,13 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
         context,
       );
     }
+    case "diff": {
+      const { diff } = await import("./commands/diff.js");
+      const [previous, next, ...rest] = args.positionals;
+      if (previous === undefined || next === undefined) throw new CliError("'fluxo diff' needs two bundles, as in 'fluxo diff old/flows.json dist/flows.json'");
+      if (rest.length > 0) throw new CliError(`'fluxo diff' takes two bundles; found also ${rest.join(", ")}`);
+      return diff({ previous, next, json: args.options.get("json") === true }, context);
+    }
     case "lsp": {
       const { lsp } = await import("./commands/lsp.js");
       return lsp({ stdio: args.options.get("stdio") === true, positionals: args.positionals });

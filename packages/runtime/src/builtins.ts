@@ -179,13 +179,21 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
 
 /** Whether `name` is an IANA time zone this platform's `Intl` knows. */
 export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let known = timeZones.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    // Creating a formatter takes a millisecond or more; bundles name one zone, checked on every load.
+    if (timeZones.size < 1000) timeZones.set(name, known);
   }
+  return known;
 }
+
+const timeZones = new Map<string, boolean>();
 
 interface LocalTime {
   date: string;

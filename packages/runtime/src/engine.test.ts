@@ -740,11 +740,14 @@ describe("states", () => {
     expect(JSON.stringify(ended.state)).toBe(snapshot);
     expect((await engine.timeout(ended.state)).error?.code).toBe("session-ended");
 
-    const other = engineFor({ ...spec, version: "v2" });
+    // Another version without the state's flow: the redeploy is refused, naming the step.
+    const other = engineFor({ version: "v2", flows: { renamed: spec.flows.main } });
     const versioned = await other.reply(waiting.state, "hi");
-    expect(versioned.error?.code).toBe("bundle-version");
+    expect(versioned.error).toMatchObject({ code: "bundle-version", step: { flow: "main", step: "" } });
     expect(versioned.status).toBe("waiting");
     expect(versioned.state).toBe(waiting.state);
+    // An ended state of another version is simply ended.
+    expect((await other.reply(ended.state, "hi")).error?.code).toBe("session-ended");
 
     const good = waiting.state as unknown as Record<string, unknown>;
     const cyclic: Record<string, unknown> = { ...good };

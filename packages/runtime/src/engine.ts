@@ -12,9 +12,14 @@
 //!
 //! State layout (`SessionState`): bundle version, session id, status, a turn
 //! counter, the context, the flow stack (frames `{flow, pc, vars,
-//! resultVar}`), and the pending question `{pc, retries, deadline, options?,
-//! values?}`. It holds no secrets: `secret()` is only evaluated while an HTTP
-//! request is built, and its value goes only to `fetch`.
+//! resultVar, step, types}`), and the pending question `{pc, retries,
+//! deadline, options?, values?}`. `step` and `types` are what redeploys need
+//! (`redeploy.ts`): each time a question is asked, every frame records the
+//! name of the step it is in and a fingerprint of the declared type of each
+//! variable it holds. They describe the frame as of the last question; a
+//! frame pushed since (in an ended state) may lack them. The state holds no
+//! secrets: `secret()` is only evaluated while an HTTP request is built, and
+//! its value goes only to `fetch`.
 //!
 //! Decisions where the specification is silent:
 //! - A turn counter in the state (`turn`, +1 per turn) and the order of calls
@@ -25,8 +30,19 @@
 //!   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
 //!   `return` keeps its frame too. Replying to it is the typed error
 //!   `session-ended`.
-//! - A state from another bundle version is refused (`bundle-version`); moving
-//!   sessions across redeploys (RUNTIME §2 "Redeploys") is not implemented yet.
+//! - Redeploys: a waiting state from another bundle version is moved onto this
+//!   bundle by `redeploy.ts` (frames resume at the start of their step, by
+//!   name; variables whose name and type are unchanged are kept). That turn
+//!   runs the resumed code until it waits again: `reply`'s text is not
+//!   applied (it answered a question of the old version), and `timeout` does
+//!   not run an old timeout arm. The turn result's `redeploy` field reports
+//!   where each frame resumed and which variables were dropped (a field, not
+//!   an event: events are what the contact sees). A frame whose step (or
+//!   flow) the bundle no longer has makes the move fail: the typed error
+//!   `bundle-version`, whose message and `error.step` name it. A state with
+//!   no recorded step (written before redeploys existed) is refused the same
+//!   way. `evaluate` never moves a state. Hosts that keep old bundles loaded
+//!   route a state by `state.version` before calling the engine.
 //! - `timeout()` on a question without a `timeout` clause is refused with
 //!   `no-pending-question` (there is no timeout pending); the engine does not
 //!   compare the clock with the deadline: the host decides that it passed.
@@ -45,6 +61,21 @@
 //!   with every secret value the engine knows replaced by `***`.
 //! - Subflows nest at most `limits.stackDepth` deep (default 100): deeper is
 //!   an `error` (code `limit`), as is exceeding `stepsPerTurn`.
+//! - `limits.stateSize` (default 65 536) caps the session state, in
+//!   characters of JSON (`JSON.stringify(state).length`). Whatever grows the
+//!   state (an assignment, a subflow's frame, a question's options) is
+//!   measured before the turn goes on; over the cap, the change is undone and
+//!   the flow fails with an `error` event (code `limit`) naming the limit, so
+//!   a stored state is under the cap (give or take the few digits the pc and
+//!   turn counters may gain after the last change). A state given back that
+//!   is over the cap by more than that (`STATE_SIZE_SLACK`) is refused
+//!   (`invalid-state`), as is a context or parameters that would make one
+//!   (`invalid-input`). Measuring is cheap: values are immutable and their
+//!   sizes cached (`json.ts`).
+//! - After `stepsPerTurn` or `stateSize` stops a turn, the session ends with
+//!   status `error`, and the returned state keeps its frames and variables
+//!   (as they were before the change that was refused); the state given to
+//!   the turn is, as always, untouched.
 //! - Errors inside a flow (an unassigned variable, division by zero, a bad
 //!   pattern, a `run` whose arguments do not fit) are `error` events (codes
 //!   `expression`, `params`) and end the conversation with reason `error`.
@@ -59,12 +90,13 @@ import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson } fro
 import type { BuiltinEnv } from "./builtins.js";
 import { FlowError, type FlowErrorCode } from "./errors.js";
 import { evaluate, showInMessage, type Scope } from "./expression.js";
-import { ActionFailure, performHttp } from "./http.js";
+import { ActionFailure, MAX_RESPONSE_BYTES, performHttp } from "./http.js";
 import { chooseOption, parseReply } from "./inputs.js";
-import { copyJson, getOwn, hasOwn, isObject, jsonEqual, setOwn, tryCopyJson, type Json, type JsonObject } from "./json.js";
+import { containerSize, copyJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, type Json, type JsonObject } from "./json.js";
 import { isLoaded, loadBundle, lookup } from "./load.js";
 import { defaultInvalidMessage, normalizeText } from "./locale.js";
 import { globalFetch, newAbortController, randomUuid, schedule, type AbortSignalLike, type FetchLike } from "./platform.js";
+import { frameTypes, isTypesRecord, migrateState, stepAt, type RedeployReport } from "./redeploy.js";
 import { acceptsNull, conform } from "./types.js";
 
 // ------------------------------------------------------------ public types
@@ -94,6 +126,10 @@ export interface Frame {
   vars: JsonObject;
   /** The caller's variable that gets this subflow's return value, or null. */
   resultVar: string | null;
+  /** For redeploys: the step the frame was in when the last question was asked (`""`: the flow body). */
+  step?: string;
+  /** For redeploys: a fingerprint of each held variable's declared type (`typeKey`), as of the last question. */
+  types?: Record<string, string>;
 }
 
 /** The question a waiting session is waiting on. */
@@ -131,6 +167,8 @@ export interface AppliedTurn {
   events: FlowEvent[];
   status: TurnStatus;
   error?: undefined;
+  /** Present when the given state came from another bundle version and was moved onto this one: where it resumed and what it dropped. */
+  redeploy?: RedeployReport;
 }
 
 /** Codes of refused turns. */
@@ -141,7 +179,8 @@ export interface RefusedTurn {
   state: unknown;
   events: [];
   status: TurnStatus;
-  error: { code: TurnErrorCode; message: string };
+  /** `step`: for a `bundle-version` refusal of a redeploy, the flow and step (`""`: the flow body) the new bundle lacks. */
+  error: { code: TurnErrorCode; message: string; step?: { flow: string; step: string } };
 }
 
 /** The result of `start`, `reply`, `timeout` and `startEvent`: check `error` to tell a refusal from a turn that ran. */
@@ -168,6 +207,10 @@ export interface EngineLimits {
   replyLength?: number;
   /** Deepest subflow nesting (default 100). */
   stackDepth?: number;
+  /** Largest session state, in characters of JSON (default 65 536). */
+  stateSize?: number;
+  /** Largest HTTP action response body, in bytes (default 1 MiB). */
+  responseSize?: number;
 }
 
 /** What the host provides (RUNTIME §2). Everything is optional. */
@@ -231,8 +274,10 @@ export interface Engine {
 
 // ------------------------------------------------------------ engine
 
-const DEFAULT_LIMITS: Required<EngineLimits> = { stepsPerTurn: 10_000, replyLength: 4096, stackDepth: 100 };
+const DEFAULT_LIMITS: Required<EngineLimits> = { stepsPerTurn: 10_000, replyLength: 4096, stackDepth: 100, stateSize: 65_536, responseSize: MAX_RESPONSE_BYTES };
 const STATUSES = new Set<string>(["waiting", "ended", "handoff", "error"]);
+/** How far over `limits.stateSize` a state given back may be: the digits its counters (pcs, turn) can gain after the last checked change. */
+const STATE_SIZE_SLACK = 64;
 const QUESTION_OPS = new Set<string>(["ask", "askFrom", "choose"]);
 
 type Question = Extract<Instruction, { op: "ask" | "askFrom" | "choose" }>;
@@ -252,14 +297,14 @@ function entryPc(flow: FlowJson): number {
   return typeof entry === "number" ? entry : 0;
 }
 
-function refused(state: unknown, code: TurnErrorCode, message: string): RefusedTurn {
+function refused(state: unknown, code: TurnErrorCode, message: string, step?: { flow: string; step: string }): RefusedTurn {
   let status: TurnStatus = "error";
   try {
     if (isObject(state) && typeof state.status === "string" && STATUSES.has(state.status)) status = state.status as TurnStatus;
   } catch {
     // A state whose `status` getter throws is simply corrupted.
   }
-  return { state, events: [], status, error: { code, message } };
+  return { state, events: [], status, error: step ? { code, message, step } : { code, message } };
 }
 
 class FlowEngine implements Engine {
@@ -270,6 +315,7 @@ class FlowEngine implements Engine {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly secretValues: string[];
+  private readonly allSecrets: string[];
 
   constructor(
     readonly bundle: Bundle,
@@ -280,10 +326,13 @@ class FlowEngine implements Engine {
       stepsPerTurn: positiveInteger(limits.stepsPerTurn, DEFAULT_LIMITS.stepsPerTurn),
       replyLength: positiveInteger(limits.replyLength, DEFAULT_LIMITS.replyLength),
       stackDepth: positiveInteger(limits.stackDepth, DEFAULT_LIMITS.stackDepth),
+      stateSize: positiveInteger(limits.stateSize, DEFAULT_LIMITS.stateSize),
+      responseSize: positiveInteger(limits.responseSize, DEFAULT_LIMITS.responseSize),
     };
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
-    this.secretValues = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length >= 4);
+    this.allSecrets = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length > 0);
+    this.secretValues = this.allSecrets.filter((s) => s.length >= 4);
     let startFlow: string | undefined;
     for (const name of Object.keys(bundle.flows)) {
       for (const trigger of lookup(bundle.flows, name)!.triggers) {
@@ -348,11 +397,12 @@ class FlowEngine implements Engine {
 
   async reply(given: unknown, text: string, options: ReplyOptions = {}): Promise<Turn> {
     try {
-      const checked = this.resume(given, options);
-      if (!("stack" in checked)) return checked;
-      const run = new TurnRun(this.bundle, this.runtime(), checked);
-      await run.answer(typeof text === "string" ? text : "");
-      return run.result();
+      const resumed = this.resume(given, options);
+      if ("error" in resumed) return resumed;
+      const run = new TurnRun(this.bundle, this.runtime(), resumed.state);
+      if (resumed.redeploy) await run.begin();
+      else await run.answer(typeof text === "string" ? text : "");
+      return run.result(resumed.redeploy);
     } catch (error) {
       return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
     }
@@ -360,11 +410,16 @@ class FlowEngine implements Engine {
 
   async timeout(given: unknown, options: ReplyOptions = {}): Promise<Turn> {
     try {
-      const checked = this.resume(given, options);
-      if (!("stack" in checked)) return checked;
-      const question = this.bundle.flows[checked.stack[checked.stack.length - 1].flow].code[checked.pending!.pc] as Question;
+      const resumed = this.resume(given, options);
+      if ("error" in resumed) return resumed;
+      const state = resumed.state;
+      const run = new TurnRun(this.bundle, this.runtime(), state);
+      if (resumed.redeploy) {
+        await run.begin();
+        return run.result(resumed.redeploy);
+      }
+      const question = this.bundle.flows[state.stack[state.stack.length - 1].flow].code[state.pending!.pc] as Question;
       if (question.timeout === null) return refused(given, "no-pending-question", "the pending question has no timeout");
-      const run = new TurnRun(this.bundle, this.runtime(), checked);
       await run.timeOut();
       return run.result();
     } catch (error) {
@@ -374,8 +429,8 @@ class FlowEngine implements Engine {
 
   evaluate(given: unknown, expr: unknown): Evaluation {
     try {
-      const state = this.checkState(given);
-      if (!("stack" in state)) return { ok: false, message: state.error.message };
+      const state = this.checkState(given, false);
+      if ("error" in state) return { ok: false, message: state.error.message };
       const scope: Scope = {
         vars: state.stack[0].vars,
         context: state.context,
@@ -396,13 +451,14 @@ class FlowEngine implements Engine {
       limits: this.limits,
       random: this.random,
       secretValues: this.secretValues,
+      allSecrets: this.allSecrets,
       env: { locale: this.bundle.locale, timeZone: this.bundle.timeZone, now: this.clock, secrets: null },
     };
   }
 
   private async begin(flowName: string, flow: FlowJson, given: unknown, options: StartOptions): Promise<Turn> {
     const context = this.copyContext(options.context);
-    if (context === undefined) return refused(null, "invalid-input", "the context must be a JSON object");
+    if (typeof context === "string") return refused(null, "invalid-input", context);
     if (!isObject(given)) return refused(null, "invalid-input", "params must be an object");
     const vars: JsonObject = {};
     for (const param of flow.params) {
@@ -428,39 +484,85 @@ class FlowEngine implements Engine {
       stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }],
       pending: null,
     };
+    const size = stateSize(state);
+    if (size > this.limits.stateSize) {
+      return refused(null, "invalid-input", `the context, parameters and session id make a session state of ${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
+    }
     const run = new TurnRun(this.bundle, this.runtime(), state);
     await run.begin();
     return run.result();
   }
 
-  private copyContext(context: unknown): JsonObject | undefined {
+  /** A detached copy of a context given by the host (absent: `{}`), or why it cannot be used. */
+  private copyContext(context: unknown): JsonObject | string {
     if (context === undefined || context === null) return {};
-    const copy = tryCopyJson(context);
-    return isObject(copy) ? (copy as JsonObject) : undefined;
+    let copy: Json;
+    try {
+      copy = copyJson(context, this.limits.stateSize);
+    } catch (error) {
+      return `the context is not JSON (${error instanceof JsonError ? error.message.replace(/^\$/, "context") : "unreadable"})`;
+    }
+    if (!isObject(copy)) return "the context must be a JSON object";
+    if (measure(copy).depth > MAX_VALUE_DEPTH) return `the context is nested deeper than ${MAX_VALUE_DEPTH} levels`;
+    return copy as JsonObject;
   }
 
-  /** Checks a state for `reply`/`timeout` and returns the copy the turn will own, or a refusal. */
-  private resume(given: unknown, options: ReplyOptions): SessionState | RefusedTurn {
-    const state = this.checkState(given);
-    if (!("stack" in state)) return state;
+  /**
+   * Checks a state for `reply`/`timeout` and returns the copy the turn will
+   * own (moved onto this bundle when it comes from another version), or a
+   * refusal.
+   */
+  private resume(given: unknown, options: ReplyOptions): Resumed | RefusedTurn {
+    const state = this.checkState(given, true);
+    if ("error" in state) return state;
     if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
+    let redeploy: RedeployReport | undefined;
+    if (state.version !== this.bundle.version) {
+      const unrecorded = state.stack.findIndex((frame) => frame.step === undefined);
+      if (unrecorded >= 0) {
+        return refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))} and records no step for stack[${unrecorded}], so it cannot be moved to bundle version ${JSON.stringify(this.bundle.version)}`);
+      }
+      const migration = migrateState(state.stack, state.version, this.bundle);
+      if (!migration.ok) return refused(given, "bundle-version", `cannot move the session to the new bundle: ${migration.message}`, { flow: migration.flow, step: migration.step });
+      state.stack = migration.stack;
+      state.pending = null;
+      state.version = this.bundle.version;
+      redeploy = migration.report;
+    }
     if (options.context !== undefined) {
       const context = this.copyContext(options.context);
-      if (context === undefined) return refused(given, "invalid-input", "the context must be a JSON object");
+      if (typeof context === "string") return refused(given, "invalid-input", context);
       state.context = context;
+      const size = stateSize(state);
+      if (size > this.limits.stateSize) return refused(given, "invalid-input", `with this context the session state would be ${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
     }
     state.turn += 1;
-    return state;
+    return redeploy ? { state, redeploy } : { state };
   }
 
-  /** Validates a state against the bundle and returns a detached copy, or a refusal naming what is wrong. */
-  private checkState(given: unknown): SessionState | RefusedTurn {
+  /**
+   * Validates a state and returns a detached copy, or a refusal naming what
+   * is wrong. A state of this bundle's version is checked against the bundle
+   * (flows, pcs, the pending question); one of another version only for its
+   * shape, and only when `otherVersions` (`resume` moves it; `evaluate`
+   * refuses it).
+   */
+  private checkState(given: unknown, otherVersions: boolean): SessionState | RefusedTurn {
     const invalid = (detail: string): RefusedTurn => refused(given, "invalid-state", `invalid session state: ${detail}`);
-    const copy = tryCopyJson(given);
-    if (copy === undefined || !isObject(copy)) return invalid("not a JSON object");
+    let copy: Json;
+    try {
+      // A state under the size cap has fewer values than characters: the budget bounds copying whatever the host passes.
+      copy = copyJson(given, this.limits.stateSize + STATE_SIZE_SLACK);
+    } catch (error) {
+      return invalid(error instanceof JsonError && /too many values/.test(error.detail) ? `larger than limits.stateSize (${this.limits.stateSize} characters of JSON)` : "not JSON");
+    }
+    if (!isObject(copy)) return invalid("not a JSON object");
+    const size = JSON.stringify(copy).length;
+    if (size > this.limits.stateSize + STATE_SIZE_SLACK) return invalid(`${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
     const state = copy as unknown as Record<string, unknown>;
     if (typeof state.version !== "string") return invalid("no bundle version");
-    if (state.version !== this.bundle.version) {
+    const current = state.version === this.bundle.version;
+    if (!current && !otherVersions) {
       return refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);
     }
     if (typeof state.session !== "string") return invalid("no session id");
@@ -471,11 +573,15 @@ class FlowEngine implements Engine {
     for (let i = 0; i < state.stack.length; i++) {
       const frame = state.stack[i] as unknown;
       if (!isObject(frame) || typeof frame.flow !== "string") return invalid(`stack[${i}] is not a frame`);
-      const flow = lookup(this.bundle.flows, frame.flow);
-      if (!flow) return invalid(`stack[${i}] names an unknown flow`);
-      if (typeof frame.pc !== "number" || !Number.isInteger(frame.pc) || frame.pc < 0 || frame.pc >= flow.code.length) return invalid(`stack[${i}].pc is out of range`);
+      if (typeof frame.pc !== "number" || !Number.isSafeInteger(frame.pc) || frame.pc < 0) return invalid(`stack[${i}].pc is not an instruction index`);
       if (!isObject(frame.vars)) return invalid(`stack[${i}].vars is not an object`);
       if (frame.resultVar !== null && typeof frame.resultVar !== "string") return invalid(`stack[${i}].resultVar is not a name`);
+      if (frame.step !== undefined && typeof frame.step !== "string") return invalid(`stack[${i}].step is not a step name`);
+      if (frame.types !== undefined && !isTypesRecord(frame.types)) return invalid(`stack[${i}].types is not a record of type fingerprints`);
+      if (!current) continue;
+      const flow = lookup(this.bundle.flows, frame.flow);
+      if (!flow) return invalid(`stack[${i}] names an unknown flow`);
+      if (frame.pc >= flow.code.length) return invalid(`stack[${i}].pc is out of range`);
     }
     const pending = state.pending;
     if (pending === null || pending === undefined) {
@@ -483,6 +589,7 @@ class FlowEngine implements Engine {
       state.pending = null;
     } else {
       if (!isObject(pending)) return invalid("the pending question is not an object");
+      if (!current) return state as unknown as SessionState;
       const top = state.stack[state.stack.length - 1] as Frame;
       const question = lookup(this.bundle.flows, top.flow)!.code[top.pc];
       if (pending.pc !== top.pc || !QUESTION_OPS.has(question.op)) return invalid("the pending question does not point at a question");
@@ -499,6 +606,26 @@ class FlowEngine implements Engine {
   }
 }
 
+/** A state checked by `resume`, and what moving it from another bundle version did. */
+interface Resumed {
+  state: SessionState;
+  redeploy?: RedeployReport;
+}
+
+/** The size of a state's JSON text. The engine mutates the state, its stack, frames and their `vars`, so those are walked afresh; values are measured through `measure`'s cache. */
+export function stateSize(state: SessionState): number {
+  return containerSize(state, (key, value) => {
+    if (key === "stack") {
+      const stack = value as Frame[];
+      let size = 2 + Math.max(0, stack.length - 1);
+      for (const frame of stack) size += containerSize(frame, (field, inner) => (field === "vars" || field === "types" ? containerSize(inner as object) : measure(inner).size));
+      return size;
+    }
+    if (key === "pending" && value !== null) return containerSize(value as object);
+    return measure(value).size;
+  });
+}
+
 function defaultValue(param: ParamJson): Json | undefined {
   if (hasOwn(param, "default")) return copyJson(param.default);
   return acceptsNull(param.type) ? null : undefined;
@@ -510,7 +637,10 @@ interface Runtime {
   options: EngineOptions;
   limits: Required<EngineLimits>;
   random: () => number;
+  /** Secrets long enough to redact from messages (4 characters or more). */
   secretValues: string[];
+  /** Every secret value, masked in HTTP responses. */
+  allSecrets: string[];
   env: BuiltinEnv;
 }
 
@@ -535,8 +665,10 @@ class TurnRun {
     this.locale = bundle.locale;
   }
 
-  result(): AppliedTurn {
-    return { state: this.state, events: this.events, status: this.state.status };
+  result(redeploy?: RedeployReport): AppliedTurn {
+    const turn: AppliedTurn = { state: this.state, events: this.events, status: this.state.status };
+    if (redeploy) turn.redeploy = redeploy;
+    return turn;
   }
 
   async begin(): Promise<void> {
@@ -566,7 +698,7 @@ class TurnRun {
         }
       }
       if (accepted) {
-        if (question.op !== "choose") setOwn(frame.vars, question.var, accepted.value);
+        if (question.op !== "choose") this.assign(frame, question.var, accepted.value);
         this.state.pending = null;
         frame.pc = accepted.to;
         return true;
@@ -663,6 +795,30 @@ class TurnRun {
     this.state.pending = null;
   }
 
+  /**
+   * Assigns a variable of `frame`, unless that would make the state larger
+   * than `limits.stateSize`: then the assignment is undone and the flow
+   * fails with code `limit`.
+   */
+  private assign(frame: Frame, name: string, value: Json): void {
+    const vars = frame.vars;
+    const had = hasOwn(vars, name);
+    const previous = vars[name];
+    setOwn(vars, name, value);
+    if (stateSize(this.state) <= this.runtime.limits.stateSize) return;
+    if (had) setOwn(vars, name, previous);
+    else delete vars[name];
+    throw new FlowError("limit", `assigning '${name}' would make the session state larger than limits.stateSize (${this.runtime.limits.stateSize} characters of JSON)`);
+  }
+
+  /** Fails with code `limit` when the state is over `limits.stateSize` (after `undo`, which takes back the change that grew it). */
+  private checkSize(what: string, undo: () => void): void {
+    const size = stateSize(this.state);
+    if (size <= this.runtime.limits.stateSize) return;
+    undo();
+    throw new FlowError("limit", `${what} would make the session state ${size} characters of JSON, over limits.stateSize (${this.runtime.limits.stateSize})`);
+  }
+
   private redact(message: string): string {
     let text = message;
     for (const secret of this.runtime.secretValues) text = text.split(secret).join("***");
@@ -695,9 +851,18 @@ class TurnRun {
     const prompt = this.text(question.prompt);
     const input: { type: string; options?: string[] } = { type: question.op === "ask" ? question.input.type : "choice" };
     if (options) input.options = [...options];
-    this.events.push({ type: "ask", prompt, input, retry: pending.retries });
     const deadline = question.timeout === null ? null : this.deadline(question.timeout.ms);
+    // What a redeploy needs to move this state: the step of each frame (a caller's is where its `run` is) and its variables' types.
+    const stack = this.state.stack;
+    stack.forEach((frame, i) => {
+      const flow = this.bundle.flows[frame.flow];
+      frame.step = stepAt(flow, i === stack.length - 1 ? frame.pc : frame.pc - 1);
+      frame.types = frameTypes(flow, frame.vars);
+    });
+    const before = this.state.pending;
     this.state.pending = { ...pending, pc: this.frame().pc, deadline };
+    this.checkSize("asking this question", () => (this.state.pending = before));
+    this.events.push({ type: "ask", prompt, input, retry: pending.retries });
     this.state.status = "waiting";
   }
 
@@ -776,7 +941,7 @@ class TurnRun {
       case "choose":
         return this.startQuestion(ins);
       case "set":
-        setOwn(frame.vars, ins.var, this.value(ins.value));
+        this.assign(frame, ins.var, this.value(ins.value));
         frame.pc++;
         return true;
       case "call":
@@ -833,7 +998,7 @@ class TurnRun {
           return false;
         }
         const callee = this.state.stack.pop()!;
-        if (callee.resultVar !== null) setOwn(this.frame().vars, callee.resultVar, value);
+        if (callee.resultVar !== null) this.assign(this.frame(), callee.resultVar, value);
         return true;
       }
       default: {
@@ -856,6 +1021,10 @@ class TurnRun {
     });
     this.frame().pc++;
     this.state.stack.push({ flow: ins.flow, pc: entryPc(callee), vars, resultVar: ins.var });
+    this.checkSize(`running flow '${ins.flow}'`, () => {
+      this.state.stack.pop();
+      this.frame().pc--;
+    });
     return true;
   }
 
@@ -869,7 +1038,7 @@ class TurnRun {
     this.events.push({ type: "action", name: ins.action, args: args.map((a) => copyJson(a)), ok: outcome.ok });
     const frame = this.frame();
     if (outcome.ok) {
-      if (ins.var !== null) setOwn(frame.vars, ins.var, outcome.value);
+      if (ins.var !== null) this.assign(frame, ins.var, outcome.value);
       frame.pc++;
       return true;
     }
@@ -912,6 +1081,8 @@ class TurnRun {
         scope: { context: this.state.context, env: { ...this.runtime.env, secrets: this.runtime.options.secrets ?? {} } },
         fetch: this.runtime.options.fetch ?? globalFetch(),
         signal: controller.signal,
+        maxBytes: this.runtime.limits.responseSize,
+        secretValues: this.runtime.allSecrets,
       });
     }
     const settled = work.then(

@@ -14,7 +14,7 @@
 import type { Locale } from "./bundle.js";
 import { callBuiltin, type BuiltinEnv } from "./builtins.js";
 import { FlowError } from "./errors.js";
-import { getOwn, hasOwn, isObject, jsonEqual, setOwn, type Json, type JsonObject } from "./json.js";
+import { getOwn, hasOwn, isObject, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, type Json, type JsonObject } from "./json.js";
 import { formatBoolean, formatNumber } from "./locale.js";
 
 /** What an expression can see. */
@@ -34,6 +34,15 @@ const UNREACHABLE_FIELDS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The longest string an expression may build (a loop doubling a string stops here instead of exhausting memory). */
 export const MAX_STRING_LENGTH = 1_000_000;
+
+/**
+ * The largest list or record an expression may build, in characters of JSON
+ * text. Lists and records share their parts, so `xs = [xs, xs]` in a loop
+ * would stand for a value of exponential size; every value stays under this
+ * size and `MAX_VALUE_DEPTH`, so comparing, showing, copying or storing one is
+ * bounded work.
+ */
+export const MAX_VALUE_SIZE = 2_000_000;
 
 /**
  * The opcodes and their argument counts (`-1`: any number), for the bundle
@@ -89,6 +98,14 @@ export function showInRequest(value: Json): string {
 
 function fail(message: string): never {
   throw new FlowError("expression", message);
+}
+
+/** A list or record just built, checked against `MAX_VALUE_SIZE` and `MAX_DEPTH` (its parts' shapes are cached, so this is cheap). */
+function bounded(value: Json): Json {
+  const shape = measure(value);
+  if (shape.size > MAX_VALUE_SIZE) fail(`a value larger than ${MAX_VALUE_SIZE} characters of JSON`);
+  if (shape.depth > MAX_VALUE_DEPTH) fail(`a value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  return value;
 }
 
 function kind(value: unknown): string {
@@ -187,7 +204,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
     case "list": {
       const list: Json[] = [];
       for (let i = 1; i < expr.length; i++) list.push(evaluate(expr[i], scope));
-      return list;
+      return bounded(list);
     }
     case "rec": {
       const record: JsonObject = {};
@@ -196,7 +213,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
         if (!Array.isArray(field) || typeof field[0] !== "string") fail("malformed record field");
         setOwn(record, field[0], evaluate(field[1], scope));
       }
-      return record;
+      return bounded(record);
     }
     case "not":
       return !boolean(evaluate(expr[1], scope), "the operand of 'not'");

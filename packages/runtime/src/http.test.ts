@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { action, end, fn, lit, makeBundle, say, str, v } from "../test/helpers.js";
 import type { ActionJson, Expr, HttpJson, Instruction, TypeJson } from "./bundle.js";
 import { createEngine, type AppliedTurn, type EngineOptions } from "./engine.js";
+import { hasDotSegment } from "./http.js";
 import type { FetchInitLike, FetchLike, FetchResponseLike } from "./platform.js";
 
 const SECRET = "s3cr3t-token-value";
@@ -148,6 +149,22 @@ describe("HTTP actions", () => {
       expect(failure(await run(httpAction(), fetch))).toContain(reason);
     });
   }
+
+  it("refuses a value that would be a dot segment of the path, before any request", async () => {
+    const { fetch, calls } = recorder(() => response('{"id":"1","status":"x"}'));
+    for (const id of ["..", "."]) expect(failure(await run(httpAction(), fetch, [lit(id), lit("")]))).toContain("'.' or '..' segment");
+    expect(calls).toHaveLength(0);
+    expect(hasDotSegment("https://a.example/x/%2E%2e/y")).toBe(true);
+    expect(hasDotSegment("https://a.example/x/..%2Fy?q=..")).toBe(false);
+    expect(hasDotSegment("https://a.example/x/y/..")).toBe(true);
+  });
+
+  it("masks a secret echoed back by the response, and honours limits.responseSize", async () => {
+    const echo = await run(httpAction(), async () => response(JSON.stringify({ id: `Bearer ${SECRET}`, status: `x${SECRET}y` })));
+    expect(echo.state.stack[0].vars.p).toEqual({ id: "Bearer ***", status: "x***y" });
+    const small = await run(httpAction(), async () => response('{"id":"1","status":"0123456789"}'), undefined, { limits: { responseSize: 16 } });
+    expect(failure(small)).toContain("larger than 16 bytes");
+  });
 
   it("reads a streamed JSON body", async () => {
     const bytes = utf8('{"id":"1","status":"ok ✓"}');

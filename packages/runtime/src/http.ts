@@ -1,16 +1,25 @@
 //! HTTP actions (LANGUAGE §3.3): the runtime performs the request an
 //! `= http METHOD "url"` action declares. The URL is built from its `str`
 //! template with every interpolated value percent-encoded
-//! (`encodeURIComponent`), and the built URL's origin is checked again
-//! against the declared literal origin, so no argument can redirect the
-//! request to another host. Redirects are not followed (a 3xx is not 2xx).
+//! (`encodeURIComponent`: `/`, `?`, `#`, `&`, `=` and `\` included), so a
+//! value stays inside its path segment or query parameter. The built URL is
+//! checked again before anything is sent: its origin must be the declared
+//! literal origin (no argument can redirect the request to another host),
+//! and no path segment may be a dot segment (`.`, `..`, `%2e%2e`…), which
+//! URL parsers would resolve: an argument `..` is refused rather than allowed
+//! to climb out of its segment. Redirects are not followed (a 3xx is not 2xx).
 //!
-//! The response is untrusted: it must be 2xx, at most 1 MiB, and JSON;
-//! matching the declared result type is checked by the engine, as for host
-//! handlers. Secrets (`secret("NAME")`) are readable only while the request is
-//! built, and failure messages are written here from fixed text, never from
-//! the URL, headers or a platform error, so they cannot leak a secret.
-//! Timeouts are the engine's: it aborts `signal` at the action's `timeoutMs`.
+//! The response is untrusted: it must be 2xx, at most `limits.responseSize`
+//! bytes (default 1 MiB), and JSON; matching the declared result type is
+//! checked by the engine, as for host handlers. A body that is not read (a
+//! failed status, a declared oversize length) is cancelled, so the
+//! connection is released. Secrets (`secret("NAME")`) are readable only while
+//! the request is built; a response that echoes a secret back has each such
+//! string replaced by `***` before the flow sees it (it would otherwise be
+//! stored in the state). Failure messages are written here from fixed text,
+//! never from the URL, headers or a platform error, so they cannot leak a
+//! secret. Timeouts are the engine's: it aborts `signal` at the action's
+//! `timeoutMs`.
 
 import type { ActionJson, HttpJson } from "./bundle.js";
 import { evaluate, showInRequest, type Scope } from "./expression.js";
@@ -39,6 +48,10 @@ export interface HttpRequest {
   readonly scope: Omit<Scope, "vars" | "show">;
   readonly fetch: FetchLike | undefined;
   readonly signal: AbortSignalLike;
+  /** The largest response body accepted, in bytes (default `MAX_RESPONSE_BYTES`). */
+  readonly maxBytes?: number;
+  /** Secret values to mask in the response (every secret the host passed). */
+  readonly secretValues?: readonly string[];
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -62,6 +75,13 @@ export function buildUrl(url: HttpJson["url"], scope: Scope): string {
   return text;
 }
 
+/** Whether the path of `url` has a segment that URL parsers resolve (`.`, `..`, or those with dots percent-encoded). */
+export function hasDotSegment(url: string): boolean {
+  const rest = url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/\\?#]*/, "");
+  const path = rest.split(/[?#]/, 1)[0];
+  return path.split(/[/\\]/).some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}
+
 /** Whether `url` is an http(s) URL on exactly `origin`. */
 export function sameOrigin(url: string, origin: string): boolean {
   const expected = declaredOrigin(origin);
@@ -72,9 +92,36 @@ export function sameOrigin(url: string, origin: string): boolean {
   return parsed !== undefined && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.origin === expected;
 }
 
-async function readBody(response: FetchResponseLike): Promise<string> {
+/** Cancels a body that will not be read, so the platform can release the connection. Never throws. */
+function discard(response: FetchResponseLike): void {
+  try {
+    const body = response.body as { cancel?: () => Promise<void>; locked?: boolean } | null | undefined;
+    if (body && typeof body.cancel === "function" && body.locked !== true) body.cancel().catch(() => {});
+  } catch {
+    // Nothing more can be done for a body that cannot be cancelled.
+  }
+}
+
+/** Replaces every secret value inside the strings of a JSON value by `***` (a copy; the value is not changed). */
+function maskSecrets(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === "string") {
+    let text = value;
+    for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join("***");
+    return text;
+  }
+  if (typeof value !== "object" || value === null || depth > 300) return value;
+  if (Array.isArray(value)) return value.map((element) => maskSecrets(element, secrets, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setOwn(copy, maskSecrets(key, secrets) as string, maskSecrets((value as Record<string, unknown>)[key], secrets, depth + 1));
+  return copy;
+}
+
+async function readBody(response: FetchResponseLike, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    discard(response);
+    throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
+  }
   if (response.body && canDecodeUtf8()) {
     const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -84,9 +131,9 @@ async function readBody(response: FetchResponseLike): Promise<string> {
       if (done) break;
       if (!value) continue;
       total += value.byteLength;
-      if (total > MAX_RESPONSE_BYTES) {
+      if (total > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+        throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
       }
       chunks.push(value);
     }
@@ -102,7 +149,7 @@ async function readBody(response: FetchResponseLike): Promise<string> {
   }
   const text = await response.text();
   // Upper bound of the UTF-8 size: 3 bytes per UTF-16 unit.
-  if (text.length > MAX_RESPONSE_BYTES || utf8Length(text) > MAX_RESPONSE_BYTES) throw new ActionFailure(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+  if (text.length > maxBytes || utf8Length(text) > maxBytes) throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
   return text;
 }
 
@@ -149,6 +196,7 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
   }
   if (body !== undefined && !("content-type" in headers)) headers["content-type"] = "application/json";
   if (!sameOrigin(url, http.origin)) throw new ActionFailure(`the request URL does not stay on ${declaredOrigin(http.origin)}`);
+  if (hasDotSegment(url)) throw new ActionFailure("the request path has a '.' or '..' segment (a value would change the path)");
   if (!request.fetch) throw new ActionFailure("no fetch function is available");
 
   let response: FetchResponseLike;
@@ -159,18 +207,27 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
     throw new ActionFailure("network error");
   }
   const status = typeof response.status === "number" ? response.status : 0;
-  if (status < 200 || status > 299) throw new ActionFailure(`HTTP status ${status}`);
-  if (action.result === null) return null;
+  if (status < 200 || status > 299) {
+    discard(response);
+    throw new ActionFailure(`HTTP status ${status}`);
+  }
+  if (action.result === null) {
+    discard(response);
+    return null;
+  }
   let text: string;
   try {
-    text = await readBody(response);
+    text = await readBody(response, request.maxBytes ?? MAX_RESPONSE_BYTES);
   } catch (error) {
     if (error instanceof ActionFailure) throw error;
     throw new ActionFailure(request.signal.aborted ? "timed out" : "reading the response failed");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ActionFailure("the response is not JSON");
   }
+  const secrets = (request.secretValues ?? []).filter((secret) => secret.length > 0);
+  return secrets.length > 0 ? maskSecrets(value, secrets) : value;
 }

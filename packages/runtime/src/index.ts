@@ -6,7 +6,7 @@
 //! No dependencies; runs in Node ≥ 20, browsers, Deno, Bun and edge workers.
 
 export * from "./bundle.js";
-export { loadBundle, BundleError } from "./load.js";
+export { loadBundle, BundleError, type BundleErrorKind } from "./load.js";
 export {
   createEngine,
   type ActionContext,
@@ -30,6 +30,7 @@ export {
   type TurnStatus,
 } from "./engine.js";
 export { seededRandom } from "./random.js";
+export { diffBundles, typeKey, type BundleDiff, type RedeployReport } from "./redeploy.js";
 export { evaluate, showInMessage, showInRequest, type Scope } from "./expression.js";
 export type { BuiltinEnv } from "./builtins.js";
 export type { FlowErrorCode } from "./errors.js";

@@ -19,6 +19,13 @@ export type JsonObject = { [key: string]: Json };
 /** Nesting deeper than this is refused: it bounds recursion everywhere values are walked. */
 export const MAX_DEPTH = 256;
 
+/**
+ * The deepest value a flow may hold (built by expressions, or given as the
+ * context): well under `MAX_DEPTH`, so that a state holding it, a few levels
+ * deeper, can still be copied on the next turn.
+ */
+export const MAX_VALUE_DEPTH = 200;
+
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 
 /** Whether `key` is an own property of `object`. */
@@ -33,7 +40,9 @@ export function getOwn(object: object, key: string): unknown {
 
 /** Sets an own data property (never invokes a setter such as `__proto__`'s). */
 export function setOwn(object: object, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  // Plain assignment is much faster, and safe for a name that nothing on the prototype chain (nor the object) has yet.
+  if (key in object) Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else (object as Record<string, unknown>)[key] = value;
 }
 
 /** Whether `value` is a non-null, non-array object. */
@@ -60,11 +69,19 @@ export function pathKey(path: string, key: string): string {
 /**
  * A deep copy of a JSON value. Throws `JsonError` (naming the path) on
  * anything else: `undefined`, functions, symbols, bigints, non-finite numbers,
- * nesting deeper than `MAX_DEPTH` (which includes cycles). Objects are read
- * through their own enumerable string keys; a getter that throws is reported
- * as a JsonError too.
+ * nesting deeper than `MAX_DEPTH` (which includes cycles), or more than
+ * `maxNodes` values in all (a host object that shares sub-objects can stand
+ * for an exponentially large JSON text; the budget keeps copying linear).
+ * Objects are read through their own enumerable string keys; a getter that
+ * throws is reported as a JsonError too.
  */
-export function copyJson(value: unknown, path = "$", depth = 0): Json {
+export function copyJson(value: unknown, maxNodes = Number.POSITIVE_INFINITY): Json {
+  const budget = { left: maxNodes };
+  return copyAt(value, "$", 0, budget);
+}
+
+function copyAt(value: unknown, path: string, depth: number, budget: { left: number }): Json {
+  if (--budget.left < 0) throw new JsonError(path, "too many values (the value is too large)");
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -77,7 +94,7 @@ export function copyJson(value: unknown, path = "$", depth = 0): Json {
       if (depth >= MAX_DEPTH) throw new JsonError(path, `nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
       if (Array.isArray(value)) {
         const copy: Json[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) copy[i] = copyJson(value[i], `${path}[${i}]`, depth + 1);
+        for (let i = 0; i < value.length; i++) copy[i] = copyAt(value[i], `${path}[${i}]`, depth + 1, budget);
         return copy;
       }
       const copy: JsonObject = {};
@@ -96,7 +113,7 @@ export function copyJson(value: unknown, path = "$", depth = 0): Json {
         }
         // JSON.stringify drops undefined fields; so do we.
         if (field === undefined) continue;
-        setOwn(copy, key, copyJson(field, pathKey(path, key), depth + 1));
+        setOwn(copy, key, copyAt(field, pathKey(path, key), depth + 1, budget));
       }
       return copy;
     }
@@ -106,9 +123,9 @@ export function copyJson(value: unknown, path = "$", depth = 0): Json {
 }
 
 /** A copy of `value`, or undefined when it is not JSON. */
-export function tryCopyJson(value: unknown): Json | undefined {
+export function tryCopyJson(value: unknown, maxNodes?: number): Json | undefined {
   try {
-    return copyJson(value);
+    return copyJson(value, maxNodes);
   } catch {
     return undefined;
   }
@@ -132,4 +149,97 @@ export function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
     if (!hasOwn(b, key) || !jsonEqual(getOwn(a, key), getOwn(b, key), depth + 1)) return false;
   }
   return true;
+}
+
+// ------------------------------------------------------------ sizes
+
+/** The size and depth of a value's JSON text. */
+export interface JsonShape {
+  /** `JSON.stringify(value).length`: characters (UTF-16 units) of its JSON text. */
+  size: number;
+  /** 0 for a primitive, 1 + the deepest element for a list or record. */
+  depth: number;
+}
+
+/**
+ * Shapes of lists and records already measured. The engine never mutates a
+ * value once it exists (it builds new lists and records, and mutates only its
+ * own containers: the state, frames and their `vars`, which it measures
+ * without this cache), so a size once known stays true; and since values
+ * built by expressions share their parts, measuring through the cache keeps
+ * the cost linear where a fresh walk could be exponential.
+ */
+const shapes = new WeakMap<object, JsonShape>();
+
+/** Characters that `JSON.stringify` escapes in a string (lone surrogates included). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** Length of a string's JSON text. */
+export function stringSize(text: string): number {
+  return ESCAPED.test(text) ? JSON.stringify(text).length : text.length + 2;
+}
+
+/**
+ * The size of `value`'s JSON text (exactly `JSON.stringify(value).length`)
+ * and its depth. Lists and records are cached (see `shapes`). Recurses over
+ * the value: callers only measure values that are bounded in depth (copies,
+ * conformed results, values built by expressions, which check their depth).
+ */
+export function measure(value: unknown): JsonShape {
+  switch (typeof value) {
+    case "string":
+      return { size: stringSize(value), depth: 0 };
+    case "number":
+      return { size: Number.isFinite(value) ? String(value).length : 4, depth: 0 };
+    case "boolean":
+      return { size: value ? 4 : 5, depth: 0 };
+    case "object": {
+      if (value === null) return { size: 4, depth: 0 };
+      const known = shapes.get(value);
+      if (known) return known;
+      let size = 2;
+      let depth = 0;
+      let count = 0;
+      if (Array.isArray(value)) {
+        for (const element of value) {
+          const inner = measure(element);
+          size += inner.size;
+          if (inner.depth > depth) depth = inner.depth;
+          count++;
+        }
+      } else {
+        for (const key of Object.keys(value)) {
+          const field = (value as Record<string, unknown>)[key];
+          if (field === undefined) continue;
+          const inner = measure(field);
+          size += stringSize(key) + 1 + inner.size;
+          if (inner.depth > depth) depth = inner.depth;
+          count++;
+        }
+      }
+      if (count > 1) size += count - 1;
+      const shape = { size, depth: depth + 1 };
+      shapes.set(value, shape);
+      return shape;
+    }
+    default:
+      return { size: 0, depth: 0 };
+  }
+}
+
+/**
+ * The JSON size of an object the engine mutates (a state, a frame, `vars`):
+ * its own fields are walked afresh, and each field's value is measured by
+ * `sizeOfField` (by default, `measure`, which caches).
+ */
+export function containerSize(object: object, sizeOfField: (key: string, value: unknown) => number = (_key, value) => measure(value).size): number {
+  let size = 2;
+  let count = 0;
+  for (const key of Object.keys(object)) {
+    const field = (object as Record<string, unknown>)[key];
+    if (field === undefined) continue;
+    size += stringSize(key) + 1 + sizeOfField(key, field);
+    count++;
+  }
+  return count > 1 ? size + count - 1 : size;
 }

@@ -75,6 +75,30 @@ describe("loadBundle", () => {
     });
   }
 
+  it("refuses fields the format does not have, anywhere (a shape error, as in the JSON Schema)", () => {
+    const unknown: [(b: Mutable) => void, string][] = [
+      [(b) => (b.extra = 1), "$.extra"],
+      [(b) => (b.flows.main.code[0].extra = 1), "$.flows.main.code[0].extra"],
+      [(b) => (b.flows.main.code[2].text = lit("x")), "$.flows.main.code[2].text"],
+      [(b) => (b.actions.getOrder.params[0].doc = "x"), "$.actions.getOrder.params[0].doc"],
+      [(b) => (b.flows.main.extra = {}), "$.flows.main.extra"],
+      [(b) => (b.flows.main.triggers = [{ keyword: ["a"], event: "b" }]), "$.flows.main.triggers[0]"],
+    ];
+    for (const [mutate, path] of unknown) {
+      const error = refusal(mutate);
+      expect(error.path).toBe(path);
+      expect(error.kind).toBe("shape");
+    }
+  });
+
+  it("tells shape errors from consistency errors (what a JSON Schema cannot express)", () => {
+    expect(refusal((b) => (b.flows.main.code[1].action = "nope")).kind).toBe("consistency");
+    expect(refusal((b) => (b.flows.main.code[2] = { op: "jump", to: 5 })).kind).toBe("consistency");
+    expect(refusal((b) => (b.flows.main.code[2] = { op: "jump", to: -1 })).kind).toBe("shape");
+    expect(refusal((b) => (b.timeZone = "Mars/Base")).kind).toBe("consistency");
+    expect(refusal((b) => (b.locale = "fr")).kind).toBe("shape");
+  });
+
   it("refuses non-JSON and hostile input without throwing anything else", () => {
     const deep: unknown[] = [];
     let cursor = deep;

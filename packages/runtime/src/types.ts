@@ -52,7 +52,7 @@ function describeValue(value: unknown): string {
  */
 export function conform(value: unknown, type: TypeJson, path = "$"): Conformance {
   try {
-    return conformAt(value, type, path);
+    return conformAt(value, type, path, { left: MAX_CONFORM_VALUES });
   } catch {
     return { ok: false, path, expected: describeType(type) };
   }
@@ -62,7 +62,15 @@ function mismatch(path: string, type: TypeJson, value: unknown): Conformance {
   return { ok: false, path, expected: `${describeType(type)}, found ${describeValue(value)}` };
 }
 
-function conformAt(value: unknown, type: TypeJson, path: string): Conformance {
+/**
+ * The most values one `conform` visits. A host's object can share
+ * sub-objects, standing for an exponentially large JSON text; past this
+ * budget the value simply does not conform.
+ */
+export const MAX_CONFORM_VALUES = 1_000_000;
+
+function conformAt(value: unknown, type: TypeJson, path: string, budget: { left: number }): Conformance {
+  if (--budget.left < 0) return { ok: false, path, expected: `${describeType(type)} (the value is too large)` };
   if (typeof type === "string") {
     switch (type) {
       case "null":
@@ -93,7 +101,7 @@ function conformAt(value: unknown, type: TypeJson, path: string): Conformance {
     if (!Array.isArray(value)) return mismatch(path, type, value);
     const copy: Json[] = [];
     for (let i = 0; i < value.length; i++) {
-      const element = conformAt(value[i], type.list, `${path}[${i}]`);
+      const element = conformAt(value[i], type.list, `${path}[${i}]`, budget);
       if (!element.ok) return element;
       copy.push(element.value);
     }
@@ -111,7 +119,7 @@ function conformAt(value: unknown, type: TypeJson, path: string): Conformance {
         setOwn(copy, name, null);
         continue;
       }
-      const field = conformAt(value[name], fieldType, fieldPath);
+      const field = conformAt(value[name], fieldType, fieldPath, budget);
       if (!field.ok) return field;
       setOwn(copy, name, field.value);
     }
@@ -120,13 +128,13 @@ function conformAt(value: unknown, type: TypeJson, path: string): Conformance {
   if ("union" in type) {
     let first: Conformance | undefined;
     for (const member of type.union) {
-      const result = conformAt(value, member, path);
+      const result = conformAt(value, member, path, budget);
       if (result.ok) return result;
       first ??= result;
     }
     // Report the union as a whole, unless it is `T?` and the value is not null: then T's reason is more precise.
     const nonNull = type.union.filter((member) => member !== "null");
-    if (nonNull.length === 1 && value !== null && first && !first.ok) return conformAt(value, nonNull[0], path);
+    if (nonNull.length === 1 && value !== null && first && !first.ok) return conformAt(value, nonNull[0], path, budget);
     return mismatch(path, type, value);
   }
   return { ok: false, path, expected: "a known type" };

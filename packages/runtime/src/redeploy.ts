@@ -1,0 +1,279 @@
+//! Redeploys (RUNTIME §2): moving a waiting session from the bundle version
+//! its state was written by to the bundle an engine runs, and telling ahead
+//! of time what such a move would drop (`diffBundles`, for `fluxo diff`).
+//!
+//! A state is only ever moved by names, never by code positions (pcs mean
+//! nothing across versions). So that it can be, the engine records in every
+//! frame of a waiting state, each time it asks a question:
+//!
+//! - `step`: the name of the step the frame is in (`""` for the flow body):
+//!   the step whose entry pc is the greatest one not after the frame's
+//!   instruction (the compiler lays each step's code out contiguously after
+//!   the flow body, so this is the step the instruction was written in);
+//! - `types`: for each variable the frame holds, a fingerprint of its declared
+//!   type (`typeKey`): the primitive's name, or `#` and a 53-bit hash of the
+//!   type's canonical JSON (record fields and union members sorted). Short,
+//!   and equal exactly when the types are (up to hash collisions).
+//!
+//! Moving a state (`migrateState`): every frame, bottom to top, must name a
+//! flow and step that exist in the new bundle, or the move is refused naming
+//! the first that does not. The top frame resumes at the start of its step;
+//! a calling frame resumes right after its step's `run` of the called flow
+//! when the step has exactly one such `run` (so the subflow's result still
+//! arrives where it is expected), and otherwise at the start of its step
+//! (which runs the subflow again when the current one returns; its result is
+//! then discarded). A variable is kept when the new flow declares it with the
+//! same type fingerprint and its value conforms to that type; every other one
+//! is dropped and reported. The pending question is gone: the engine runs the
+//! resumed code until it asks again (the reply that brought the state in is
+//! not applied to a question it was not an answer to).
+
+import type { Bundle, FlowJson, Instruction, TypeJson } from "./bundle.js";
+import { getOwn, hasOwn, isObject, setOwn, type Json, type JsonObject } from "./json.js";
+import { conform, describeType } from "./types.js";
+
+// ------------------------------------------------------------ fingerprints
+
+/** 53-bit string hash (cyrb53, public domain): part of the state format, do not change. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** A type's JSON with record fields and union members in a fixed order: equal texts, equal types. */
+function canonical(type: TypeJson): string {
+  if (typeof type === "string") return JSON.stringify(type);
+  if (hasOwn(type, "literal")) return `{"literal":${JSON.stringify((type as { literal: unknown }).literal)}}`;
+  if (hasOwn(type, "list")) return `{"list":${canonical((type as { list: TypeJson }).list)}}`;
+  if (hasOwn(type, "record")) {
+    const fields = (type as { record: Record<string, TypeJson> }).record;
+    const parts = Object.keys(fields)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonical(getOwn(fields, name) as TypeJson)}`);
+    return `{"record":{${parts.join(",")}}}`;
+  }
+  const members = (type as { union: TypeJson[] }).union.map(canonical).sort();
+  return `{"union":[${members.join(",")}]}`;
+}
+
+const keys = new WeakMap<object, string>();
+
+/** The fingerprint of a type recorded in states (`Frame.types`): its name for a primitive, else `#` + a hash of its canonical JSON. */
+export function typeKey(type: TypeJson): string {
+  if (typeof type === "string") return type;
+  let key = keys.get(type);
+  if (key === undefined) {
+    key = `#${hash53(canonical(type)).toString(36)}`;
+    keys.set(type, key);
+  }
+  return key;
+}
+
+// ------------------------------------------------------------ steps
+
+/** A flow's step entries, by pc (ties in bundle order). */
+const entries = new WeakMap<FlowJson, { pc: number; name: string }[]>();
+
+function stepEntries(flow: FlowJson): { pc: number; name: string }[] {
+  let list = entries.get(flow);
+  if (!list) {
+    list = Object.keys(flow.steps)
+      .map((name) => ({ pc: getOwn(flow.steps, name) as number, name }))
+      .sort((a, b) => a.pc - b.pc);
+    entries.set(flow, list);
+  }
+  return list;
+}
+
+/** The step an instruction belongs to: the step (or `""`, the flow body) with the greatest entry pc not after `pc`. */
+export function stepAt(flow: FlowJson, pc: number): string {
+  let found: { pc: number; name: string } | undefined;
+  for (const entry of stepEntries(flow)) {
+    if (entry.pc > pc) break;
+    if (!found || entry.pc > found.pc) found = entry;
+  }
+  return found?.name ?? "";
+}
+
+/** The code of a step: `[start, end)`, up to the next step's entry. Undefined when the flow has no such step. */
+export function stepRegion(flow: FlowJson, name: string): [number, number] | undefined {
+  const start = getOwn(flow.steps, name);
+  if (typeof start !== "number") return undefined;
+  const next = stepEntries(flow).find((entry) => entry.pc > start);
+  return [start, next ? next.pc : flow.code.length];
+}
+
+/** Type fingerprints of a flow's declared variables. */
+const varKeys = new WeakMap<FlowJson, Map<string, string>>();
+
+/** The `types` record of a frame: the fingerprint of each variable it holds that its flow declares. */
+export function frameTypes(flow: FlowJson, vars: JsonObject): Record<string, string> {
+  let known = varKeys.get(flow);
+  if (!known) {
+    known = new Map();
+    varKeys.set(flow, known);
+  }
+  const types: Record<string, string> = {};
+  for (const name of Object.keys(vars)) {
+    let key = known.get(name);
+    if (key === undefined) {
+      const type = getOwn(flow.vars, name) as TypeJson | undefined;
+      if (type === undefined) continue;
+      key = typeKey(type);
+      known.set(name, key);
+    }
+    setOwn(types, name, key);
+  }
+  return types;
+}
+
+// ------------------------------------------------------------ moving a state
+
+/** A frame as a state from any bundle version holds it (checked for shape, not against a bundle). */
+export interface RecordedFrame {
+  flow: string;
+  pc: number;
+  vars: JsonObject;
+  resultVar: string | null;
+  step?: string;
+  types?: Record<string, string>;
+}
+
+/** What a redeploy did to a session (`AppliedTurn.redeploy`). */
+export interface RedeployReport {
+  /** The bundle version the state was written by. */
+  from: string;
+  /** The bundle version it was moved to. */
+  to: string;
+  /**
+   * Where each frame resumed, bottom (the flow the session started) first:
+   * `start` of its step, or `after-run`, just after its step's call of the
+   * subflow above it.
+   */
+  resumed: { flow: string; step: string; at: "start" | "after-run" }[];
+  /** The variables dropped, and why: the new flow does not declare it, its declared type changed, or its value does not fit the new type. */
+  dropped: { flow: string; variable: string; reason: "removed" | "type-changed" | "value" }[];
+}
+
+/** The result of `migrateState`: the moved frames, or the step that no longer exists. */
+export type Migration =
+  | { ok: true; stack: RecordedFrame[]; report: RedeployReport }
+  | { ok: false; flow: string; step: string; message: string };
+
+/** The pc of the single `run flow` instruction in `[start, end)`, if there is exactly one. */
+function singleRun(code: Instruction[], start: number, end: number, flow: string): number | undefined {
+  let found: number | undefined;
+  for (let pc = start; pc < end; pc++) {
+    const ins = code[pc];
+    if (ins.op === "run" && ins.flow === flow) {
+      if (found !== undefined) return undefined;
+      found = pc;
+    }
+  }
+  return found;
+}
+
+/**
+ * Moves the frames of a waiting state written by another bundle version onto
+ * `bundle` (see the module comment). `stack` must have been checked for
+ * shape; every frame must carry `step` and `types` (states written since
+ * redeploys exist do). Pure: returns new frames, touches nothing.
+ */
+export function migrateState(stack: readonly RecordedFrame[], from: string, bundle: Bundle): Migration {
+  const report: RedeployReport = { from, to: bundle.version, resumed: [], dropped: [] };
+  const moved: RecordedFrame[] = [];
+  for (let i = 0; i < stack.length; i++) {
+    const frame = stack[i];
+    const step = frame.step ?? "";
+    const label = step === "" ? `the body of flow '${frame.flow}'` : `step '${step}' of flow '${frame.flow}'`;
+    const flow = getOwn(bundle.flows, frame.flow) as FlowJson | undefined;
+    if (!flow) return { ok: false, flow: frame.flow, step, message: `the session is at ${label}, and bundle version ${JSON.stringify(bundle.version)} has no flow '${frame.flow}'` };
+    const region = stepRegion(flow, step);
+    if (!region) return { ok: false, flow: frame.flow, step, message: `the session is at ${label}, which bundle version ${JSON.stringify(bundle.version)} no longer has` };
+    const vars: JsonObject = {};
+    for (const name of Object.keys(frame.vars)) {
+      const type = getOwn(flow.vars, name) as TypeJson | undefined;
+      const recorded = frame.types && hasOwn(frame.types, name) ? getOwn(frame.types, name) : undefined;
+      if (type === undefined) {
+        report.dropped.push({ flow: frame.flow, variable: name, reason: "removed" });
+        continue;
+      }
+      if (recorded !== typeKey(type)) {
+        report.dropped.push({ flow: frame.flow, variable: name, reason: "type-changed" });
+        continue;
+      }
+      const checked = conform(frame.vars[name], type);
+      if (!checked.ok) {
+        report.dropped.push({ flow: frame.flow, variable: name, reason: "value" });
+        continue;
+      }
+      setOwn(vars, name, checked.value as Json);
+    }
+    moved.push({ flow: frame.flow, pc: region[0], vars, resultVar: null, step });
+    report.resumed.push({ flow: frame.flow, step, at: "start" });
+  }
+  // A calling frame continues after its step's single `run` of the flow it called, and then gets that flow's result.
+  for (let i = 0; i + 1 < moved.length; i++) {
+    const caller = moved[i];
+    const flow = getOwn(bundle.flows, caller.flow) as FlowJson;
+    const region = stepRegion(flow, caller.step ?? "")!;
+    const run = singleRun(flow.code, region[0], region[1], moved[i + 1].flow);
+    if (run === undefined || run + 1 >= flow.code.length) continue;
+    caller.pc = run + 1;
+    moved[i + 1].resultVar = (flow.code[run] as Extract<Instruction, { op: "run" }>).var;
+    report.resumed[i].at = "after-run";
+  }
+  return { ok: true, stack: moved, report };
+}
+
+/** Whether a value is a frame's `types` record (variable name → fingerprint). */
+export function isTypesRecord(value: unknown): value is Record<string, string> {
+  return isObject(value) && Object.keys(value).every((name) => typeof value[name] === "string");
+}
+
+// ------------------------------------------------------------ diff
+
+/** What moving sessions from one bundle to another would lose (`fluxo diff`). */
+export interface BundleDiff {
+  /** Flows of the old bundle that the new one lacks (their steps are listed in `steps` too). */
+  flows: string[];
+  /** Steps (`""`: a flow's body) of the old bundle that the new one lacks: sessions waiting there are refused. */
+  steps: { flow: string; step: string }[];
+  /** Variables of flows both bundles have that sessions would lose: `to` is the new type, or null when the new flow does not declare it. */
+  variables: { flow: string; variable: string; from: string; to: string | null }[];
+}
+
+/**
+ * Compares two loaded bundles as `migrateState` would move states between
+ * them. A variable's type is compared by fingerprint (`typeKey`); types are
+ * shown with `describeType`.
+ */
+export function diffBundles(previous: Bundle, next: Bundle): BundleDiff {
+  const diff: BundleDiff = { flows: [], steps: [], variables: [] };
+  for (const name of Object.keys(previous.flows)) {
+    const before = getOwn(previous.flows, name) as FlowJson;
+    const after = getOwn(next.flows, name) as FlowJson | undefined;
+    if (!after) diff.flows.push(name);
+    for (const step of Object.keys(before.steps)) {
+      if (!after || !hasOwn(after.steps, step)) diff.steps.push({ flow: name, step });
+    }
+    if (!after) continue;
+    for (const variable of Object.keys(before.vars)) {
+      const from = getOwn(before.vars, variable) as TypeJson;
+      const to = getOwn(after.vars, variable) as TypeJson | undefined;
+      if (to === undefined) diff.variables.push({ flow: name, variable, from: describeType(from), to: null });
+      else if (typeKey(to) !== typeKey(from)) diff.variables.push({ flow: name, variable, from: describeType(from), to: describeType(to) });
+    }
+  }
+  return diff;
+}
