@@ -103,7 +103,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: "test",
-    usage: "fluxo test [paths…] [--coverage]",
+    usage: "fluxo test [paths…] [--coverage] [--bundle FILE] [--watch]",
     summary: "run test blocks",
     available: true,
     options: [
