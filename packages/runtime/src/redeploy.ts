@@ -97,12 +97,23 @@ function stepEntries(flow: FlowJson): { pc: number; name: string }[] {
 
 /** The step an instruction belongs to: the step (or `""`, the flow body) with the greatest entry pc not after `pc`. */
 export function stepAt(flow: FlowJson, pc: number): string {
-  let found: { pc: number; name: string } | undefined;
-  for (const entry of stepEntries(flow)) {
-    if (entry.pc > pc) break;
-    if (!found || entry.pc > found.pc) found = entry;
+  // Binary search: called for every frame at every question, on flows with thousands of steps.
+  const list = stepEntries(flow);
+  let low = 0;
+  let high = list.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (list[mid]!.pc <= pc) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
   }
-  return found?.name ?? "";
+  if (found < 0) return "";
+  // Ties (several names at one pc) resolve to the first in bundle order, as before.
+  const at = list[found]!.pc;
+  while (found > 0 && list[found - 1]!.pc === at) found--;
+  return list[found]!.name;
 }
 
 /** The code of a step: `[start, end)`, up to the next step's entry. Undefined when the flow has no such step. */
