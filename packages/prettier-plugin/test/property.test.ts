@@ -79,7 +79,7 @@ describe("formatting properties", () => {
         fc.pre(parse(text).diagnostics.length === 0);
         await checkFormatting(text);
       }),
-      settings(20261124, 120),
+      settings(20261124, 200),
     );
   }, timeout);
 
@@ -89,7 +89,7 @@ describe("formatting properties", () => {
         fc.pre(parse(text).diagnostics.length === 0);
         await checkFormatting(text);
       }),
-      settings(424242, 150),
+      settings(424242, 250),
     );
   }, timeout);
 
@@ -111,7 +111,7 @@ describe("formatting properties", () => {
         await expect(formatDocument(text)).rejects.toBeInstanceOf(FluxoSyntaxError);
         await expect(prettier.format(text, { parser: "fluxo", plugins: [plugin] })).rejects.toThrow(/syntax errors/);
       }),
-      settings(7, 60),
+      settings(7, 80),
     );
   }, timeout);
 });
