@@ -18,7 +18,7 @@ import {
   type BundleSpec,
 } from "../test/helpers.js";
 import type { Expr, Instruction, TypeJson } from "./bundle.js";
-import { createEngine, type AppliedTurn, type EngineOptions, type Turn } from "./engine.js";
+import { createEngine, stateSize, type AppliedTurn, type EngineOptions, type Turn } from "./engine.js";
 
 const clock = fixedClock("2026-01-01T12:00:00Z");
 
@@ -515,8 +515,13 @@ describe("subflows", () => {
     const first = ok(await engine.start("asks"));
     expect(first.state.stack.map((f) => f.flow)).toEqual(["asks", "question"]);
     expect(first.state.stack[1].resultVar).toBe("a");
+    expect(stateSize(first.state)).toBe(JSON.stringify(first.state).length);
     const turn = ok(await engine.reply(first.state, "hello"));
     expect(turn.events).toEqual([{ type: "say", text: "got hello" }, { type: "end", reason: "done" }]);
+    expect(stateSize(turn.state)).toBe(JSON.stringify(turn.state).length);
+    // The caller's frame, frozen in the issued state, is copied when the subflow returns to it: the issued state is unchanged.
+    expect(first.state.stack).toHaveLength(2);
+    expect(ok(await engine.reply(JSON.parse(JSON.stringify(first.state)), "hello")).state).toEqual(turn.state);
   });
 
   it("recursion deeper than limits.stackDepth is an error with code limit", async () => {
@@ -786,6 +791,31 @@ describe("states", () => {
     }
   });
 
+  it("returns frozen states: a host cannot change a state the engine issued, and a changed copy is checked again", async () => {
+    const first = ok(await engine.start("main", { sessionId: "s" }));
+    const second = ok(await engine.reply(first.state, "Ana"));
+    const state = second.state;
+    for (const part of [state, state.stack, state.stack[0], state.stack[0].vars, state.stack[0].vars.items, state.pending, state.pending!.options, state.context]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    expect(() => {
+      (state.stack[0] as { pc: number }).pc = 99;
+    }).toThrow(TypeError);
+    // A copy is not an issued state: it is checked in full, so a corrupted one is refused.
+    const copy = structuredClone(state);
+    copy.stack[0].pc = 99;
+    expect((await engine.reply(copy, "a")).error?.code).toBe("invalid-state");
+    // An issued state given back runs as its JSON copy does, and is still not mutated.
+    const direct = ok(await engine.reply(state, "a"));
+    const stored = ok(await engine.reply(JSON.parse(JSON.stringify(state)), "a"));
+    expect(direct.state).toEqual(stored.state);
+    expect(direct.state.stack[0].vars).toEqual({ name: "Ana", items: ["a", "b"], item: "a" });
+    expect(state.stack[0].vars).toEqual({ name: "Ana", items: ["a", "b"] });
+    // Another engine (other limits) has not issued it: it is checked there.
+    const strict = engineFor(spec, { limits: { stateSize: 100 } });
+    expect((await strict.reply(state, "a")).error).toMatchObject({ code: "invalid-state", message: expect.stringContaining("over limits.stateSize (100)") });
+  });
+
   it("evaluate reads the started flow's variables, also after the end", async () => {
     const first = ok(await engine.start("main"));
     const second = ok(await engine.reply(first.state, "Ana"));
@@ -855,6 +885,8 @@ describe("properties", () => {
           }
           expect(["waiting", "ended"]).toContain(result.status);
           expect(JSON.parse(JSON.stringify(result.state))).toEqual(result.state);
+          // The size the engine tracks for the state cap is exactly its JSON length.
+          expect(stateSize(result.state)).toBe(JSON.stringify(result.state).length);
           current = result.state;
         }
       }),

@@ -3,9 +3,9 @@
 //! `startEvent` and `match`. A turn takes a state (plain JSON) and input, runs
 //! the flow's instructions until it waits for a reply, ends, hands off or
 //! fails, and returns `{ state, events, status }` with a *new* state: the
-//! state given is copied first and never mutated, so a host can retry a turn
-//! or keep history. Everything the host passes (state, context, params,
-//! handler results) is untrusted and goes through `copyJson`/`conform`;
+//! state given is never mutated, so a host can retry a turn or keep history.
+//! Everything the host passes (state, context, params, handler results) is
+//! untrusted and goes through `copyJson`/`conform`;
 //! nothing a host passes can make `start`/`reply`/`timeout` throw: bad input
 //! gets a typed error result, bad replies the flow's `invalid` path, and
 //! failures inside a flow `error` events.
@@ -71,7 +71,18 @@
 //!   is over the cap by more than that (`STATE_SIZE_SLACK`) is refused
 //!   (`invalid-state`), as is a context or parameters that would make one
 //!   (`invalid-input`). Measuring is cheap: values are immutable and their
-//!   sizes cached (`json.ts`).
+//!   sizes cached (`json.ts`), and `vars` sizes are tracked per turn.
+//! - States are returned frozen, all the way down (`Object.freeze`): a state
+//!   is immutable JSON to the host. The engine remembers the states it
+//!   returned (a `WeakSet`); one given back is known to be valid and
+//!   unchanged, so a turn skips checking and copying it: it copies the state
+//!   object, its stack and the top frame, and a frame's `vars` only when it
+//!   assigns one (a caller's frame when the subflow returns to it). Any other
+//!   state (parsed from storage, built or changed by the host, issued by
+//!   another engine) is checked in full and copied (`checkState`), keeping
+//!   only the fields of a state. Each turn then keeps the state's size up to
+//!   date as it changes it (`stateSize`, with each frame's `vars` size
+//!   updated by `assign`), instead of measuring the whole state again.
 //! - After `stepsPerTurn` or `stateSize` stops a turn, the session ends with
 //!   status `error`, and the returned state keeps its frames and variables
 //!   (as they were before the change that was refused); the state given to
@@ -91,8 +102,8 @@ import type { BuiltinEnv } from "./builtins.js";
 import { FlowError, type FlowErrorCode } from "./errors.js";
 import { evaluate, showInMessage, type Scope } from "./expression.js";
 import { ActionFailure, MAX_RESPONSE_BYTES, performHttp } from "./http.js";
-import { chooseOption, parseReply } from "./inputs.js";
-import { containerSize, copyJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, type Json, type JsonObject } from "./json.js";
+import { chooseNormalized, chooseOption, parseReply } from "./inputs.js";
+import { containerSize, copyJson, freezeJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, sizeOf, stringSize, type Json, type JsonObject } from "./json.js";
 import { isLoaded, loadBundle, lookup } from "./load.js";
 import { defaultInvalidMessage, normalizeText } from "./locale.js";
 import { globalFetch, newAbortController, randomUuid, schedule, type AbortSignalLike, type FetchLike } from "./platform.js";
@@ -316,6 +327,10 @@ class FlowEngine implements Engine {
   private readonly random: () => number;
   private readonly secretValues: string[];
   private readonly allSecrets: string[];
+  /** What every turn of this engine shares (built once: a turn allocates as little as it can). */
+  private readonly shared: Runtime;
+  /** States this engine returned (frozen whole): given back, they need no checking or copying of their values. */
+  private readonly issued = new WeakSet<object>();
 
   constructor(
     readonly bundle: Bundle,
@@ -349,6 +364,15 @@ class FlowEngine implements Engine {
       }
     }
     this.startFlow = startFlow;
+    this.shared = {
+      options: this.options,
+      limits: this.limits,
+      random: this.random,
+      secretValues: this.secretValues,
+      allSecrets: this.allSecrets,
+      env: { locale: this.bundle.locale, timeZone: this.bundle.timeZone, now: this.clock, secrets: null },
+      issued: this.issued,
+    };
   }
 
   // ---------------------------------------------------------- public API
@@ -400,8 +424,8 @@ class FlowEngine implements Engine {
       const resumed = this.resume(given, options);
       if ("error" in resumed) return resumed;
       const run = new TurnRun(this.bundle, this.runtime(), resumed.state);
-      if (resumed.redeploy) await run.begin();
-      else await run.answer(typeof text === "string" ? text : "");
+      const running = resumed.redeploy ? run.begin() : run.answer(typeof text === "string" ? text : "");
+      if (running) await running;
       return run.result(resumed.redeploy);
     } catch (error) {
       return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
@@ -415,12 +439,14 @@ class FlowEngine implements Engine {
       const state = resumed.state;
       const run = new TurnRun(this.bundle, this.runtime(), state);
       if (resumed.redeploy) {
-        await run.begin();
+        const running = run.begin();
+        if (running) await running;
         return run.result(resumed.redeploy);
       }
       const question = this.bundle.flows[state.stack[state.stack.length - 1].flow].code[state.pending!.pc] as Question;
       if (question.timeout === null) return refused(given, "no-pending-question", "the pending question has no timeout");
-      await run.timeOut();
+      const running = run.timeOut();
+      if (running) await running;
       return run.result();
     } catch (error) {
       return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
@@ -446,14 +472,7 @@ class FlowEngine implements Engine {
   // ---------------------------------------------------------- internals
 
   private runtime(): Runtime {
-    return {
-      options: this.options,
-      limits: this.limits,
-      random: this.random,
-      secretValues: this.secretValues,
-      allSecrets: this.allSecrets,
-      env: { locale: this.bundle.locale, timeZone: this.bundle.timeZone, now: this.clock, secrets: null },
-    };
+    return this.shared;
   }
 
   private async begin(flowName: string, flow: FlowJson, given: unknown, options: StartOptions): Promise<Turn> {
@@ -489,7 +508,8 @@ class FlowEngine implements Engine {
       return refused(null, "invalid-input", `the context, parameters and session id make a session state of ${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
     }
     const run = new TurnRun(this.bundle, this.runtime(), state);
-    await run.begin();
+    const running = run.begin();
+    if (running) await running;
     return run.result();
   }
 
@@ -513,8 +533,12 @@ class FlowEngine implements Engine {
    * refusal.
    */
   private resume(given: unknown, options: ReplyOptions): Resumed | RefusedTurn {
-    const state = this.checkState(given, true);
-    if ("error" in state) return state;
+    const checked = this.checkState(given, true);
+    if ("error" in checked) return checked;
+    // The turn's own copy: the state object and its stack; frames and their `vars` are copied when the turn changes them.
+    const { version, session, status, turn, context, stack, pending } = checked;
+    const state: SessionState = { version, session, status, turn, context, stack: stack.slice(), pending };
+    ownTop(state.stack);
     if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
     let redeploy: RedeployReport | undefined;
     if (state.version !== this.bundle.version) {
@@ -548,6 +572,7 @@ class FlowEngine implements Engine {
    * refuses it).
    */
   private checkState(given: unknown, otherVersions: boolean): SessionState | RefusedTurn {
+    if (typeof given === "object" && given !== null && this.issued.has(given)) return given as SessionState;
     const invalid = (detail: string): RefusedTurn => refused(given, "invalid-state", `invalid session state: ${detail}`);
     let copy: Json;
     try {
@@ -589,7 +614,7 @@ class FlowEngine implements Engine {
       state.pending = null;
     } else {
       if (!isObject(pending)) return invalid("the pending question is not an object");
-      if (!current) return state as unknown as SessionState;
+      if (!current) return normalized(state);
       const top = state.stack[state.stack.length - 1] as Frame;
       const question = lookup(this.bundle.flows, top.flow)!.code[top.pc];
       if (pending.pc !== top.pc || !QUESTION_OPS.has(question.op)) return invalid("the pending question does not point at a question");
@@ -602,7 +627,7 @@ class FlowEngine implements Engine {
         }
       }
     }
-    return state as unknown as SessionState;
+    return normalized(state);
   }
 }
 
@@ -612,18 +637,77 @@ interface Resumed {
   redeploy?: RedeployReport;
 }
 
-/** The size of a state's JSON text. The engine mutates the state, its stack, frames and their `vars`, so those are walked afresh; values are measured through `measure`'s cache. */
-export function stateSize(state: SessionState): number {
-  return containerSize(state, (key, value) => {
-    if (key === "stack") {
-      const stack = value as Frame[];
-      let size = 2 + Math.max(0, stack.length - 1);
-      for (const frame of stack) size += containerSize(frame, (field, inner) => (field === "vars" || field === "types" ? containerSize(inner as object) : measure(inner).size));
-      return size;
-    }
-    if (key === "pending" && value !== null) return containerSize(value as object);
-    return measure(value).size;
+/**
+ * A checked state with only the fields of `SessionState`, `Frame` and
+ * `PendingQuestion` (a host's extra fields are dropped), so that `stateSize`
+ * knows every field.
+ */
+function normalized(state: Record<string, unknown>): SessionState {
+  const stack = (state.stack as Record<string, unknown>[]).map((f) => {
+    const frame: Frame = { flow: f.flow as string, pc: f.pc as number, vars: f.vars as JsonObject, resultVar: f.resultVar as string | null };
+    if (f.step !== undefined) frame.step = f.step as string;
+    if (f.types !== undefined) frame.types = f.types as Record<string, string>;
+    return frame;
   });
+  let pending: PendingQuestion | null = null;
+  if (isObject(state.pending)) {
+    const p = state.pending;
+    pending = { pc: p.pc as number, retries: p.retries as number, deadline: p.deadline as string | null };
+    if (p.options !== undefined) pending.options = p.options as string[];
+    if (p.values !== undefined) pending.values = p.values as Json[];
+  }
+  const { version, session, status, turn, context } = state as unknown as SessionState;
+  return { version, session, status, turn, context, stack, pending };
+}
+
+/** Makes the top frame of a turn's stack the turn's own (a frame of an issued state is frozen). */
+function ownTop(stack: Frame[]): void {
+  const top = stack.length - 1;
+  const frame = stack[top];
+  if (top < 0 || !Object.isFrozen(frame)) return;
+  const copy: Frame = { flow: frame.flow, pc: frame.pc, vars: frame.vars, resultVar: frame.resultVar };
+  if (frame.step !== undefined) copy.step = frame.step;
+  if (frame.types !== undefined) copy.types = frame.types;
+  stack[top] = copy;
+}
+
+/**
+ * Sizes of `vars` objects (a frame's variables), kept by a turn. A turn
+ * changes a frame's `vars` in place, so `assign` keeps the entry of the
+ * object it changes up to date instead of walking every variable again.
+ */
+type VarsSizes = Map<object, number>;
+
+function varsSize(vars: JsonObject, sizes?: VarsSizes): number {
+  let size = sizes?.get(vars);
+  if (size === undefined) {
+    size = containerSize(vars);
+    sizes?.set(vars, size);
+  }
+  return size;
+}
+
+/**
+ * The size of a state's JSON text, exactly `JSON.stringify(state).length`,
+ * for the fields a state has (`normalized`). Values and `types` records are
+ * never changed once made, so `sizeOf` caches them; `vars` go through
+ * `varsSize`; the rest is a few numbers and short strings.
+ */
+export function stateSize(state: SessionState, sizes?: VarsSizes): number {
+  // `{"version":,"session":,"status":,"turn":,"context":,"stack":,"pending":}`: 72 characters, then `[` `]` and a comma between frames.
+  let size = 72 + stringSize(state.version) + stringSize(state.session) + stringSize(state.status) + String(state.turn).length + sizeOf(state.context);
+  // A pending question is new at each question: walked afresh, its options (immutable) through the cache.
+  size += state.pending === null ? 4 : containerSize(state.pending);
+  const stack = state.stack;
+  size += stack.length + 1;
+  for (let i = 0; i < stack.length; i++) {
+    const frame = stack[i];
+    // `{"flow":,"pc":,"vars":,"resultVar":}`: 36 characters.
+    size += 36 + stringSize(frame.flow) + String(frame.pc).length + varsSize(frame.vars, sizes) + (frame.resultVar === null ? 4 : stringSize(frame.resultVar));
+    if (frame.step !== undefined) size += 8 + stringSize(frame.step);
+    if (frame.types !== undefined) size += 9 + sizeOf(frame.types);
+  }
+  return size;
 }
 
 function defaultValue(param: ParamJson): Json | undefined {
@@ -642,6 +726,28 @@ interface Runtime {
   /** Every secret value, masked in HTTP responses. */
   allSecrets: string[];
   env: BuiltinEnv;
+  /** The engine's issued states (`result` adds each state it returns). */
+  issued: WeakSet<object>;
+}
+
+/** A scope the turn keeps and points at the current frame's variables before each evaluation (no allocation per expression). */
+interface TurnScope {
+  vars: Readonly<Record<string, unknown>>;
+  context: unknown;
+  env: BuiltinEnv;
+  show: (value: Json) => string;
+}
+
+/** Per question instruction: its options' labels, and each option's texts normalised (label then aliases), for `chooseNormalized`. */
+const questionOptions = new WeakMap<object, { labels: string[]; texts: string[][] }>();
+
+function optionsOf(question: Extract<Instruction, { op: "choose" }>): { labels: string[]; texts: string[][] } {
+  let known = questionOptions.get(question);
+  if (!known) {
+    known = { labels: question.options.map((o) => o.label), texts: question.options.map((o) => [o.label, ...o.match].map(normalizeText)) };
+    questionOptions.set(question, known);
+  }
+  return known;
 }
 
 type Outcome = { ok: true; value: Json } | { ok: false; reason: string };
@@ -656,34 +762,53 @@ class TurnRun {
   private steps = 0;
   private calls = 0;
   private readonly locale: Locale;
+  private readonly scopeNow: TurnScope;
+  private readonly varsSizes: VarsSizes = new Map();
 
   constructor(
     private readonly bundle: Bundle,
     private readonly runtime: Runtime,
     private readonly state: SessionState,
   ) {
-    this.locale = bundle.locale;
+    const locale = (this.locale = bundle.locale);
+    this.scopeNow = { vars: {}, context: state.context, env: runtime.env, show: (value) => showInMessage(value, locale) };
   }
 
+  /** The turn's outcome. The state is frozen whole and remembered as issued: the host gets immutable JSON. */
   result(redeploy?: RedeployReport): AppliedTurn {
+    const state = this.state;
+    // Frozen field by field: the state's own containers are never frozen yet, a frame or value already frozen is skipped whole.
+    for (const frame of state.stack) {
+      if (Object.isFrozen(frame)) continue;
+      freezeJson(frame.vars);
+      freezeJson(frame.types);
+      Object.freeze(frame);
+    }
+    Object.freeze(state.stack);
+    freezeJson(state.pending);
+    freezeJson(state.context);
+    Object.freeze(state);
+    this.runtime.issued.add(state);
     const turn: AppliedTurn = { state: this.state, events: this.events, status: this.state.status };
     if (redeploy) turn.redeploy = redeploy;
     return turn;
   }
 
-  async begin(): Promise<void> {
-    await this.execute();
+  // The ways into a turn return a promise only when the turn awaits an action: a turn without one runs without a microtask per step.
+
+  begin(): void | Promise<void> {
+    return this.execute();
   }
 
-  async answer(text: string): Promise<void> {
-    await this.guard(async () => {
+  answer(text: string): void | Promise<void> {
+    return this.guard(() => {
       const question = this.instruction() as Question;
       const pending = this.state.pending!;
       const frame = this.frame();
       let accepted: { value: Json; to: number } | undefined;
       if (text.length <= this.runtime.limits.replyLength) {
         if (question.op === "choose") {
-          const index = chooseOption(text, question.options.map((o) => [o.label, ...o.match]));
+          const index = chooseNormalized(text, optionsOf(question).texts);
           if (index >= 0) accepted = { value: null, to: question.options[index].then };
         } else {
           let value: Json | undefined;
@@ -714,8 +839,8 @@ class TurnRun {
     });
   }
 
-  async timeOut(): Promise<void> {
-    await this.guard(async () => {
+  timeOut(): void | Promise<void> {
+    return this.guard(() => {
       const question = this.instruction() as Question;
       this.state.pending = null;
       return this.arm(question.timeout!.then, "timeout");
@@ -736,12 +861,14 @@ class TurnRun {
     return this.flow().code[this.frame().pc];
   }
 
-  private scope(vars: JsonObject = this.frame().vars): Scope {
-    return { vars, context: this.state.context, env: this.runtime.env, show: (value) => showInMessage(value, this.locale) };
+  private scope(vars: JsonObject): Scope {
+    return { ...this.scopeNow, vars };
   }
 
   private value(expr: unknown): Json {
-    return evaluate(expr, this.scope());
+    const scope = this.scopeNow;
+    scope.vars = this.frame().vars;
+    return evaluate(expr, scope);
   }
 
   private text(expr: unknown): string {
@@ -801,19 +928,30 @@ class TurnRun {
    * fails with code `limit`.
    */
   private assign(frame: Frame, name: string, value: Json): void {
-    const vars = frame.vars;
+    const sizes = this.varsSizes;
+    let vars = frame.vars;
+    if (Object.isFrozen(vars)) {
+      // Copy on write: the variables of an issued state are frozen.
+      const copy = { ...vars };
+      const known = sizes.get(vars);
+      if (known !== undefined) sizes.set(copy, known);
+      frame.vars = vars = copy;
+    }
+    const before = varsSize(vars, sizes);
     const had = hasOwn(vars, name);
     const previous = vars[name];
     setOwn(vars, name, value);
-    if (stateSize(this.state) <= this.runtime.limits.stateSize) return;
+    sizes.set(vars, had ? before - sizeOf(previous) + sizeOf(value) : before + (before > 2 ? 1 : 0) + stringSize(name) + 1 + sizeOf(value));
+    if (stateSize(this.state, sizes) <= this.runtime.limits.stateSize) return;
     if (had) setOwn(vars, name, previous);
     else delete vars[name];
+    sizes.set(vars, before);
     throw new FlowError("limit", `assigning '${name}' would make the session state larger than limits.stateSize (${this.runtime.limits.stateSize} characters of JSON)`);
   }
 
   /** Fails with code `limit` when the state is over `limits.stateSize` (after `undo`, which takes back the change that grew it). */
   private checkSize(what: string, undo: () => void): void {
-    const size = stateSize(this.state);
+    const size = stateSize(this.state, this.varsSizes);
     if (size <= this.runtime.limits.stateSize) return;
     undo();
     throw new FlowError("limit", `${what} would make the session state ${size} characters of JSON, over limits.stateSize (${this.runtime.limits.stateSize})`);
@@ -826,15 +964,15 @@ class TurnRun {
   }
 
   /** Runs `step`; continues executing when it returns true. Any error becomes an `error` event. */
-  private async guard(step: () => Promise<boolean>): Promise<void> {
+  private guard(step: () => boolean): void | Promise<void> {
     let proceed: boolean;
     try {
-      proceed = await step();
+      proceed = step();
     } catch (error) {
       this.failWith(error);
       return;
     }
-    if (proceed) await this.execute();
+    if (proceed) return this.execute();
   }
 
   private failWith(error: unknown): void {
@@ -845,7 +983,7 @@ class TurnRun {
   /** Sends a question (first time or a retry) and waits. */
   private ask(question: Question, pending: PendingQuestion): void {
     let options: string[] | undefined;
-    if (question.op === "choose") options = question.options.map((o) => o.label);
+    if (question.op === "choose") options = optionsOf(question).labels;
     else if (question.op === "askFrom") options = pending.options;
     else if (question.input.type === "choice") options = question.input.options;
     const prompt = this.text(question.prompt);
@@ -853,14 +991,22 @@ class TurnRun {
     if (options) input.options = [...options];
     const deadline = question.timeout === null ? null : this.deadline(question.timeout.ms);
     // What a redeploy needs to move this state: the step of each frame (a caller's is where its `run` is) and its variables' types.
+    // A frozen frame is one an issued state recorded and this turn has not touched (a caller waiting for its subflow): its record still holds.
     const stack = this.state.stack;
-    stack.forEach((frame, i) => {
+    for (let i = 0; i < stack.length; i++) {
+      const frame = stack[i];
+      if (Object.isFrozen(frame)) continue;
       const flow = this.bundle.flows[frame.flow];
       frame.step = stepAt(flow, i === stack.length - 1 ? frame.pc : frame.pc - 1);
-      frame.types = frameTypes(flow, frame.vars);
-    });
+      frame.types = frameTypes(flow, frame.vars, frame.types);
+    }
     const before = this.state.pending;
-    this.state.pending = { ...pending, pc: this.frame().pc, deadline };
+    const next: PendingQuestion = { pc: this.frame().pc, retries: pending.retries, deadline };
+    if (pending.options) {
+      next.options = pending.options;
+      next.values = pending.values;
+    }
+    this.state.pending = next;
     this.checkSize("asking this question", () => (this.state.pending = before));
     this.events.push({ type: "ask", prompt, input, retry: pending.retries });
     this.state.status = "waiting";
@@ -894,7 +1040,7 @@ class TurnRun {
   }
 
   /** Runs instructions until the flow waits, ends, hands off or fails. */
-  private async execute(): Promise<void> {
+  private execute(): void | Promise<void> {
     try {
       for (;;) {
         if (++this.steps > this.runtime.limits.stepsPerTurn) {
@@ -909,15 +1055,21 @@ class TurnRun {
             // Tracing must never change a conversation.
           }
         }
-        if (!(await this.step())) return;
+        const proceed = this.step();
+        if (proceed === true) continue;
+        if (proceed === false) return;
+        return proceed.then(
+          (go) => (go ? this.execute() : undefined),
+          (error: unknown) => this.failWith(error),
+        );
       }
     } catch (error) {
       this.failWith(error);
     }
   }
 
-  /** Runs one instruction; returns whether to go on. */
-  private async step(): Promise<boolean> {
+  /** Runs one instruction; returns whether to go on (a promise only for an action call). */
+  private step(): boolean | Promise<boolean> {
     const frame = this.frame();
     const ins = this.instruction();
     switch (ins.op) {
@@ -998,6 +1150,7 @@ class TurnRun {
           return false;
         }
         const callee = this.state.stack.pop()!;
+        ownTop(this.state.stack);
         if (callee.resultVar !== null) this.assign(this.frame(), callee.resultVar, value);
         return true;
       }

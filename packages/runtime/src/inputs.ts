@@ -121,14 +121,18 @@ export function parseReply(reply: string, spec: InputSpec, locale: Locale): Pars
  * aliases). No partial match. Returns the option's index, or -1.
  */
 export function chooseOption(reply: string, options: readonly (readonly string[])[]): number {
-  const text = normalizeText(reply);
+  return chooseNormalized(reply, options.map((texts) => texts.map(normalizeText)));
+}
+
+/** `chooseOption` with each option's texts already normalised (the engine normalises a question's options once). */
+export function chooseNormalized(reply: string, options: readonly (readonly string[])[]): number {
+  // A reply of plain digits is its own normal form: the usual reply skips normalisation.
+  const text = /^[0-9]{1,9}$/.test(reply) ? reply : normalizeText(reply);
   if (/^[0-9]{1,9}$/.test(text)) {
     const number = Number(text);
     if (number >= 1 && number <= options.length) return number - 1;
   }
   if (text === "") return -1;
-  for (let i = 0; i < options.length; i++) {
-    for (const accepted of options[i]) if (normalizeText(accepted) === text) return i;
-  }
+  for (let i = 0; i < options.length; i++) if (options[i].includes(text)) return i;
   return -1;
 }

@@ -73,28 +73,51 @@ export function pathKey(path: string, key: string): string {
  * `maxNodes` values in all (a host object that shares sub-objects can stand
  * for an exponentially large JSON text; the budget keeps copying linear).
  * Objects are read through their own enumerable string keys; a getter that
- * throws is reported as a JsonError too.
+ * throws is reported as a JsonError too. The path is only built when a value
+ * is refused (copying states is on every turn's path).
  */
 export function copyJson(value: unknown, maxNodes = Number.POSITIVE_INFINITY): Json {
   const budget = { left: maxNodes };
-  return copyAt(value, "$", 0, budget);
+  try {
+    return copyAt(value, 0, budget);
+  } catch (error) {
+    if (error instanceof Refusal) throw new JsonError(`$${error.at.reverse().join("")}`, error.detail);
+    throw error;
+  }
 }
 
-function copyAt(value: unknown, path: string, depth: number, budget: { left: number }): Json {
-  if (--budget.left < 0) throw new JsonError(path, "too many values (the value is too large)");
+/** A refusal on its way up from where it happened; each level adds its segment to `at` (innermost first). */
+class Refusal {
+  readonly at: string[] = [];
+  constructor(readonly detail: string) {}
+}
+
+function within(error: unknown, segment: string): never {
+  if (error instanceof Refusal) error.at.push(segment);
+  throw error;
+}
+
+function copyAt(value: unknown, depth: number, budget: { left: number }): Json {
+  if (--budget.left < 0) throw new Refusal("too many values (the value is too large)");
   switch (typeof value) {
     case "string":
     case "boolean":
       return value;
     case "number":
-      if (!Number.isFinite(value)) throw new JsonError(path, `${value} is not a JSON number`);
-      return Object.is(value, -0) ? 0 : value;
+      if (!Number.isFinite(value)) throw new Refusal(`${value} is not a JSON number`);
+      return value === 0 ? 0 : value;
     case "object": {
       if (value === null) return null;
-      if (depth >= MAX_DEPTH) throw new JsonError(path, `nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
+      if (depth >= MAX_DEPTH) throw new Refusal(`nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
       if (Array.isArray(value)) {
         const copy: Json[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) copy[i] = copyAt(value[i], `${path}[${i}]`, depth + 1, budget);
+        for (let i = 0; i < value.length; i++) {
+          try {
+            copy[i] = copyAt(value[i], depth + 1, budget);
+          } catch (error) {
+            within(error, `[${i}]`);
+          }
+        }
         return copy;
       }
       const copy: JsonObject = {};
@@ -102,24 +125,41 @@ function copyAt(value: unknown, path: string, depth: number, budget: { left: num
       try {
         keys = Object.keys(value);
       } catch {
-        throw new JsonError(path, "is not a plain object");
+        throw new Refusal("is not a plain object");
       }
       for (const key of keys) {
-        let field: unknown;
         try {
-          field = (value as Record<string, unknown>)[key];
-        } catch {
-          throw new JsonError(pathKey(path, key), "cannot be read");
+          let field: unknown;
+          try {
+            field = (value as Record<string, unknown>)[key];
+          } catch {
+            throw new Refusal("cannot be read");
+          }
+          // JSON.stringify drops undefined fields; so do we.
+          if (field !== undefined) setOwn(copy, key, copyAt(field, depth + 1, budget));
+        } catch (error) {
+          within(error, pathKey("", key));
         }
-        // JSON.stringify drops undefined fields; so do we.
-        if (field === undefined) continue;
-        setOwn(copy, key, copyAt(field, pathKey(path, key), depth + 1, budget));
       }
       return copy;
     }
     default:
-      throw new JsonError(path, `a ${typeof value} is not a JSON value`);
+      throw new Refusal(`a ${typeof value} is not a JSON value`);
   }
+}
+
+/**
+ * Freezes a value the engine built, and everything in it that is not frozen
+ * yet (parts shared with frozen values are skipped, so freezing what a turn
+ * added costs what the turn added). States handed to the host are frozen
+ * whole: they are immutable JSON, and a frozen state the engine issued can
+ * be trusted without being checked again.
+ */
+export function freezeJson(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) freezeJson(value[i]);
+  else for (const key of Object.keys(value)) freezeJson((value as Record<string, unknown>)[key]);
 }
 
 /** A copy of `value`, or undefined when it is not JSON. */
@@ -179,6 +219,22 @@ export function stringSize(text: string): number {
   return ESCAPED.test(text) ? JSON.stringify(text).length : text.length + 2;
 }
 
+/** `JSON.stringify(value).length` for a JSON value, without allocating (lists and records through `measure`'s cache). */
+export function sizeOf(value: unknown): number {
+  switch (typeof value) {
+    case "string":
+      return stringSize(value);
+    case "number":
+      return Number.isFinite(value) ? String(value).length : 4;
+    case "boolean":
+      return value ? 4 : 5;
+    case "object":
+      return value === null ? 4 : measure(value).size;
+    default:
+      return 0;
+  }
+}
+
 /**
  * The size of `value`'s JSON text (exactly `JSON.stringify(value).length`)
  * and its depth. Lists and records are cached (see `shapes`). Recurses over
@@ -186,45 +242,33 @@ export function stringSize(text: string): number {
  * conformed results, values built by expressions, which check their depth).
  */
 export function measure(value: unknown): JsonShape {
-  switch (typeof value) {
-    case "string":
-      return { size: stringSize(value), depth: 0 };
-    case "number":
-      return { size: Number.isFinite(value) ? String(value).length : 4, depth: 0 };
-    case "boolean":
-      return { size: value ? 4 : 5, depth: 0 };
-    case "object": {
-      if (value === null) return { size: 4, depth: 0 };
-      const known = shapes.get(value);
-      if (known) return known;
-      let size = 2;
-      let depth = 0;
-      let count = 0;
-      if (Array.isArray(value)) {
-        for (const element of value) {
-          const inner = measure(element);
-          size += inner.size;
-          if (inner.depth > depth) depth = inner.depth;
-          count++;
-        }
-      } else {
-        for (const key of Object.keys(value)) {
-          const field = (value as Record<string, unknown>)[key];
-          if (field === undefined) continue;
-          const inner = measure(field);
-          size += stringSize(key) + 1 + inner.size;
-          if (inner.depth > depth) depth = inner.depth;
-          count++;
-        }
-      }
-      if (count > 1) size += count - 1;
-      const shape = { size, depth: depth + 1 };
-      shapes.set(value, shape);
-      return shape;
-    }
-    default:
-      return { size: 0, depth: 0 };
+  if (typeof value !== "object" || value === null) return { size: sizeOf(value), depth: 0 };
+  const known = shapes.get(value);
+  if (known) return known;
+  let size = 2;
+  let depth = 0;
+  let count = 0;
+  const array = Array.isArray(value);
+  const keys = array ? undefined : Object.keys(value);
+  const length = array ? value.length : keys!.length;
+  for (let i = 0; i < length; i++) {
+    let field: unknown;
+    if (keys) {
+      field = (value as Record<string, unknown>)[keys[i]];
+      if (field === undefined) continue;
+      size += stringSize(keys[i]) + 1;
+    } else field = (value as unknown[])[i];
+    if (typeof field === "object" && field !== null) {
+      const inner = measure(field);
+      size += inner.size;
+      if (inner.depth > depth) depth = inner.depth;
+    } else size += sizeOf(field);
+    count++;
   }
+  if (count > 1) size += count - 1;
+  const shape = { size, depth: depth + 1 };
+  shapes.set(value, shape);
+  return shape;
 }
 
 /**
@@ -232,7 +276,7 @@ export function measure(value: unknown): JsonShape {
  * its own fields are walked afresh, and each field's value is measured by
  * `sizeOfField` (by default, `measure`, which caches).
  */
-export function containerSize(object: object, sizeOfField: (key: string, value: unknown) => number = (_key, value) => measure(value).size): number {
+export function containerSize(object: object, sizeOfField: (key: string, value: unknown) => number = (_key, value) => sizeOf(value)): number {
   let size = 2;
   let count = 0;
   for (const key of Object.keys(object)) {

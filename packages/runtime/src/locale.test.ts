@@ -4,6 +4,7 @@ import {
   formatBoolean,
   formatFixed,
   formatNumber,
+  LOCALES,
   normalizeText,
   parseBoolean,
   parseInteger,
@@ -121,6 +122,15 @@ describe("number display", () => {
     expect(formatNumber(1234.5, "en")).toBe("1,234.5");
     expect(formatNumber(1.23456, "en")).toBe("1.235");
     expect(formatNumber(12345.5, "es")).toBe("12.345,5");
+  });
+
+  it("shows whole numbers exactly as Intl.NumberFormat does, without calling it", () => {
+    const samples = [0, -0, 1, -1, 7, 999, 1000, -1000, 1234, 9999, 10_000, 12_345, -12_345, 99_999, 100_000, 1_234_567, -987_654_321, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, -1e21];
+    for (let n = 1; n < 1e16; n *= 7) samples.push(n, -n, n + 1);
+    for (const locale of LOCALES) {
+      const intl = new Intl.NumberFormat(locale);
+      for (const n of samples) expect(formatNumber(n, locale), `${locale} ${n}`).toBe(intl.format(n));
+    }
   });
 
   it("fixed(n, d) shows exactly d decimals", () => {

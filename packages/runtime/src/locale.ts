@@ -10,6 +10,8 @@ import type { Locale } from "./bundle.js";
 interface LocaleRules {
   /** The decimal separator; the other one of `.`/`,` is the grouping separator. */
   decimal: "." | ",";
+  /** The fewest digits a whole number has for `Intl.NumberFormat` to group them (es leaves 4 digits alone: `1234`, `12.345`). */
+  groupFrom: number;
   /** Currency symbols accepted (and ignored) before a number. */
   currency: readonly string[];
   yes: string;
@@ -23,6 +25,7 @@ interface LocaleRules {
 const rules: Record<Locale, LocaleRules> = {
   "pt-BR": {
     decimal: ",",
+    groupFrom: 4,
     currency: ["R$"],
     yes: "sim",
     no: "não",
@@ -32,6 +35,7 @@ const rules: Record<Locale, LocaleRules> = {
   },
   en: {
     decimal: ".",
+    groupFrom: 4,
     currency: ["$"],
     yes: "yes",
     no: "no",
@@ -41,6 +45,7 @@ const rules: Record<Locale, LocaleRules> = {
   },
   es: {
     decimal: ",",
+    groupFrom: 5,
     // `€` for Spain; `$` too, for the peso countries.
     currency: ["€", "$"],
     yes: "sí",
@@ -163,6 +168,13 @@ function numberFormat(locale: Locale, digits?: number): Intl.NumberFormat {
 
 /** Shows a number as `Intl.NumberFormat(locale)` does by default (pt-BR `1.234,5`). */
 export function formatNumber(value: number, locale: Locale): string {
+  // Whole numbers, the usual case, are grouped here: the same text as Intl's (a test compares them), without its cost on every message.
+  if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    const digits = String(Math.abs(value));
+    const { decimal, groupFrom } = rules[locale];
+    const grouped = digits.length < groupFrom ? digits : digits.replace(/\B(?=(?:[0-9]{3})+$)/g, decimal === "," ? "." : ",");
+    return value < 0 ? `-${grouped}` : grouped;
+  }
   return numberFormat(locale).format(value);
 }
 

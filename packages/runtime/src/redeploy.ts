@@ -127,14 +127,21 @@ export function stepRegion(flow: FlowJson, name: string): [number, number] | und
 /** Type fingerprints of a flow's declared variables. */
 const varKeys = new WeakMap<FlowJson, Map<string, string>>();
 
-/** The `types` record of a frame: the fingerprint of each variable it holds that its flow declares. */
-export function frameTypes(flow: FlowJson, vars: JsonObject): Record<string, string> {
+/**
+ * The `types` record of a frame: the fingerprint of each variable it holds
+ * that its flow declares. `previous`, the frame's last record, is returned
+ * when it is still right (the usual case: a question asked again with the
+ * same variables), so it is neither rebuilt nor measured again.
+ */
+export function frameTypes(flow: FlowJson, vars: JsonObject, previous?: Record<string, string>): Record<string, string> {
   let known = varKeys.get(flow);
   if (!known) {
     known = new Map();
     varKeys.set(flow, known);
   }
   const types: Record<string, string> = {};
+  let same = previous !== undefined;
+  let count = 0;
   for (const name of Object.keys(vars)) {
     let key = known.get(name);
     if (key === undefined) {
@@ -144,8 +151,10 @@ export function frameTypes(flow: FlowJson, vars: JsonObject): Record<string, str
       known.set(name, key);
     }
     setOwn(types, name, key);
+    count++;
+    if (same && getOwn(previous!, name) !== key) same = false;
   }
-  return types;
+  return same && Object.keys(previous!).length === count ? previous! : types;
 }
 
 // ------------------------------------------------------------ moving a state
