@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callBuiltin, parseHoursSpec, today, withinHours, type BuiltinEnv } from "./builtins.js";
+import { callBuiltin, MAX_MATCH_LENGTH, parseHoursSpec, today, withinHours, type BuiltinEnv } from "./builtins.js";
 import { FlowError } from "./errors.js";
 
 const env = (now = "2026-01-01T12:00:00Z", locale: BuiltinEnv["locale"] = "en", secrets: BuiltinEnv["secrets"] = null): BuiltinEnv => ({
@@ -29,8 +29,26 @@ describe("string and list functions", () => {
     expect(call("matches", "482913", "^[0-9]{6}$")).toBe(true);
     expect(call("matches", "48291", "^[0-9]{6}$")).toBe(false);
     expect(call("matches", "🙂", "^.$")).toBe(true);
-    expect(() => call("matches", "a", "(")).toThrow("invalid pattern");
-    expect(() => call("matches", "a", "\\p{Nope}")).toThrow("invalid pattern");
+    expect(() => call("matches", "a", "(")).toThrow('matches(): the pattern "(" is invalid (/(/u: Unterminated group)');
+    expect(() => call("matches", "a", "\\p{Nope}")).toThrow("is invalid");
+  });
+
+  it("matches refuses patterns that can backtrack exponentially, and texts longer than it runs patterns on", () => {
+    expect(call("matches", "12345-678", "^[0-9]{5}-?[0-9]{3}$")).toBe(true);
+    expect(call("matches", "12345678", "^[0-9]{5}-?[0-9]{3}$")).toBe(true);
+    expect(call("matches", "ana@mail.example.com", "^[^\\s@]+@([a-z0-9-]+\\.)+[a-z]{2,}$")).toBe(true);
+    const evil = "(a+)+$";
+    let error: unknown;
+    try {
+      call("matches", `${"a".repeat(40)}b`, evil);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FlowError);
+    expect(error).toMatchObject({ code: "expression", message: 'matches(): the pattern "(a+)+$" may take exponential time: a repetition holds something that can match the same text in more than one way' });
+    expect(() => call("matches", "aa", "(a)\\1")).toThrow("uses a backreference");
+    expect(call("matches", "x".repeat(MAX_MATCH_LENGTH), "^x+$")).toBe(true);
+    expect(() => call("matches", "x".repeat(MAX_MATCH_LENGTH + 1), "^x+$")).toThrow(`matches(): the text is ${MAX_MATCH_LENGTH + 1} characters, over ${MAX_MATCH_LENGTH}`);
   });
 });
 

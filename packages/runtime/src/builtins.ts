@@ -13,6 +13,7 @@ import { FlowError } from "./errors.js";
 import type { Json } from "./json.js";
 import { jsonEqual } from "./json.js";
 import { formatFixed, parseNumber } from "./locale.js";
+import { patternProblem } from "./pattern.js";
 
 /** What built-ins read from their surroundings. */
 export interface BuiltinEnv {
@@ -89,8 +90,13 @@ export function callBuiltin(name: string, args: readonly unknown[], env: Builtin
       return text(name, args[0]).startsWith(text(name, args[1], 2));
     case "endsWith":
       return text(name, args[0]).endsWith(text(name, args[1], 2));
-    case "matches":
-      return compilePattern(text(name, args[1], 2)).test(text(name, args[0]));
+    case "matches": {
+      const regexp = compilePattern(text(name, args[1], 2));
+      const subject = text(name, args[0]);
+      // Polynomial backtracking (`^\d*\d*$`) stays bounded: longer texts are refused, never run (see pattern.ts).
+      if (subject.length > MAX_MATCH_LENGTH) throw new FlowError("expression", `matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
+      return regexp.test(subject);
+    }
     case "toNumber": {
       if (typeof args[0] === "number") return args[0];
       return parseNumber(text(name, args[0]), env.locale) ?? null;
@@ -136,15 +142,19 @@ function now(env: BuiltinEnv): Date {
 
 const patterns = new Map<string, RegExp>();
 
-/** Compiles an ECMAScript pattern with the `u` flag; an invalid one is a `FlowError`. */
+/**
+ * The longest text `matches()` runs a pattern on: the default
+ * `limits.replyLength`, so any reply a flow accepts can be matched.
+ */
+export const MAX_MATCH_LENGTH = 4096;
+
+/** Compiles an ECMAScript pattern with the `u` flag; an invalid or unsafe one (`patternProblem`) is a `FlowError`. */
 export function compilePattern(pattern: string): RegExp {
   let regexp = patterns.get(pattern);
   if (!regexp) {
-    try {
-      regexp = new RegExp(pattern, "u");
-    } catch {
-      throw new FlowError("expression", `matches(): invalid pattern ${JSON.stringify(pattern.slice(0, 100))}`);
-    }
+    const problem = patternProblem(pattern);
+    if (problem !== undefined) throw new FlowError("expression", `matches(): the pattern ${JSON.stringify(pattern.slice(0, 100))} ${problem}`);
+    regexp = new RegExp(pattern, "u");
     if (patterns.size >= 256) patterns.clear();
     patterns.set(pattern, regexp);
   }

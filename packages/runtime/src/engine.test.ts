@@ -610,13 +610,38 @@ describe("limits and runtime errors", () => {
   });
 
   it("expression errors become error events", async () => {
-    const cases: Expr[] = [v("nope"), ["/", lit(1), lit(0)], ["+", lit(1), lit("a")], fn("matches", lit("a"), lit("(")), get(lit(null), "x")];
+    const cases: Expr[] = [v("nope"), ["/", lit(1), lit(0)], ["+", lit(1), lit("a")], fn("matches", lit("a"), ["+", lit("("), lit("")]), get(lit(null), "x")];
     for (const expr of cases) {
       const engine = engineFor({ flows: { main: { code: [say(expr), end()] } } });
       const turn = ok(await engine.start("main"));
       expect(turn.events[0]).toMatchObject({ type: "error", code: "expression", at: "main.flow:1:5" });
       expect(turn.events[1]).toEqual({ type: "end", reason: "error" });
     }
+  });
+
+  it("matches(): a computed pattern that can backtrack exponentially is an error event, never run; safe patterns validate replies", async () => {
+    const engine = engineFor({
+      flows: {
+        main: {
+          code: [
+            ask("cep", "string", "CEP?", { validate: fn("matches", v("cep"), get(["ctx"], "pattern")) }),
+            say(str("ok ", v("cep"))),
+            end(),
+          ],
+        },
+      },
+    });
+    const safe = ok(await engine.start("main", { context: { pattern: "^[0-9]{5}-?[0-9]{3}$" } }));
+    expect(ok(await engine.reply(safe.state, "01310-100")).events[0]).toEqual({ type: "say", text: "ok 01310-100" });
+    expect(ok(await engine.reply(safe.state, "0131")).events.map((e) => e.type)).toEqual(["say", "ask"]);
+    const evil = ok(await engine.start("main", { context: { pattern: "^(a+)+$" } }));
+    const started = Date.now();
+    const turn = ok(await engine.reply(evil.state, `${"a".repeat(4000)}!`));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(turn.events).toEqual([
+      { type: "error", code: "expression", message: 'matches(): the pattern "^(a+)+$" may take exponential time: a repetition holds something that can match the same text in more than one way', at: "main.flow:1:5" },
+      { type: "end", reason: "error" },
+    ]);
   });
 
   it("prototypes are never reachable", async () => {

@@ -40,4 +40,5 @@ export type { AbortSignalLike, FetchLike, FetchInitLike, FetchResponseLike } fro
 export { normalizeText, parseNumber, parseInteger, parseBoolean, formatNumber, formatBoolean, formatFixed, defaultInvalidMessage } from "./locale.js";
 export { parseReply, chooseOption, isEmail, isPhone, isDate, isUrl, type ParsedReply } from "./inputs.js";
 export { conform, describeType, type Conformance } from "./types.js";
-export { parseHoursSpec, type HoursRule } from "./builtins.js";
+export { MAX_MATCH_LENGTH, parseHoursSpec, type HoursRule } from "./builtins.js";
+export { patternProblem } from "./pattern.js";

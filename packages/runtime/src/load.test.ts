@@ -99,6 +99,21 @@ describe("loadBundle", () => {
     expect(refusal((b) => (b.locale = "fr")).kind).toBe("shape");
   });
 
+  it("refuses a literal pattern of matches() that is invalid or can backtrack exponentially, naming it", () => {
+    const withPattern = (pattern: string) => (b: Mutable) => (b.flows.main.code[0] = say(["fn", "matches", lit("aaaa"), lit(pattern)] as never));
+    const evil = refusal(withPattern("(a+)+$"));
+    expect(evil).toMatchObject({ path: "$.flows.main.code[0].text[3][1]", kind: "consistency" });
+    expect(evil.message).toBe('invalid bundle at $.flows.main.code[0].text[3][1]: the pattern "(a+)+$" may take exponential time: a repetition holds something that can match the same text in more than one way');
+    expect(refusal(withPattern("(a)\\1")).detail).toBe('the pattern "(a)\\\\1" uses a backreference, which can take exponential time');
+    expect(refusal(withPattern("(")).detail).toMatch(/^the pattern "\(" is invalid/);
+    // Safe patterns load; a computed pattern is checked when it runs (builtins.ts).
+    for (const pattern of ["^[0-9]{5}-?[0-9]{3}$", "^([a-z0-9-]+\\.)+[a-z]{2,}$"]) {
+      const bundle = base();
+      withPattern(pattern)(bundle);
+      expect(() => loadBundle(bundle)).not.toThrow();
+    }
+  });
+
   it("refuses non-JSON and hostile input without throwing anything else", () => {
     const deep: unknown[] = [];
     let cursor = deep;

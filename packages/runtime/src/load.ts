@@ -28,6 +28,7 @@ import { BUILTIN_ARITY, isTimeZone } from "./builtins.js";
 import { EXPR_ARITY } from "./expression.js";
 import { copyJson, getOwn, hasOwn, isObject, JsonError, pathKey, type Json } from "./json.js";
 import { isLocale } from "./locale.js";
+import { patternProblem } from "./pattern.js";
 
 /** Which rule a refused bundle broke: its JSON Schema (`shape`), or a cross-check the schema cannot express (`consistency`). */
 export type BundleErrorKind = "shape" | "consistency";
@@ -211,6 +212,12 @@ function checkExpr(value: unknown, path: string, depth = 0): void {
       if (typeof name !== "string" || !hasOwn(BUILTIN_ARITY, name)) refuse(`${path}[1]`, `unknown function ${describe(name)}`);
       if (node.length - 2 !== BUILTIN_ARITY[name]) refuse(path, `${name}() takes ${BUILTIN_ARITY[name]} argument(s), found ${node.length - 2}`);
       for (let i = 2; i < node.length; i++) sub(i);
+      // A literal pattern is checked once, here: a bundle with an invalid pattern, or one that could backtrack for ever on a reply, never runs (pattern.ts).
+      const pattern = node[3] as unknown[];
+      if (name === "matches" && pattern[0] === "lit" && typeof pattern[1] === "string") {
+        const problem = patternProblem(pattern[1]);
+        if (problem !== undefined) inconsistent(`${path}[3][1]`, `the pattern ${describe(pattern[1])} ${problem}`);
+      }
       return;
     }
     default:
