@@ -1,12 +1,12 @@
-//! The built-in functions of LANGUAGE §6 (`lower`, `len`, `matches`,
-//! `fixed`, `today`, `withinHours`, `secret`, …). Each checks its arguments
-//! at run time even though the checker already did: a bundle is untrusted
-//! input, and a wrong argument must become a `FlowError`, never a host crash.
-//!
-//! Time comes only from the injected clock (`env.now`), and time zones only
-//! through `Intl.DateTimeFormat`, so tests are deterministic and the module
-//! runs on every platform. Parsed hours specs, compiled patterns and date
-//! formatters are cached: flows call the same few over and over.
+// The built-in functions of LANGUAGE §6 (`lower`, `len`, `matches`,
+// `fixed`, `today`, `withinHours`, `secret`, …). Each checks its arguments
+// at run time even though the checker already did: a bundle is untrusted
+// input, and a wrong argument must become a `FlowError`, never a host crash.
+//
+// Time comes only from the injected clock (`env.now`), and time zones only
+// through `Intl.DateTimeFormat`, so tests are deterministic and the module
+// runs on every platform. Parsed hours specs, compiled patterns and date
+// formatters are cached: flows call the same few over and over.
 
 import type { Locale } from "./bundle.js";
 import { FlowError } from "./errors.js";

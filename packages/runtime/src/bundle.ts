@@ -1,11 +1,11 @@
-//! The bundle format `fluxo.bundle/1` (RUNTIME §1): what the compiler emits
-//! and the runtime executes. This file is the contract between the two; the
-//! compiler's `lower-ir.ts` produces it and nothing else reads source code.
-//!
-//! A flow's code is a flat list of instructions addressed by index (`pc`);
-//! jumps name target indices, so the session state points into a flow with
-//! two integers (flow, pc). Expressions are small JSON trees (arrays with an
-//! opcode first), interpreted by `expression.ts`: no `eval`.
+// The bundle format `fluxo.bundle/1` (RUNTIME §1): what the compiler emits
+// and the runtime executes. This file is the contract between the two; the
+// compiler's `lower-ir.ts` produces it and nothing else reads source code.
+//
+// A flow's code is a flat list of instructions addressed by index (`pc`);
+// jumps name target indices, so the session state points into a flow with
+// two integers (flow, pc). Expressions are small JSON trees (arrays with an
+// opcode first), interpreted by `expression.ts`: no `eval`.
 
 export const BUNDLE_FORMAT = "fluxo.bundle/1";
 

@@ -1,101 +1,101 @@
-//! The engine (RUNTIME §2): a pure step function over session states.
-//! `createEngine(bundle, options)` gives `start`, `reply`, `timeout`,
-//! `startEvent` and `match`. A turn takes a state (plain JSON) and input, runs
-//! the flow's instructions until it waits for a reply, ends, hands off or
-//! fails, and returns `{ state, events, status }` with a *new* state: the
-//! state given is never mutated, so a host can retry a turn or keep history.
-//! Everything the host passes (state, context, params, handler results) is
-//! untrusted and goes through `copyJson`/`conform`;
-//! nothing a host passes can make `start`/`reply`/`timeout` throw: bad input
-//! gets a typed error result, bad replies the flow's `invalid` path, and
-//! failures inside a flow `error` events.
-//!
-//! State layout (`SessionState`): bundle version, session id, status, a turn
-//! counter, the context, the flow stack (frames `{flow, pc, vars,
-//! resultVar, step, types}`), and the pending question `{pc, retries,
-//! deadline, options?, values?}`. `step` and `types` are what redeploys need
-//! (`redeploy.ts`): each time a question is asked, every frame records the
-//! name of the step it is in and a fingerprint of the declared type of each
-//! variable it holds. They describe the frame as of the last question; a
-//! frame pushed since (in an ended state) may lack them. The state holds no
-//! secrets: `secret()` is only evaluated while an HTTP request is built, and
-//! its value goes only to `fetch`.
-//!
-//! Decisions where the specification is silent:
-//! - A turn counter in the state (`turn`, +1 per turn) and the order of calls
-//!   within the turn make the idempotency key `session:turn:n`: unique per
-//!   call in a session, identical when the host retries a turn from the same
-//!   state (with the same handlers' results and random source).
-//! - An ended state (`ended`, `handoff`, `error`) keeps its frames and
-//!   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
-//!   `return` keeps its frame too. Replying to it is the typed error
-//!   `session-ended`.
-//! - Redeploys: a waiting state from another bundle version is moved onto this
-//!   bundle by `redeploy.ts` (frames resume at the start of their step, by
-//!   name; variables whose name and type are unchanged are kept). That turn
-//!   runs the resumed code until it waits again: `reply`'s text is not
-//!   applied (it answered a question of the old version), and `timeout` does
-//!   not run an old timeout arm. The turn result's `redeploy` field reports
-//!   where each frame resumed and which variables were dropped (a field, not
-//!   an event: events are what the contact sees). A frame whose step (or
-//!   flow) the bundle no longer has makes the move fail: the typed error
-//!   `bundle-version`, whose message and `error.step` name it. A state with
-//!   no recorded step (written before redeploys existed) is refused the same
-//!   way. `evaluate` never moves a state. Hosts that keep old bundles loaded
-//!   route a state by `state.version` before calling the engine.
-//! - `timeout()` on a question without a `timeout` clause is refused with
-//!   `no-pending-question` (there is no timeout pending); the engine does not
-//!   compare the clock with the deadline: the host decides that it passed.
-//! - On an invalid reply the variable keeps its previous value (or stays
-//!   unassigned); the `invalid` message is evaluated without the rejected
-//!   value. A re-ask re-evaluates the prompt (the context may have been
-//!   refreshed) and resets the deadline; an `askFrom` re-ask reuses the
-//!   options computed when it was first asked.
-//! - `askFrom`'s `ask` event and `choose`'s have `input.type` `"choice"`.
-//! - A host handler for an HTTP action takes precedence over performing the
-//!   request, so `fluxo test` can mock HTTP actions.
-//! - A handler's result is checked with `conform`: extra record fields are
-//!   dropped and absent optional ones become null; an action without a result
-//!   type ignores whatever its handler returns.
-//! - Error messages of a throwing handler are kept (at most 200 characters),
-//!   with every secret value the engine knows replaced by `***`.
-//! - Subflows nest at most `limits.stackDepth` deep (default 100): deeper is
-//!   an `error` (code `limit`), as is exceeding `stepsPerTurn`.
-//! - `limits.stateSize` (default 65 536) caps the session state, in
-//!   characters of JSON (`JSON.stringify(state).length`). Whatever grows the
-//!   state (an assignment, a subflow's frame, a question's options) is
-//!   measured before the turn goes on; over the cap, the change is undone and
-//!   the flow fails with an `error` event (code `limit`) naming the limit, so
-//!   a stored state is under the cap (give or take the few digits the pc and
-//!   turn counters may gain after the last change). A state given back that
-//!   is over the cap by more than that (`STATE_SIZE_SLACK`) is refused
-//!   (`invalid-state`), as is a context or parameters that would make one
-//!   (`invalid-input`). Measuring is cheap: values are immutable and their
-//!   sizes cached (`json.ts`), and `vars` sizes are tracked per turn.
-//! - States are returned frozen, all the way down (`Object.freeze`): a state
-//!   is immutable JSON to the host. The engine remembers the states it
-//!   returned (a `WeakSet`); one given back is known to be valid and
-//!   unchanged, so a turn skips checking and copying it: it copies the state
-//!   object, its stack and the top frame, and a frame's `vars` only when it
-//!   assigns one (a caller's frame when the subflow returns to it). Any other
-//!   state (parsed from storage, built or changed by the host, issued by
-//!   another engine) is checked in full and copied (`checkState`), keeping
-//!   only the fields of a state. Each turn then keeps the state's size up to
-//!   date as it changes it (`stateSize`, with each frame's `vars` size
-//!   updated by `assign`), instead of measuring the whole state again.
-//! - After `stepsPerTurn` or `stateSize` stops a turn, the session ends with
-//!   status `error`, and the returned state keeps its frames and variables
-//!   (as they were before the change that was refused); the state given to
-//!   the turn is, as always, untouched.
-//! - Errors inside a flow (an unassigned variable, division by zero, a bad
-//!   pattern, a `run` whose arguments do not fit) are `error` events (codes
-//!   `expression`, `params`) and end the conversation with reason `error`.
-//! - `start`/`startEvent` check the given params against the flow's parameter
-//!   types (payload fields not among the parameters are ignored) and refuse a
-//!   mismatch or a non-JSON context with the typed error `invalid-input`.
-//! - Without a `sessionId`, `start` uses `crypto.randomUUID()` where the
-//!   platform has it, never the injected random source (which would shift a
-//!   seeded `random`).
+// The engine (RUNTIME §2): a pure step function over session states.
+// `createEngine(bundle, options)` gives `start`, `reply`, `timeout`,
+// `startEvent` and `match`. A turn takes a state (plain JSON) and input, runs
+// the flow's instructions until it waits for a reply, ends, hands off or
+// fails, and returns `{ state, events, status }` with a *new* state: the
+// state given is never mutated, so a host can retry a turn or keep history.
+// Everything the host passes (state, context, params, handler results) is
+// untrusted and goes through `copyJson`/`conform`;
+// nothing a host passes can make `start`/`reply`/`timeout` throw: bad input
+// gets a typed error result, bad replies the flow's `invalid` path, and
+// failures inside a flow `error` events.
+//
+// State layout (`SessionState`): bundle version, session id, status, a turn
+// counter, the context, the flow stack (frames `{flow, pc, vars,
+// resultVar, step, types}`), and the pending question `{pc, retries,
+// deadline, options?, values?}`. `step` and `types` are what redeploys need
+// (`redeploy.ts`): each time a question is asked, every frame records the
+// name of the step it is in and a fingerprint of the declared type of each
+// variable it holds. They describe the frame as of the last question; a
+// frame pushed since (in an ended state) may lack them. The state holds no
+// secrets: `secret()` is only evaluated while an HTTP request is built, and
+// its value goes only to `fetch`.
+//
+// Decisions where the specification is silent:
+// - A turn counter in the state (`turn`, +1 per turn) and the order of calls
+//   within the turn make the idempotency key `session:turn:n`: unique per
+//   call in a session, identical when the host retries a turn from the same
+//   state (with the same handlers' results and random source).
+// - An ended state (`ended`, `handoff`, `error`) keeps its frames and
+//   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
+//   `return` keeps its frame too. Replying to it is the typed error
+//   `session-ended`.
+// - Redeploys: a waiting state from another bundle version is moved onto this
+//   bundle by `redeploy.ts` (frames resume at the start of their step, by
+//   name; variables whose name and type are unchanged are kept). That turn
+//   runs the resumed code until it waits again: `reply`'s text is not
+//   applied (it answered a question of the old version), and `timeout` does
+//   not run an old timeout arm. The turn result's `redeploy` field reports
+//   where each frame resumed and which variables were dropped (a field, not
+//   an event: events are what the contact sees). A frame whose step (or
+//   flow) the bundle no longer has makes the move fail: the typed error
+//   `bundle-version`, whose message and `error.step` name it. A state with
+//   no recorded step (written before redeploys existed) is refused the same
+//   way. `evaluate` never moves a state. Hosts that keep old bundles loaded
+//   route a state by `state.version` before calling the engine.
+// - `timeout()` on a question without a `timeout` clause is refused with
+//   `no-pending-question` (there is no timeout pending); the engine does not
+//   compare the clock with the deadline: the host decides that it passed.
+// - On an invalid reply the variable keeps its previous value (or stays
+//   unassigned); the `invalid` message is evaluated without the rejected
+//   value. A re-ask re-evaluates the prompt (the context may have been
+//   refreshed) and resets the deadline; an `askFrom` re-ask reuses the
+//   options computed when it was first asked.
+// - `askFrom`'s `ask` event and `choose`'s have `input.type` `"choice"`.
+// - A host handler for an HTTP action takes precedence over performing the
+//   request, so `fluxo test` can mock HTTP actions.
+// - A handler's result is checked with `conform`: extra record fields are
+//   dropped and absent optional ones become null; an action without a result
+//   type ignores whatever its handler returns.
+// - Error messages of a throwing handler are kept (at most 200 characters),
+//   with every secret value the engine knows replaced by `***`.
+// - Subflows nest at most `limits.stackDepth` deep (default 100): deeper is
+//   an `error` (code `limit`), as is exceeding `stepsPerTurn`.
+// - `limits.stateSize` (default 65 536) caps the session state, in
+//   characters of JSON (`JSON.stringify(state).length`). Whatever grows the
+//   state (an assignment, a subflow's frame, a question's options) is
+//   measured before the turn goes on; over the cap, the change is undone and
+//   the flow fails with an `error` event (code `limit`) naming the limit, so
+//   a stored state is under the cap (give or take the few digits the pc and
+//   turn counters may gain after the last change). A state given back that
+//   is over the cap by more than that (`STATE_SIZE_SLACK`) is refused
+//   (`invalid-state`), as is a context or parameters that would make one
+//   (`invalid-input`). Measuring is cheap: values are immutable and their
+//   sizes cached (`json.ts`), and `vars` sizes are tracked per turn.
+// - States are returned frozen, all the way down (`Object.freeze`): a state
+//   is immutable JSON to the host. The engine remembers the states it
+//   returned (a `WeakSet`); one given back is known to be valid and
+//   unchanged, so a turn skips checking and copying it: it copies the state
+//   object, its stack and the top frame, and a frame's `vars` only when it
+//   assigns one (a caller's frame when the subflow returns to it). Any other
+//   state (parsed from storage, built or changed by the host, issued by
+//   another engine) is checked in full and copied (`checkState`), keeping
+//   only the fields of a state. Each turn then keeps the state's size up to
+//   date as it changes it (`stateSize`, with each frame's `vars` size
+//   updated by `assign`), instead of measuring the whole state again.
+// - After `stepsPerTurn` or `stateSize` stops a turn, the session ends with
+//   status `error`, and the returned state keeps its frames and variables
+//   (as they were before the change that was refused); the state given to
+//   the turn is, as always, untouched.
+// - Errors inside a flow (an unassigned variable, division by zero, a bad
+//   pattern, a `run` whose arguments do not fit) are `error` events (codes
+//   `expression`, `params`) and end the conversation with reason `error`.
+// - `start`/`startEvent` check the given params against the flow's parameter
+//   types (payload fields not among the parameters are ignored) and refuse a
+//   mismatch or a non-JSON context with the typed error `invalid-input`.
+// - Without a `sessionId`, `start` uses `crypto.randomUUID()` where the
+//   platform has it, never the injected random source (which would shift a
+//   seeded `random`).
 
 import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson } from "./bundle.js";
 import type { BuiltinEnv } from "./builtins.js";

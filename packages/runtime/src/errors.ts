@@ -1,8 +1,8 @@
-//! The error a running flow can raise while evaluating expressions or
-//! executing an instruction. It never leaves the engine: the turn loop turns
-//! it into an `error` event (with the instruction's source position) and ends
-//! the conversation with reason `error`, so bad data in one session can never
-//! throw into the host.
+// The error a running flow can raise while evaluating expressions or
+// executing an instruction. It never leaves the engine: the turn loop turns
+// it into an `error` event (with the instruction's source position) and ends
+// the conversation with reason `error`, so bad data in one session can never
+// throw into the host.
 
 /** Codes of the `error` events the engine emits. */
 export type FlowErrorCode =

@@ -1,15 +1,15 @@
-//! The expression interpreter: evaluates the bundle's small JSON expression
-//! trees (`["op", …args]`, see `bundle.ts`) over a scope of flow variables,
-//! the session context and the built-ins. No `eval`, no `new Function`.
-//!
-//! Values are JSON. Field access reads own properties only and never the
-//! names `__proto__`, `constructor` or `prototype`, so no expression can reach
-//! a prototype whatever the data holds. Anything an expression cannot do
-//! (read an unassigned variable, compare a number with a string, divide by
-//! zero) throws a `FlowError`, which the engine turns into an `error` event:
-//! the checker rules these out for programs without errors, but a bundle and
-//! the data it sees are untrusted. Records are built with own data
-//! properties, so a field named `__proto__` is just a field.
+// The expression interpreter: evaluates the bundle's small JSON expression
+// trees (`["op", …args]`, see `bundle.ts`) over a scope of flow variables,
+// the session context and the built-ins. No `eval`, no `new Function`.
+//
+// Values are JSON. Field access reads own properties only and never the
+// names `__proto__`, `constructor` or `prototype`, so no expression can reach
+// a prototype whatever the data holds. Anything an expression cannot do
+// (read an unassigned variable, compare a number with a string, divide by
+// zero) throws a `FlowError`, which the engine turns into an `error` event:
+// the checker rules these out for programs without errors, but a bundle and
+// the data it sees are untrusted. Records are built with own data
+// properties, so a field named `__proto__` is just a field.
 
 import type { Locale } from "./bundle.js";
 import { callBuiltin, type BuiltinEnv } from "./builtins.js";

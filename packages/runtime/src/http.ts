@@ -1,25 +1,25 @@
-//! HTTP actions (LANGUAGE §3.3): the runtime performs the request an
-//! `= http METHOD "url"` action declares. The URL is built from its `str`
-//! template with every interpolated value percent-encoded
-//! (`encodeURIComponent`: `/`, `?`, `#`, `&`, `=` and `\` included), so a
-//! value stays inside its path segment or query parameter. The built URL is
-//! checked again before anything is sent: its origin must be the declared
-//! literal origin (no argument can redirect the request to another host),
-//! and no path segment may be a dot segment (`.`, `..`, `%2e%2e`…), which
-//! URL parsers would resolve: an argument `..` is refused rather than allowed
-//! to climb out of its segment. Redirects are not followed (a 3xx is not 2xx).
-//!
-//! The response is untrusted: it must be 2xx, at most `limits.responseSize`
-//! bytes (default 1 MiB), and JSON; matching the declared result type is
-//! checked by the engine, as for host handlers. A body that is not read (a
-//! failed status, a declared oversize length) is cancelled, so the
-//! connection is released. Secrets (`secret("NAME")`) are readable only while
-//! the request is built; a response that echoes a secret back has each such
-//! string replaced by `***` before the flow sees it (it would otherwise be
-//! stored in the state). Failure messages are written here from fixed text,
-//! never from the URL, headers or a platform error, so they cannot leak a
-//! secret. Timeouts are the engine's: it aborts `signal` at the action's
-//! `timeoutMs`.
+// HTTP actions (LANGUAGE §3.3): the runtime performs the request an
+// `= http METHOD "url"` action declares. The URL is built from its `str`
+// template with every interpolated value percent-encoded
+// (`encodeURIComponent`: `/`, `?`, `#`, `&`, `=` and `\` included), so a
+// value stays inside its path segment or query parameter. The built URL is
+// checked again before anything is sent: its origin must be the declared
+// literal origin (no argument can redirect the request to another host),
+// and no path segment may be a dot segment (`.`, `..`, `%2e%2e`…), which
+// URL parsers would resolve: an argument `..` is refused rather than allowed
+// to climb out of its segment. Redirects are not followed (a 3xx is not 2xx).
+//
+// The response is untrusted: it must be 2xx, at most `limits.responseSize`
+// bytes (default 1 MiB), and JSON; matching the declared result type is
+// checked by the engine, as for host handlers. A body that is not read (a
+// failed status, a declared oversize length) is cancelled, so the
+// connection is released. Secrets (`secret("NAME")`) are readable only while
+// the request is built; a response that echoes a secret back has each such
+// string replaced by `***` before the flow sees it (it would otherwise be
+// stored in the state). Failure messages are written here from fixed text,
+// never from the URL, headers or a platform error, so they cannot leak a
+// secret. Timeouts are the engine's: it aborts `signal` at the action's
+// `timeoutMs`.
 
 import type { ActionJson, HttpJson } from "./bundle.js";
 import { evaluate, showInRequest, type Scope } from "./expression.js";

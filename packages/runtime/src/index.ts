@@ -1,9 +1,9 @@
-//! `@fluxo/runtime`: loads compiled bundles and runs conversations
-//! (RUNTIME.md). The public surface is `loadBundle` + `createEngine` and the
-//! types of states, turns and events; the helpers below them (locale rules,
-//! reply parsing, type checks) are exported for tools such as `fluxo test`
-//! that must read replies and values exactly as the engine does.
-//! No dependencies; runs in Node ≥ 20, browsers, Deno, Bun and edge workers.
+// `@fluxo/runtime`: loads compiled bundles and runs conversations
+// (RUNTIME.md). The public surface is `loadBundle` + `createEngine` and the
+// types of states, turns and events; the helpers below them (locale rules,
+// reply parsing, type checks) are exported for tools such as `fluxo test`
+// that must read replies and values exactly as the engine does.
+// No dependencies; runs in Node ≥ 20, browsers, Deno, Bun and edge workers.
 
 export * from "./bundle.js";
 export { loadBundle, BundleError, type BundleErrorKind } from "./load.js";

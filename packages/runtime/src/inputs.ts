@@ -1,11 +1,11 @@
-//! Reading replies (LANGUAGE §5.2, §5.3): a reply is parsed by the question's
-//! `InputSpec` into the value the flow's variable gets, or refused. Also the
-//! format checks of the string subtypes (`email`, `phone`, `date`, `url`,
-//! §3.2), which `types.ts` uses for action results: input parsing is lenient
-//! in the documented ways (spaces in phone numbers, day-first dates) and then
-//! produces the strict form those checks accept.
-//!
-//! Pure functions of (text, spec, locale): no state, no clock.
+// Reading replies (LANGUAGE §5.2, §5.3): a reply is parsed by the question's
+// `InputSpec` into the value the flow's variable gets, or refused. Also the
+// format checks of the string subtypes (`email`, `phone`, `date`, `url`,
+// §3.2), which `types.ts` uses for action results: input parsing is lenient
+// in the documented ways (spaces in phone numbers, day-first dates) and then
+// produces the strict form those checks accept.
+//
+// Pure functions of (text, spec, locale): no state, no clock.
 
 import type { InputSpec, Locale } from "./bundle.js";
 import { normalizeText, parseBoolean, parseInteger, parseNumber } from "./locale.js";

@@ -1,14 +1,14 @@
-//! JSON values: the only kind of value flows compute with, and the shape of
-//! session states. Everything that crosses into the engine (states, context,
-//! params, handler results) is copied through `copyJson`, which both
-//! validates (plain data only, finite numbers, bounded depth, no cycles) and
-//! detaches it from the caller's objects, so the engine never mutates what it
-//! was given and the host never mutates what the engine keeps.
-//! (`structuredClone` is not available on every target.)
-//!
-//! Object keys are read and written as own properties only (`getOwn`,
-//! `setOwn`), so a key such as `__proto__` or `constructor` is plain data and
-//! can never reach or replace a prototype.
+// JSON values: the only kind of value flows compute with, and the shape of
+// session states. Everything that crosses into the engine (states, context,
+// params, handler results) is copied through `copyJson`, which both
+// validates (plain data only, finite numbers, bounded depth, no cycles) and
+// detaches it from the caller's objects, so the engine never mutates what it
+// was given and the host never mutates what the engine keeps.
+// (`structuredClone` is not available on every target.)
+//
+// Object keys are read and written as own properties only (`getOwn`,
+// `setOwn`), so a key such as `__proto__` or `constructor` is plain data and
+// can never reach or replace a prototype.
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -1,9 +1,9 @@
-//! Locale rules (LANGUAGE §3.4, §5.1, §5.2): reading numbers and yes/no
-//! words in replies, showing numbers and booleans in messages, `fixed`, the
-//! default "I didn't understand" message, and text normalisation for keywords
-//! and options. One table per locale keeps every locale-specific word or
-//! symbol in one place; formatting goes through `Intl`, with formatters
-//! cached because building one is far slower than using it.
+// Locale rules (LANGUAGE §3.4, §5.1, §5.2): reading numbers and yes/no
+// words in replies, showing numbers and booleans in messages, `fixed`, the
+// default "I didn't understand" message, and text normalisation for keywords
+// and options. One table per locale keeps every locale-specific word or
+// symbol in one place; formatting goes through `Intl`, with formatters
+// cached because building one is far slower than using it.
 
 import type { Locale } from "./bundle.js";
 

@@ -1,29 +1,29 @@
-//! Guarding `matches()` against catastrophic backtracking. Patterns come from
-//! bundles (untrusted) and the texts they run on from users (untrusted), and
-//! ECMAScript's backtracking matcher takes exponential time on some patterns
-//! (`(a+)+$` on `"aaaa…b"`): one reply could then block the host's thread.
-//! No timeout can interrupt `RegExp#test`, so unsafe patterns are refused
-//! before they ever run:
-//!
-//! - at load time, a literal pattern of a `matches()` call is checked
-//!   (`load.ts`, a `BundleError` naming the pattern's path); at run time, a
-//!   computed one (`builtins.ts`, a `FlowError`, i.e. an `error` event);
-//! - a pattern with a backreference (`\1`, `\k<name>`) is refused;
-//! - a repetition that is unbounded (`*`, `+`, `{n,}`, or a maximum of 10
-//!   or more) is refused when what it repeats can match some text in more
-//!   than one way: when it holds a repetition of variable length whose
-//!   characters can also start the next iteration or what follows it inside
-//!   the iteration (`(a+)+`, `(\d+\.?)+`, `(\w+\s?)*`, `(.+a)+`), or an
-//!   alternation whose branches can start with the same character
-//!   (`(a|ab)*`). Exponential backtracking needs exactly such ambiguity
-//!   inside a repetition. Character sets are compared as code point ranges
-//!   (`\p{…}` counts as every character).
-//!
-//! The check is conservative: it refuses a few patterns that are in fact
-//! linear (`(ab|ac)*`; rewrite as `(a[bc])*`), and accepts every common
-//! validation pattern (`^[0-9]{5}-?[0-9]{3}$`, `^([a-z0-9-]+\.)+[a-z]{2,}$`).
-//! Backtracking that is polynomial (`^\d*\d*$`, `.*a.*b`) is bounded by the
-//! length of the texts `matches()` accepts (`MAX_MATCH_LENGTH`).
+// Guarding `matches()` against catastrophic backtracking. Patterns come from
+// bundles (untrusted) and the texts they run on from users (untrusted), and
+// ECMAScript's backtracking matcher takes exponential time on some patterns
+// (`(a+)+$` on `"aaaa…b"`): one reply could then block the host's thread.
+// No timeout can interrupt `RegExp#test`, so unsafe patterns are refused
+// before they ever run:
+//
+// - at load time, a literal pattern of a `matches()` call is checked
+//   (`load.ts`, a `BundleError` naming the pattern's path); at run time, a
+//   computed one (`builtins.ts`, a `FlowError`, i.e. an `error` event);
+// - a pattern with a backreference (`\1`, `\k<name>`) is refused;
+// - a repetition that is unbounded (`*`, `+`, `{n,}`, or a maximum of 10
+//   or more) is refused when what it repeats can match some text in more
+//   than one way: when it holds a repetition of variable length whose
+//   characters can also start the next iteration or what follows it inside
+//   the iteration (`(a+)+`, `(\d+\.?)+`, `(\w+\s?)*`, `(.+a)+`), or an
+//   alternation whose branches can start with the same character
+//   (`(a|ab)*`). Exponential backtracking needs exactly such ambiguity
+//   inside a repetition. Character sets are compared as code point ranges
+//   (`\p{…}` counts as every character).
+//
+// The check is conservative: it refuses a few patterns that are in fact
+// linear (`(ab|ac)*`; rewrite as `(a[bc])*`), and accepts every common
+// validation pattern (`^[0-9]{5}-?[0-9]{3}$`, `^([a-z0-9-]+\.)+[a-z]{2,}$`).
+// Backtracking that is polynomial (`^\d*\d*$`, `.*a.*b`) is bounded by the
+// length of the texts `matches()` accepts (`MAX_MATCH_LENGTH`).
 
 /** Sets of characters: sorted, disjoint code point ranges `[from0, to0, from1, to1, …]`. */
 type Chars = number[];

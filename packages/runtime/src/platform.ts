@@ -1,9 +1,9 @@
-//! The few host-platform APIs the runtime touches (`fetch`, `AbortController`,
-//! timers, `URL`, `TextDecoder`, `crypto.randomUUID`), declared here as
-//! minimal structural shapes. The package compiles with `lib: ES2022` and
-//! `types: []` — no DOM, no `@types/node` — so that it runs unchanged in
-//! Node, browsers, Deno, Bun and edge workers; every API is looked up on
-//! `globalThis` when used, and its absence is handled, never assumed.
+// The few host-platform APIs the runtime touches (`fetch`, `AbortController`,
+// timers, `URL`, `TextDecoder`, `crypto.randomUUID`), declared here as
+// minimal structural shapes. The package compiles with `lib: ES2022` and
+// `types: []` — no DOM, no `@types/node` — so that it runs unchanged in
+// Node, browsers, Deno, Bun and edge workers; every API is looked up on
+// `globalThis` when used, and its absence is handled, never assumed.
 
 /** The part of `AbortSignal` the runtime and action handlers rely on. */
 export interface AbortSignalLike {

@@ -1,8 +1,8 @@
-//! A small seedable random source for `random` (RUNTIME §2's
-//! `seededRandom(sessionId)`, and `fluxo test`'s `seed N`): the same seed
-//! always gives the same sequence, on every platform. The algorithm is part
-//! of the contract once tests depend on it: FNV-1a (32-bit) hashes a string
-//! seed, and mulberry32 generates the numbers. Not for cryptography.
+// A small seedable random source for `random` (RUNTIME §2's
+// `seededRandom(sessionId)`, and `fluxo test`'s `seed N`): the same seed
+// always gives the same sequence, on every platform. The algorithm is part
+// of the contract once tests depend on it: FNV-1a (32-bit) hashes a string
+// seed, and mulberry32 generates the numbers. Not for cryptography.
 
 /** Returns a function giving numbers in `[0, 1)`, deterministic for a seed (a number, or a string such as a session id). */
 export function seededRandom(seed: number | string): () => number {

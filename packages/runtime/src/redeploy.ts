@@ -1,32 +1,32 @@
-//! Redeploys (RUNTIME §2): moving a waiting session from the bundle version
-//! its state was written by to the bundle an engine runs, and telling ahead
-//! of time what such a move would drop (`diffBundles`, for `fluxo diff`).
-//!
-//! A state is only ever moved by names, never by code positions (pcs mean
-//! nothing across versions). So that it can be, the engine records in every
-//! frame of a waiting state, each time it asks a question:
-//!
-//! - `step`: the name of the step the frame is in (`""` for the flow body):
-//!   the step whose entry pc is the greatest one not after the frame's
-//!   instruction (the compiler lays each step's code out contiguously after
-//!   the flow body, so this is the step the instruction was written in);
-//! - `types`: for each variable the frame holds, a fingerprint of its declared
-//!   type (`typeKey`): the primitive's name, or `#` and a 53-bit hash of the
-//!   type's canonical JSON (record fields and union members sorted). Short,
-//!   and equal exactly when the types are (up to hash collisions).
-//!
-//! Moving a state (`migrateState`): every frame, bottom to top, must name a
-//! flow and step that exist in the new bundle, or the move is refused naming
-//! the first that does not. The top frame resumes at the start of its step;
-//! a calling frame resumes right after its step's `run` of the called flow
-//! when the step has exactly one such `run` (so the subflow's result still
-//! arrives where it is expected), and otherwise at the start of its step
-//! (which runs the subflow again when the current one returns; its result is
-//! then discarded). A variable is kept when the new flow declares it with the
-//! same type fingerprint and its value conforms to that type; every other one
-//! is dropped and reported. The pending question is gone: the engine runs the
-//! resumed code until it asks again (the reply that brought the state in is
-//! not applied to a question it was not an answer to).
+// Redeploys (RUNTIME §2): moving a waiting session from the bundle version
+// its state was written by to the bundle an engine runs, and telling ahead
+// of time what such a move would drop (`diffBundles`, for `fluxo diff`).
+//
+// A state is only ever moved by names, never by code positions (pcs mean
+// nothing across versions). So that it can be, the engine records in every
+// frame of a waiting state, each time it asks a question:
+//
+// - `step`: the name of the step the frame is in (`""` for the flow body):
+//   the step whose entry pc is the greatest one not after the frame's
+//   instruction (the compiler lays each step's code out contiguously after
+//   the flow body, so this is the step the instruction was written in);
+// - `types`: for each variable the frame holds, a fingerprint of its declared
+//   type (`typeKey`): the primitive's name, or `#` and a 53-bit hash of the
+//   type's canonical JSON (record fields and union members sorted). Short,
+//   and equal exactly when the types are (up to hash collisions).
+//
+// Moving a state (`migrateState`): every frame, bottom to top, must name a
+// flow and step that exist in the new bundle, or the move is refused naming
+// the first that does not. The top frame resumes at the start of its step;
+// a calling frame resumes right after its step's `run` of the called flow
+// when the step has exactly one such `run` (so the subflow's result still
+// arrives where it is expected), and otherwise at the start of its step
+// (which runs the subflow again when the current one returns; its result is
+// then discarded). A variable is kept when the new flow declares it with the
+// same type fingerprint and its value conforms to that type; every other one
+// is dropped and reported. The pending question is gone: the engine runs the
+// resumed code until it asks again (the reply that brought the state in is
+// not applied to a question it was not an answer to).
 
 import type { Bundle, FlowJson, Instruction, TypeJson } from "./bundle.js";
 import { getOwn, hasOwn, isObject, setOwn, type Json, type JsonObject } from "./json.js";

@@ -1,12 +1,12 @@
-//! Checking untrusted values against a `TypeJson` (action results, HTTP
-//! responses, host-given parameters and event payloads): LANGUAGE §3.3 says a
-//! result is "validated against the type, never trusted".
-//!
-//! `conform` checks and copies in one walk. The copy keeps only what the
-//! type declares: a record keeps its declared fields (absent optional fields
-//! become `null`, extra fields are dropped), so an API response cannot smuggle
-//! large or sensitive data into the session state, and later field reads see
-//! exactly the declared shape. Unions take the first member that fits.
+// Checking untrusted values against a `TypeJson` (action results, HTTP
+// responses, host-given parameters and event payloads): LANGUAGE §3.3 says a
+// result is "validated against the type, never trusted".
+//
+// `conform` checks and copies in one walk. The copy keeps only what the
+// type declares: a record keeps its declared fields (absent optional fields
+// become `null`, extra fields are dropped), so an API response cannot smuggle
+// large or sensitive data into the session state, and later field reads see
+// exactly the declared shape. Unions take the first member that fits.
 
 import type { TypeJson } from "./bundle.js";
 import { isDate, isEmail, isPhone, isUrl } from "./inputs.js";
