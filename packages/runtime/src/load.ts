@@ -141,7 +141,7 @@ function checkExpr(value: unknown, path: string, depth = 0): void {
   if (depth > MAX_TREE_DEPTH) tooDeep(path, "expression");
   const node = list(value, path);
   const op = node[0];
-  if (typeof op !== "string" || !hasOwn(EXPR_ARITY, op)) expected("an expression opcode", op, `${path}[0]`);
+  if (typeof op !== "string" || !hasOwn(EXPR_ARITY, op)) refuse(`${path}[0]`, `unknown expression opcode ${describe(op)}`);
   const arity = EXPR_ARITY[op];
   if (arity >= 0 && node.length - 1 !== arity) refuse(path, `'${op}' takes ${arity} operand(s), found ${node.length - 1}`);
   const sub = (i: number): void => checkExpr(node[i], `${path}[${i}]`, depth + 1);
@@ -168,7 +168,7 @@ function checkExpr(value: unknown, path: string, depth = 0): void {
       return;
     case "fn": {
       const name = node[1];
-      if (typeof name !== "string" || !hasOwn(BUILTIN_ARITY, name)) expected("a built-in function", name, `${path}[1]`);
+      if (typeof name !== "string" || !hasOwn(BUILTIN_ARITY, name)) refuse(`${path}[1]`, `unknown function ${describe(name)}`);
       if (node.length - 2 !== BUILTIN_ARITY[name]) refuse(path, `${name}() takes ${BUILTIN_ARITY[name]} argument(s), found ${node.length - 2}`);
       // A literal pattern is checked once, here: a bundle with an invalid pattern, or one that could backtrack for ever on a reply, never runs (pattern.ts).
       const pattern = node[3] as unknown[];
@@ -371,7 +371,7 @@ function checkFlow(value: unknown, path: string, bundle: Checker): void {
   code.forEach((entry, i) => {
     const at = `${path}.code[${i}]`;
     const op = object(entry, at).op;
-    if (typeof op !== "string" || !hasOwn(INSTRUCTIONS, op)) expected("an instruction", op, `${at}.op`);
+    if (typeof op !== "string" || !hasOwn(INSTRUCTIONS, op)) refuse(`${at}.op`, `unknown instruction ${describe(op)}`);
     check(entry, { op: "string", ...INSTRUCTIONS[op] }, at, bundle);
     if (op === "call" || op === "run") callee(op === "call" ? "action" : "flow", entry as Record<string, unknown>, at, bundle);
   });
