@@ -104,10 +104,10 @@ import { evaluate, showInMessage, type Scope } from "./expression.js";
 import { ActionFailure, MAX_RESPONSE_BYTES, performHttp } from "./http.js";
 import { chooseNormalized, chooseOption, parseReply } from "./inputs.js";
 import { containerSize, copyJson, freezeJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, sizeOf, stringSize, type Json, type JsonObject } from "./json.js";
-import { isLoaded, loadBundle, lookup } from "./load.js";
+import { BundleError, check, isLoaded, loadBundle, lookup, oneOf, type Shape } from "./load.js";
 import { defaultInvalidMessage, normalizeText } from "./locale.js";
 import { globalFetch, newAbortController, randomUuid, schedule, type AbortSignalLike, type FetchLike } from "./platform.js";
-import { frameTypes, isTypesRecord, migrateState, stepAt, type RedeployReport } from "./redeploy.js";
+import { frameTypes, migrateState, stepAt, type RedeployReport } from "./redeploy.js";
 import { acceptsNull, conform } from "./types.js";
 
 // ------------------------------------------------------------ public types
@@ -286,10 +286,20 @@ export interface Engine {
 // ------------------------------------------------------------ engine
 
 const DEFAULT_LIMITS: Required<EngineLimits> = { stepsPerTurn: 10_000, replyLength: 4096, stackDepth: 100, stateSize: 65_536, responseSize: MAX_RESPONSE_BYTES };
-const STATUSES = new Set<string>(["waiting", "ended", "handoff", "error"]);
+const STATUSES = ["waiting", "ended", "handoff", "error"];
 /** How far over `limits.stateSize` a state given back may be: the digits its counters (pcs, turn) can gain after the last checked change. */
 const STATE_SIZE_SLACK = 64;
-const QUESTION_OPS = new Set<string>(["ask", "askFrom", "choose"]);
+
+/** The shape of a session state, checked by the loader's shape checker (`load.ts`): every field of `SessionState`, nothing else. */
+const STATE: Shape = {
+  version: "string",
+  session: "string",
+  status: (value, path) => oneOf(STATUSES, value, path),
+  turn: "nat",
+  context: "object",
+  stack: [{ flow: "string", pc: "nat", vars: "object", resultVar: "string?", "step?": "string", "types?": "names" }],
+  pending: (value, path) => value != null && check(value, { pc: "nat", retries: "nat", deadline: "string?", "options?": ["string"], "values?": "list" }, path),
+};
 
 type Question = Extract<Instruction, { op: "ask" | "askFrom" | "choose" }>;
 
@@ -299,19 +309,19 @@ interface KeywordTrigger {
   length: number;
 }
 
-function positiveInteger(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
 function entryPc(flow: FlowJson): number {
   const entry = getOwn(flow.steps, "");
   return typeof entry === "number" ? entry : 0;
 }
 
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : "unknown error";
+}
+
 function refused(state: unknown, code: TurnErrorCode, message: string, step?: { flow: string; step: string }): RefusedTurn {
   let status: TurnStatus = "error";
   try {
-    if (isObject(state) && typeof state.status === "string" && STATUSES.has(state.status)) status = state.status as TurnStatus;
+    if (isObject(state) && STATUSES.includes(state.status as string)) status = state.status as TurnStatus;
   } catch {
     // A state whose `status` getter throws is simply corrupted.
   }
@@ -322,32 +332,29 @@ class FlowEngine implements Engine {
   readonly startFlow: string | undefined;
   private readonly keywords: KeywordTrigger[] = [];
   private readonly events = new Map<string, string>();
-  private readonly limits: Required<EngineLimits>;
-  private readonly clock: () => Date;
-  private readonly random: () => number;
-  private readonly secretValues: string[];
-  private readonly allSecrets: string[];
   /** What every turn of this engine shares (built once: a turn allocates as little as it can). */
-  private readonly shared: Runtime;
-  /** States this engine returned (frozen whole): given back, they need no checking or copying of their values. */
-  private readonly issued = new WeakSet<object>();
+  private readonly rt: Runtime;
 
   constructor(
     readonly bundle: Bundle,
-    private readonly options: EngineOptions,
+    options: EngineOptions,
   ) {
-    const limits = options.limits ?? {};
-    this.limits = {
-      stepsPerTurn: positiveInteger(limits.stepsPerTurn, DEFAULT_LIMITS.stepsPerTurn),
-      replyLength: positiveInteger(limits.replyLength, DEFAULT_LIMITS.replyLength),
-      stackDepth: positiveInteger(limits.stackDepth, DEFAULT_LIMITS.stackDepth),
-      stateSize: positiveInteger(limits.stateSize, DEFAULT_LIMITS.stateSize),
-      responseSize: positiveInteger(limits.responseSize, DEFAULT_LIMITS.responseSize),
+    const given = options.limits ?? {};
+    const limits = { ...DEFAULT_LIMITS };
+    for (const key of Object.keys(limits) as (keyof EngineLimits)[]) {
+      const value = given[key];
+      if (typeof value === "number" && Number.isInteger(value) && value > 0) limits[key] = value;
+    }
+    const allSecrets = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length > 0);
+    this.rt = {
+      options,
+      limits,
+      random: options.random ?? Math.random,
+      allSecrets,
+      secretValues: allSecrets.filter((s) => s.length >= 4),
+      env: { locale: bundle.locale, timeZone: bundle.timeZone, now: options.clock ?? (() => new Date()), secrets: null },
+      issued: new WeakSet(),
     };
-    this.clock = options.clock ?? (() => new Date());
-    this.random = options.random ?? Math.random;
-    this.allSecrets = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length > 0);
-    this.secretValues = this.allSecrets.filter((s) => s.length >= 4);
     let startFlow: string | undefined;
     for (const name of Object.keys(bundle.flows)) {
       for (const trigger of lookup(bundle.flows, name)!.triggers) {
@@ -358,21 +365,10 @@ class FlowEngine implements Engine {
           }
         } else if ("event" in trigger) {
           if (!this.events.has(trigger.event)) this.events.set(trigger.event, name);
-        } else if (startFlow === undefined) {
-          startFlow = name;
-        }
+        } else startFlow ??= name;
       }
     }
     this.startFlow = startFlow;
-    this.shared = {
-      options: this.options,
-      limits: this.limits,
-      random: this.random,
-      secretValues: this.secretValues,
-      allSecrets: this.allSecrets,
-      env: { locale: this.bundle.locale, timeZone: this.bundle.timeZone, now: this.clock, secrets: null },
-      issued: this.issued,
-    };
   }
 
   // ---------------------------------------------------------- public API
@@ -398,59 +394,34 @@ class FlowEngine implements Engine {
     return best?.flow;
   }
 
-  async start(flowName: string, options: StartOptions = {}): Promise<Turn> {
-    try {
+  start(flowName: string, options: StartOptions = {}): Promise<Turn> {
+    return this.starting(() => {
       const flow = typeof flowName === "string" ? lookup(this.bundle.flows, flowName) : undefined;
       if (!flow) return refused(null, "unknown-flow", `no flow named ${JSON.stringify(String(flowName))}`);
-      return await this.begin(flowName, flow, options.params ?? {}, options);
-    } catch (error) {
-      return refused(null, "invalid-input", `could not start: ${error instanceof Error ? error.message : "unknown error"}`);
-    }
+      return this.begin(flowName, flow, options.params ?? {}, options);
+    });
   }
 
-  async startEvent(name: string, payload: unknown, options: Omit<StartOptions, "params"> = {}): Promise<Turn> {
-    try {
+  startEvent(name: string, payload: unknown, options: Omit<StartOptions, "params"> = {}): Promise<Turn> {
+    return this.starting(() => {
       const flowName = typeof name === "string" ? this.events.get(name) : undefined;
       if (flowName === undefined) return refused(null, "unknown-flow", `no flow has trigger event ${JSON.stringify(String(name))}`);
-      if (payload !== undefined && payload !== null && !isObject(payload)) return refused(null, "invalid-input", "the event payload must be an object");
-      return await this.begin(flowName, lookup(this.bundle.flows, flowName)!, payload ?? {}, options);
-    } catch (error) {
-      return refused(null, "invalid-input", `could not start: ${error instanceof Error ? error.message : "unknown error"}`);
-    }
+      if (payload != null && !isObject(payload)) return refused(null, "invalid-input", "the event payload must be an object");
+      return this.begin(flowName, lookup(this.bundle.flows, flowName)!, payload ?? {}, options);
+    });
   }
 
-  async reply(given: unknown, text: string, options: ReplyOptions = {}): Promise<Turn> {
-    try {
-      const resumed = this.resume(given, options);
-      if ("error" in resumed) return resumed;
-      const run = new TurnRun(this.bundle, this.runtime(), resumed.state);
-      const running = resumed.redeploy ? run.begin() : run.answer(typeof text === "string" ? text : "");
-      if (running) await running;
-      return run.result(resumed.redeploy);
-    } catch (error) {
-      return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
-    }
+  reply(given: unknown, text: string, options: ReplyOptions = {}): Promise<Turn> {
+    return this.continuing(given, options, (run, redeploy) => (redeploy ? run.execute() : run.answer(typeof text === "string" ? text : "")));
   }
 
-  async timeout(given: unknown, options: ReplyOptions = {}): Promise<Turn> {
-    try {
-      const resumed = this.resume(given, options);
-      if ("error" in resumed) return resumed;
-      const state = resumed.state;
-      const run = new TurnRun(this.bundle, this.runtime(), state);
-      if (resumed.redeploy) {
-        const running = run.begin();
-        if (running) await running;
-        return run.result(resumed.redeploy);
-      }
+  timeout(given: unknown, options: ReplyOptions = {}): Promise<Turn> {
+    return this.continuing(given, options, (run, redeploy, state) => {
+      if (redeploy) return run.execute();
       const question = this.bundle.flows[state.stack[state.stack.length - 1].flow].code[state.pending!.pc] as Question;
       if (question.timeout === null) return refused(given, "no-pending-question", "the pending question has no timeout");
-      const running = run.timeOut();
-      if (running) await running;
-      return run.result();
-    } catch (error) {
-      return refused(given, "invalid-state", `the state could not be used: ${error instanceof Error ? error.message : "unknown error"}`);
-    }
+      return run.timeOut();
+    });
   }
 
   evaluate(given: unknown, expr: unknown): Evaluation {
@@ -460,7 +431,7 @@ class FlowEngine implements Engine {
       const scope: Scope = {
         vars: state.stack[0].vars,
         context: state.context,
-        env: this.runtime().env,
+        env: this.rt.env,
         show: (value) => showInMessage(value, this.bundle.locale),
       };
       return { ok: true, value: evaluate(expr, scope) };
@@ -471,8 +442,32 @@ class FlowEngine implements Engine {
 
   // ---------------------------------------------------------- internals
 
-  private runtime(): Runtime {
-    return this.shared;
+  /** Runs a start; whatever it throws is the typed refusal `invalid-input`. */
+  private async starting(start: () => Turn | Promise<Turn>): Promise<Turn> {
+    try {
+      return await start();
+    } catch (error) {
+      return refused(null, "invalid-input", `could not start: ${reason(error)}`);
+    }
+  }
+
+  /** Runs `go` on a turn over the given state (`resume`); whatever throws is the typed refusal `invalid-state`. */
+  private async continuing(
+    given: unknown,
+    options: ReplyOptions,
+    go: (run: TurnRun, redeploy: RedeployReport | undefined, state: SessionState) => void | Promise<void> | RefusedTurn,
+  ): Promise<Turn> {
+    try {
+      const resumed = this.resume(given, options);
+      if ("error" in resumed) return resumed;
+      const run = new TurnRun(this.bundle, this.rt, resumed.state);
+      const going = go(run, resumed.redeploy, resumed.state);
+      if (going instanceof Promise) await going;
+      else if (going) return going;
+      return run.result(resumed.redeploy);
+    } catch (error) {
+      return refused(given, "invalid-state", `the state could not be used: ${reason(error)}`);
+    }
   }
 
   private async begin(flowName: string, flow: FlowJson, given: unknown, options: StartOptions): Promise<Turn> {
@@ -492,33 +487,24 @@ class FlowEngine implements Engine {
       if (!checked.ok) return refused(null, "invalid-input", `${checked.path}: expected ${checked.expected}`);
       setOwn(vars, param.name, checked.value);
     }
-    let session = typeof options.sessionId === "string" && options.sessionId.length > 0 ? options.sessionId : randomUuid();
-    session ??= `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    const state: SessionState = {
-      version: this.bundle.version,
-      session,
-      status: "waiting",
-      turn: 1,
-      context,
-      stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }],
-      pending: null,
-    };
+    const session = (typeof options.sessionId === "string" && options.sessionId.length > 0 ? options.sessionId : randomUuid()) ?? `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const state: SessionState = { version: this.bundle.version, session, status: "waiting", turn: 1, context, stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }], pending: null };
     const size = stateSize(state);
-    if (size > this.limits.stateSize) {
-      return refused(null, "invalid-input", `the context, parameters and session id make a session state of ${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
+    if (size > this.rt.limits.stateSize) {
+      return refused(null, "invalid-input", `the context, parameters and session id make a session state of ${size} characters of JSON, over limits.stateSize (${this.rt.limits.stateSize})`);
     }
-    const run = new TurnRun(this.bundle, this.runtime(), state);
-    const running = run.begin();
-    if (running) await running;
+    const run = new TurnRun(this.bundle, this.rt, state);
+    const going = run.execute();
+    if (going) await going;
     return run.result();
   }
 
   /** A detached copy of a context given by the host (absent: `{}`), or why it cannot be used. */
   private copyContext(context: unknown): JsonObject | string {
-    if (context === undefined || context === null) return {};
+    if (context == null) return {};
     let copy: Json;
     try {
-      copy = copyJson(context, this.limits.stateSize);
+      copy = copyJson(context, this.rt.limits.stateSize);
     } catch (error) {
       return `the context is not JSON (${error instanceof JsonError ? error.message.replace(/^\$/, "context") : "unreadable"})`;
     }
@@ -539,6 +525,7 @@ class FlowEngine implements Engine {
     const { version, session, status, turn, context, stack, pending } = checked;
     const state: SessionState = { version, session, status, turn, context, stack: stack.slice(), pending };
     ownTop(state.stack);
+    const limit = this.rt.limits.stateSize;
     if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
     let redeploy: RedeployReport | undefined;
     if (state.version !== this.bundle.version) {
@@ -558,76 +545,57 @@ class FlowEngine implements Engine {
       if (typeof context === "string") return refused(given, "invalid-input", context);
       state.context = context;
       const size = stateSize(state);
-      if (size > this.limits.stateSize) return refused(given, "invalid-input", `with this context the session state would be ${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
+      if (size > limit) return refused(given, "invalid-input", `with this context the session state would be ${size} characters of JSON, over limits.stateSize (${limit})`);
     }
     state.turn += 1;
     return redeploy ? { state, redeploy } : { state };
   }
 
   /**
-   * Validates a state and returns a detached copy, or a refusal naming what
-   * is wrong. A state of this bundle's version is checked against the bundle
-   * (flows, pcs, the pending question); one of another version only for its
-   * shape, and only when `otherVersions` (`resume` moves it; `evaluate`
-   * refuses it).
+   * Validates a state and returns it, or a refusal naming what is wrong. A
+   * state this engine issued is trusted as it is (frozen, unchanged). Any
+   * other is copied (`copyJson` detaches it and refuses what is not JSON),
+   * checked against `STATE`, and, when of this bundle's version, against
+   * the bundle (flows, pcs, the pending question); one of another version
+   * only for its shape, and only when `otherVersions` (`resume` moves it;
+   * `evaluate` refuses it).
    */
   private checkState(given: unknown, otherVersions: boolean): SessionState | RefusedTurn {
-    if (typeof given === "object" && given !== null && this.issued.has(given)) return given as SessionState;
+    if (typeof given === "object" && given !== null && this.rt.issued.has(given)) return given as SessionState;
+    const limit = this.rt.limits.stateSize;
     const invalid = (detail: string): RefusedTurn => refused(given, "invalid-state", `invalid session state: ${detail}`);
-    let copy: Json;
+    let state: SessionState;
     try {
       // A state under the size cap has fewer values than characters: the budget bounds copying whatever the host passes.
-      copy = copyJson(given, this.limits.stateSize + STATE_SIZE_SLACK);
+      const copy = copyJson(given, limit + STATE_SIZE_SLACK);
+      const size = JSON.stringify(copy).length;
+      if (size > limit + STATE_SIZE_SLACK) return invalid(`${size} characters of JSON, over limits.stateSize (${limit})`);
+      check(copy, STATE, "$");
+      state = copy as unknown as SessionState;
     } catch (error) {
-      return invalid(error instanceof JsonError && /too many values/.test(error.detail) ? `larger than limits.stateSize (${this.limits.stateSize} characters of JSON)` : "not JSON");
+      if (error instanceof BundleError) return invalid(`${error.path}: ${error.detail}`);
+      return invalid(error instanceof JsonError && /too many values/.test(error.detail) ? `larger than limits.stateSize (${limit} characters of JSON)` : "not JSON");
     }
-    if (!isObject(copy)) return invalid("not a JSON object");
-    const size = JSON.stringify(copy).length;
-    if (size > this.limits.stateSize + STATE_SIZE_SLACK) return invalid(`${size} characters of JSON, over limits.stateSize (${this.limits.stateSize})`);
-    const state = copy as unknown as Record<string, unknown>;
-    if (typeof state.version !== "string") return invalid("no bundle version");
-    const current = state.version === this.bundle.version;
-    if (!current && !otherVersions) {
-      return refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);
+    const { stack, pending = null } = state;
+    state.pending = pending;
+    if (stack.length === 0 || stack.length > this.rt.limits.stackDepth) return invalid("bad flow stack");
+    if (state.version !== this.bundle.version) {
+      return otherVersions ? state : refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);
     }
-    if (typeof state.session !== "string") return invalid("no session id");
-    if (typeof state.status !== "string" || !STATUSES.has(state.status)) return invalid("unknown status");
-    if (typeof state.turn !== "number" || !Number.isSafeInteger(state.turn) || state.turn < 0) return invalid("bad turn counter");
-    if (!isObject(state.context)) return invalid("the context is not an object");
-    if (!Array.isArray(state.stack) || state.stack.length === 0 || state.stack.length > this.limits.stackDepth) return invalid("bad flow stack");
-    for (let i = 0; i < state.stack.length; i++) {
-      const frame = state.stack[i] as unknown;
-      if (!isObject(frame) || typeof frame.flow !== "string") return invalid(`stack[${i}] is not a frame`);
-      if (typeof frame.pc !== "number" || !Number.isSafeInteger(frame.pc) || frame.pc < 0) return invalid(`stack[${i}].pc is not an instruction index`);
-      if (!isObject(frame.vars)) return invalid(`stack[${i}].vars is not an object`);
-      if (frame.resultVar !== null && typeof frame.resultVar !== "string") return invalid(`stack[${i}].resultVar is not a name`);
-      if (frame.step !== undefined && typeof frame.step !== "string") return invalid(`stack[${i}].step is not a step name`);
-      if (frame.types !== undefined && !isTypesRecord(frame.types)) return invalid(`stack[${i}].types is not a record of type fingerprints`);
-      if (!current) continue;
-      const flow = lookup(this.bundle.flows, frame.flow);
-      if (!flow) return invalid(`stack[${i}] names an unknown flow`);
-      if (frame.pc >= flow.code.length) return invalid(`stack[${i}].pc is out of range`);
+    for (let i = 0; i < stack.length; i++) {
+      const flow = lookup(this.bundle.flows, stack[i].flow);
+      if (!flow || stack[i].pc >= flow.code.length) return invalid(`stack[${i}] is not a position in this bundle`);
     }
-    const pending = state.pending;
-    if (pending === null || pending === undefined) {
+    const top = stack[stack.length - 1];
+    const question = this.bundle.flows[top.flow].code[top.pc];
+    if (pending === null) {
       if (state.status === "waiting") return invalid("waiting without a pending question");
-      state.pending = null;
-    } else {
-      if (!isObject(pending)) return invalid("the pending question is not an object");
-      if (!current) return normalized(state);
-      const top = state.stack[state.stack.length - 1] as Frame;
-      const question = lookup(this.bundle.flows, top.flow)!.code[top.pc];
-      if (pending.pc !== top.pc || !QUESTION_OPS.has(question.op)) return invalid("the pending question does not point at a question");
-      if (typeof pending.retries !== "number" || !Number.isInteger(pending.retries) || pending.retries < 0) return invalid("bad retry count");
-      if (pending.deadline !== null && typeof pending.deadline !== "string") return invalid("bad deadline");
-      if (question.op === "askFrom") {
-        const { options, values } = pending;
-        if (!Array.isArray(options) || !Array.isArray(values) || options.length !== values.length || options.length === 0 || !options.every((o) => typeof o === "string")) {
-          return invalid("the pending question's options are missing");
-        }
-      }
+    } else if (pending.pc !== top.pc || !["ask", "askFrom", "choose"].includes(question.op)) {
+      return invalid("the pending question does not point at a question");
+    } else if (question.op === "askFrom" && !(pending.options?.length && pending.values?.length === pending.options.length)) {
+      return invalid("the pending question's options are missing");
     }
-    return normalized(state);
+    return state;
   }
 }
 
@@ -635,29 +603,6 @@ class FlowEngine implements Engine {
 interface Resumed {
   state: SessionState;
   redeploy?: RedeployReport;
-}
-
-/**
- * A checked state with only the fields of `SessionState`, `Frame` and
- * `PendingQuestion` (a host's extra fields are dropped), so that `stateSize`
- * knows every field.
- */
-function normalized(state: Record<string, unknown>): SessionState {
-  const stack = (state.stack as Record<string, unknown>[]).map((f) => {
-    const frame: Frame = { flow: f.flow as string, pc: f.pc as number, vars: f.vars as JsonObject, resultVar: f.resultVar as string | null };
-    if (f.step !== undefined) frame.step = f.step as string;
-    if (f.types !== undefined) frame.types = f.types as Record<string, string>;
-    return frame;
-  });
-  let pending: PendingQuestion | null = null;
-  if (isObject(state.pending)) {
-    const p = state.pending;
-    pending = { pc: p.pc as number, retries: p.retries as number, deadline: p.deadline as string | null };
-    if (p.options !== undefined) pending.options = p.options as string[];
-    if (p.values !== undefined) pending.values = p.values as Json[];
-  }
-  const { version, session, status, turn, context } = state as unknown as SessionState;
-  return { version, session, status, turn, context, stack, pending };
 }
 
 /** Makes the top frame of a turn's stack the turn's own (a frame of an issued state is frozen). */
@@ -767,11 +712,11 @@ class TurnRun {
 
   constructor(
     private readonly bundle: Bundle,
-    private readonly runtime: Runtime,
+    private readonly rt: Runtime,
     private readonly state: SessionState,
   ) {
     const locale = (this.locale = bundle.locale);
-    this.scopeNow = { vars: {}, context: state.context, env: runtime.env, show: (value) => showInMessage(value, locale) };
+    this.scopeNow = { vars: {}, context: state.context, env: rt.env, show: (value) => showInMessage(value, locale) };
   }
 
   /** The turn's outcome. The state is frozen whole and remembered as issued: the host gets immutable JSON. */
@@ -788,17 +733,13 @@ class TurnRun {
     freezeJson(state.pending);
     freezeJson(state.context);
     Object.freeze(state);
-    this.runtime.issued.add(state);
+    this.rt.issued.add(state);
     const turn: AppliedTurn = { state: this.state, events: this.events, status: this.state.status };
     if (redeploy) turn.redeploy = redeploy;
     return turn;
   }
 
-  // The ways into a turn return a promise only when the turn awaits an action: a turn without one runs without a microtask per step.
-
-  begin(): void | Promise<void> {
-    return this.execute();
-  }
+  // The ways into a turn (`execute`, `answer`, `timeOut`) return a promise only when the turn awaits an action: a turn without one runs without a microtask per step.
 
   answer(text: string): void | Promise<void> {
     return this.guard(() => {
@@ -806,7 +747,7 @@ class TurnRun {
       const pending = this.state.pending!;
       const frame = this.frame();
       let accepted: { value: Json; to: number } | undefined;
-      if (text.length <= this.runtime.limits.replyLength) {
+      if (text.length <= this.rt.limits.replyLength) {
         if (question.op === "choose") {
           const index = chooseNormalized(text, optionsOf(question).texts);
           if (index >= 0) accepted = { value: null, to: question.options[index].then };
@@ -942,24 +883,24 @@ class TurnRun {
     const previous = vars[name];
     setOwn(vars, name, value);
     sizes.set(vars, had ? before - sizeOf(previous) + sizeOf(value) : before + (before > 2 ? 1 : 0) + stringSize(name) + 1 + sizeOf(value));
-    if (stateSize(this.state, sizes) <= this.runtime.limits.stateSize) return;
+    if (stateSize(this.state, sizes) <= this.rt.limits.stateSize) return;
     if (had) setOwn(vars, name, previous);
     else delete vars[name];
     sizes.set(vars, before);
-    throw new FlowError("limit", `assigning '${name}' would make the session state larger than limits.stateSize (${this.runtime.limits.stateSize} characters of JSON)`);
+    throw new FlowError("limit", `assigning '${name}' would make the session state larger than limits.stateSize (${this.rt.limits.stateSize} characters of JSON)`);
   }
 
   /** Fails with code `limit` when the state is over `limits.stateSize` (after `undo`, which takes back the change that grew it). */
   private checkSize(what: string, undo: () => void): void {
     const size = stateSize(this.state, this.varsSizes);
-    if (size <= this.runtime.limits.stateSize) return;
+    if (size <= this.rt.limits.stateSize) return;
     undo();
-    throw new FlowError("limit", `${what} would make the session state ${size} characters of JSON, over limits.stateSize (${this.runtime.limits.stateSize})`);
+    throw new FlowError("limit", `${what} would make the session state ${size} characters of JSON, over limits.stateSize (${this.rt.limits.stateSize})`);
   }
 
   private redact(message: string): string {
     let text = message;
-    for (const secret of this.runtime.secretValues) text = text.split(secret).join("***");
+    for (const secret of this.rt.secretValues) text = text.split(secret).join("***");
     return text;
   }
 
@@ -1013,7 +954,7 @@ class TurnRun {
   }
 
   private deadline(ms: number): string {
-    const now = this.runtime.env.now();
+    const now = this.rt.env.now();
     const time = now instanceof Date ? now.getTime() : NaN;
     if (!Number.isFinite(time)) throw new FlowError("expression", "the clock returned an invalid date");
     const deadline = new Date(time + ms);
@@ -1040,14 +981,14 @@ class TurnRun {
   }
 
   /** Runs instructions until the flow waits, ends, hands off or fails. */
-  private execute(): void | Promise<void> {
+  execute(): void | Promise<void> {
     try {
       for (;;) {
-        if (++this.steps > this.runtime.limits.stepsPerTurn) {
-          this.fail("limit", `more than ${this.runtime.limits.stepsPerTurn} steps in one turn without waiting for a reply`);
+        if (++this.steps > this.rt.limits.stepsPerTurn) {
+          this.fail("limit", `more than ${this.rt.limits.stepsPerTurn} steps in one turn without waiting for a reply`);
           return;
         }
-        const trace = this.runtime.options.trace;
+        const trace = this.rt.options.trace;
         if (trace) {
           try {
             trace(this.frame().flow, this.frame().pc);
@@ -1116,7 +1057,7 @@ class TurnRun {
         return true;
       }
       case "random": {
-        const r = this.runtime.random();
+        const r = this.rt.random();
         if (typeof r !== "number" || !(r >= 0 && r < 1)) throw new FlowError("expression", `the random source gave ${String(r)}, expected a number in [0, 1)`);
         const total = ins.arms.reduce((sum, arm) => sum + arm.weight, 0);
         const target = r * total;
@@ -1164,7 +1105,7 @@ class TurnRun {
   private run(ins: Extract<Instruction, { op: "run" }>): boolean {
     const callee = lookup(this.bundle.flows, ins.flow);
     if (!callee) throw new FlowError("params", `unknown flow '${ins.flow}'`);
-    if (this.state.stack.length >= this.runtime.limits.stackDepth) throw new FlowError("limit", `subflows nested deeper than ${this.runtime.limits.stackDepth}`);
+    if (this.state.stack.length >= this.rt.limits.stackDepth) throw new FlowError("limit", `subflows nested deeper than ${this.rt.limits.stackDepth}`);
     const args = ins.args.map((arg) => this.value(arg));
     const vars: JsonObject = {};
     callee.params.forEach((param, i) => {
@@ -1205,7 +1146,7 @@ class TurnRun {
 
   /** Calls a handler (or performs an HTTP action) under the action's timeout and checks the result. Never throws. */
   private async invoke(name: string, action: ActionJson, args: Json[], idempotencyKey: string): Promise<Outcome> {
-    const handlers = this.runtime.options.actions;
+    const handlers = this.rt.options.actions;
     const handler = handlers && hasOwn(handlers, name) ? getOwn(handlers, name) : undefined;
     if (typeof handler !== "function" && !action.http) return { ok: false, reason: `no handler for action '${name}'` };
 
@@ -1231,11 +1172,11 @@ class TurnRun {
         http: action.http!,
         action,
         args,
-        scope: { context: this.state.context, env: { ...this.runtime.env, secrets: this.runtime.options.secrets ?? {} } },
-        fetch: this.runtime.options.fetch ?? globalFetch(),
+        scope: { context: this.state.context, env: { ...this.rt.env, secrets: this.rt.options.secrets ?? {} } },
+        fetch: this.rt.options.fetch ?? globalFetch(),
         signal: controller.signal,
-        maxBytes: this.runtime.limits.responseSize,
-        secretValues: this.runtime.allSecrets,
+        maxBytes: this.rt.limits.responseSize,
+        secretValues: this.rt.allSecrets,
       });
     }
     const settled = work.then(

@@ -109,7 +109,8 @@ function isPrimitive(value: unknown): boolean {
   return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
-function oneOf(values: readonly unknown[], value: unknown, path: string): void {
+/** Refuses a value that is not one of `values`. */
+export function oneOf(values: readonly unknown[], value: unknown, path: string): void {
   if (!values.includes(value)) expected(values.join(", "), value, path);
 }
 
@@ -187,10 +188,11 @@ function checkExpr(value: unknown, path: string, depth = 0): void {
 
 /**
  * A shape: a name in `SHAPES` (a trailing `?` also accepts null), a list of
- * one shape, an object of exact fields (all required), or a function for the
- * few shapes that need one.
+ * one shape, an object of exact fields (required, except a name ending in
+ * `?`: it may be absent), or a function for the few shapes that need one.
+ * The engine checks session states with the same shapes.
  */
-type Shape = string | readonly [Shape] | { readonly [field: string]: Shape } | ((value: unknown, path: string, bundle: Checker) => void);
+export type Shape = string | readonly [Shape] | { readonly [field: string]: Shape } | ((value: unknown, path: string, bundle: Checker) => void);
 
 /** What a check needs from the bundle being loaded. */
 interface Checker {
@@ -225,6 +227,13 @@ function callee(kind: "action" | "flow", ins: Record<string, unknown>, path: str
 
 const SHAPES: Record<string, Shape> = {
   string,
+  object: (value, path) => object(value, path),
+  list: (value, path) => list(value, path),
+  /** A record of strings. */
+  names: (value, path) => {
+    const names = object(value, path);
+    for (const name of Object.keys(names)) string(names[name], pathKey(path, name));
+  },
   ms: (value, path) => amount(value, path),
   nat: (value, path) => integer(value, path),
   expr: (value, path) => checkExpr(value, path),
@@ -295,8 +304,8 @@ export const INSTRUCTION_FIELDS: Readonly<Record<string, readonly string[]>> = O
 /** Instructions after which execution never falls through to pc + 1. */
 const NO_FALL_THROUGH = ["jump", "return", "end", "handoff"];
 
-/** Checks `value` against `shape` (see `Shape`). */
-function check(value: unknown, shape: Shape, path: string, bundle: Checker): void {
+/** Checks `value` against `shape` (see `Shape`); throws a `BundleError` naming the path of what does not fit. */
+export function check(value: unknown, shape: Shape, path: string, bundle = {} as Checker): void {
   if (typeof shape === "string") {
     if (shape.endsWith("?")) {
       if (value !== null) check(value, shape.slice(0, -1), path, bundle);
@@ -304,8 +313,13 @@ function check(value: unknown, shape: Shape, path: string, bundle: Checker): voi
   } else if (typeof shape === "function") shape(value, path, bundle);
   else if (Array.isArray(shape)) list(value, path).forEach((element, i) => check(element, shape[0], `${path}[${i}]`, bundle));
   else {
-    const record = object(value, path, Object.keys(shape));
-    for (const name of Object.keys(shape)) check(field(record, name), (shape as Record<string, Shape>)[name], pathKey(path, name), bundle);
+    const names = Object.keys(shape);
+    const record = object(value, path, names.map((name) => name.replace(/\?$/, "")));
+    for (const name of names) {
+      const key = name.replace(/\?$/, "");
+      const inner = field(record, key);
+      if (inner !== undefined || key === name) check(inner, (shape as Record<string, Shape>)[name], pathKey(path, key), bundle);
+    }
   }
 }
 

@@ -29,7 +29,7 @@
 // not applied to a question it was not an answer to).
 
 import type { Bundle, FlowJson, Instruction, TypeJson } from "./bundle.js";
-import { getOwn, hasOwn, isObject, setOwn, type Json, type JsonObject } from "./json.js";
+import { getOwn, hasOwn, setOwn, type Json, type JsonObject } from "./json.js";
 import { conform, describeType } from "./types.js";
 
 // ------------------------------------------------------------ fingerprints
@@ -254,11 +254,6 @@ export function migrateState(stack: readonly RecordedFrame[], from: string, bund
     report.resumed[i].at = "after-run";
   }
   return { ok: true, stack: moved, report };
-}
-
-/** Whether a value is a frame's `types` record (variable name → fingerprint). */
-export function isTypesRecord(value: unknown): value is Record<string, string> {
-  return isObject(value) && Object.keys(value).every((name) => typeof value[name] === "string");
 }
 
 // ------------------------------------------------------------ diff
