@@ -16,8 +16,8 @@
 //   the iteration (`(a+)+`, `(\d+\.?)+`, `(\w+\s?)*`, `(.+a)+`), or an
 //   alternation whose branches can start with the same character
 //   (`(a|ab)*`). Exponential backtracking needs exactly such ambiguity
-//   inside a repetition. Character sets are compared as code point ranges
-//   (`\p{…}` counts as every character).
+//   inside a repetition. Character sets are compared as bits, one per ASCII
+//   character and one for all others (`\p{…}` counts as every character).
 //
 // The check is conservative: it refuses a few patterns that are in fact
 // linear (`(ab|ac)*`; rewrite as `(a[bc])*`), and accepts every common
@@ -25,43 +25,35 @@
 // Backtracking that is polynomial (`^\d*\d*$`, `.*a.*b`) is bounded by the
 // length of the texts `matches()` accepts (`MAX_MATCH_LENGTH`).
 
-/** Sets of characters: sorted, disjoint code point ranges `[from0, to0, from1, to1, …]`. */
-type Chars = number[];
+/**
+ * Sets of characters, as bits: one per ASCII character, and bit 128 for
+ * every other character together (so two non-ASCII sets always overlap: a
+ * few safe patterns over non-ASCII text are refused, never an unsafe one
+ * accepted).
+ */
+type Chars = bigint;
 
-const ALL: Chars = [0, 0x10ffff];
-const NONE: Chars = [];
-const DIGIT: Chars = [48, 57];
-const WORD: Chars = [48, 57, 65, 90, 95, 95, 97, 122];
-const SPACE: Chars = [9, 13, 32, 32, 160, 160, 5760, 5760, 8192, 8202, 8232, 8233, 8239, 8239, 8287, 8287, 12288, 12288, 65279, 65279];
+const OTHER = 1n << 128n;
+const ALL = (OTHER << 1n) - 1n;
+const NONE = 0n;
 
-function union(a: Chars, b: Chars): Chars {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const pairs: [number, number][] = [];
-  for (const set of [a, b]) for (let i = 0; i < set.length; i += 2) pairs.push([set[i], set[i + 1]]);
-  pairs.sort((x, y) => x[0] - y[0]);
-  const out: Chars = [];
-  for (const [from, to] of pairs) {
-    if (out.length > 0 && from <= out[out.length - 1] + 1) out[out.length - 1] = Math.max(out[out.length - 1], to);
-    else out.push(from, to);
-  }
-  return out;
+/** The characters from `from` to `to` (code points). */
+function range(from: number, to: number): Chars {
+  const ascii = from < 128 ? ((1n << BigInt(Math.min(to, 127) + 1)) - 1n) ^ ((1n << BigInt(from)) - 1n) : NONE;
+  return to > 127 ? ascii | OTHER : ascii;
 }
 
+const DIGIT = range(48, 57);
+const WORD = DIGIT | range(65, 90) | range(95, 95) | range(97, 122);
+const SPACE = range(9, 13) | range(32, 32) | OTHER;
+
+/** Every character not in `set` (non-ASCII ones always included). */
 function complement(set: Chars): Chars {
-  const out: Chars = [];
-  let next = 0;
-  for (let i = 0; i < set.length; i += 2) {
-    if (set[i] > next) out.push(next, set[i] - 1);
-    next = set[i + 1] + 1;
-  }
-  if (next <= 0x10ffff) out.push(next, 0x10ffff);
-  return out;
+  return (ALL ^ set) | OTHER;
 }
 
-function overlap(a: Chars, b: Chars): boolean {
-  for (let i = 0; i < a.length; i += 2) for (let j = 0; j < b.length; j += 2) if (a[i] <= b[j + 1] && b[j] <= a[i + 1]) return true;
-  return false;
+function overlaps(a: Chars, b: Chars): boolean {
+  return (a & b) !== NONE;
 }
 
 /** What the analysis knows of a part of a pattern. */
@@ -110,60 +102,34 @@ export function patternProblem(source: string): string | undefined {
     return index;
   };
 
-  /** A character escape or class escape after `\`, inside or outside a class. */
-  const escape = (inClass: boolean): Chars | "boundary" => {
+  /** After `\\`, inside or outside a class: one character (its code point), a class of them, or an assertion. */
+  const escape = (inClass: boolean): number | Chars | "boundary" => {
     const c = source[at++];
-    switch (c) {
-      case "d":
-        return DIGIT;
-      case "D":
-        return complement(DIGIT);
-      case "w":
-        return WORD;
-      case "W":
-        return complement(WORD);
-      case "s":
-        return SPACE;
-      case "S":
-        return complement(SPACE);
-      case "p":
-      case "P":
-        at = find("}") + 1;
-        return ALL;
-      case "b":
-        return inClass ? [8, 8] : "boundary";
-      case "B":
-        return "boundary";
-      case "k":
-        throw new Unsafe("uses a backreference, which can take exponential time");
-      case "x":
-        at += 2;
-        return codePoint(parseInt(source.slice(at - 2, at), 16));
-      case "u": {
-        if (peek() === "{") {
-          const end = find("}");
-          const value = parseInt(source.slice(at + 1, end), 16);
-          at = end + 1;
-          return codePoint(value);
-        }
-        at += 4;
-        return codePoint(parseInt(source.slice(at - 4, at), 16));
-      }
-      case "c":
-        return codePoint(source.charCodeAt(at++) % 32);
-      default: {
-        if (c >= "1" && c <= "9") throw new Unsafe("uses a backreference, which can take exponential time");
-        const named: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13, "0": 0 };
-        return codePoint(named[c] ?? c.codePointAt(0)!);
-      }
+    const classes: Record<string, Chars> = { d: DIGIT, w: WORD, s: SPACE };
+    if (classes[c.toLowerCase()] !== undefined) return c === c.toLowerCase() ? classes[c] : complement(classes[c.toLowerCase()]);
+    if (c === "p" || c === "P") {
+      at = find("}") + 1;
+      return ALL;
     }
+    if (c === "b" && inClass) return 8;
+    if (c === "b" || c === "B") return "boundary";
+    if (c === "k" || (c >= "1" && c <= "9")) throw new Unsafe("uses a backreference, which can take exponential time");
+    if (c === "c") return source.charCodeAt(at++) % 32;
+    if (c === "x" || c === "u") {
+      const braced = peek() === "{";
+      const end = braced ? find("}") + 1 : at + (c === "x" ? 2 : 4);
+      const value = parseInt(source.slice(braced ? at + 1 : at, braced ? end - 1 : end), 16);
+      at = end;
+      return value;
+    }
+    return { t: 9, n: 10, v: 11, f: 12, r: 13, "0": 0 }[c] ?? c.codePointAt(0)!;
   };
-  const codePoint = (value: number): Chars => [value, value];
-  const literal = (): Chars => {
+  const literal = (): number => {
     const value = source.codePointAt(at)!;
     at += value > 0xffff ? 2 : 1;
-    return codePoint(value);
+    return value;
   };
+  const chars = (item: number | Chars): Chars => (typeof item === "number" ? range(item, item) : item);
 
   const charClass = (): Chars => {
     const negated = peek() === "^";
@@ -171,11 +137,12 @@ export function patternProblem(source: string): string | undefined {
     let set: Chars = NONE;
     while (at < source.length && peek() !== "]") {
       const from = peek() === "\\" ? (at++, escape(true)) : literal();
-      if (peek() === "-" && source[at + 1] !== "]" && from !== "boundary" && from.length === 2 && from[0] === from[1]) {
+      if (from === "boundary") continue;
+      if (peek() === "-" && source[at + 1] !== "]" && typeof from === "number") {
         at++;
         const to = peek() === "\\" ? (at++, escape(true)) : literal();
-        set = union(set, to !== "boundary" && to.length === 2 && to[0] === to[1] ? [from[0], to[0]] : ALL);
-      } else if (from !== "boundary") set = union(set, from);
+        set |= typeof to === "number" ? range(from, to) : ALL;
+      } else set |= chars(from);
     }
     at++;
     return negated ? complement(set) : set;
@@ -192,8 +159,8 @@ export function patternProblem(source: string): string | undefined {
       case "[":
         return single(charClass());
       case "\\": {
-        const chars = escape(false);
-        return chars === "boundary" ? ZERO_WIDTH : single(chars);
+        const item = escape(false);
+        return item === "boundary" ? ZERO_WIDTH : single(chars(item));
       }
       case "(": {
         let lookaround = false;
@@ -212,7 +179,7 @@ export function patternProblem(source: string): string | undefined {
       }
       default:
         at--;
-        return single(literal());
+        return single(chars(literal()));
     }
   };
 
@@ -233,13 +200,13 @@ export function patternProblem(source: string): string | undefined {
     } else return part;
     if (peek() === "?") at++;
     // Across iterations: where one ends and the next starts is ambiguous when the end of one can take what starts the next.
-    const ambiguous = part.ambiguous || (max > 1 && overlap(part.tail, part.first));
+    const ambiguous = part.ambiguous || (max > 1 && overlaps(part.tail, part.first));
     if (max >= 10 && ambiguous) throw new Unsafe(EXPONENTIAL);
     return {
       first: part.first,
       empty: part.empty || min === 0,
       chars: part.chars,
-      tail: min === max ? part.tail : union(part.tail, part.chars),
+      tail: min === max ? part.tail : part.tail | part.chars,
       ambiguous,
     };
   };
@@ -252,13 +219,13 @@ export function patternProblem(source: string): string | undefined {
     let follow: Chars = NONE;
     for (let i = parts.length - 1; i >= 0; i--) {
       const part = parts[i];
-      const ambiguous = result.ambiguous || part.ambiguous || overlap(part.tail, follow);
-      follow = part.empty ? union(part.first, follow) : part.first;
+      const ambiguous = result.ambiguous || part.ambiguous || overlaps(part.tail, follow);
+      follow = part.empty ? part.first | follow : part.first;
       result = {
         first: follow,
         empty: part.empty && result.empty,
-        chars: union(part.chars, result.chars),
-        tail: result.empty ? union(part.tail, result.tail) : result.tail,
+        chars: part.chars | result.chars,
+        tail: result.empty ? part.tail | result.tail : result.tail,
         ambiguous,
       };
     }
@@ -271,11 +238,11 @@ export function patternProblem(source: string): string | undefined {
       at++;
       const next = sequence();
       result = {
-        first: union(result.first, next.first),
+        first: result.first | next.first,
         empty: result.empty || next.empty,
-        chars: union(result.chars, next.chars),
-        tail: union(result.tail, next.tail),
-        ambiguous: result.ambiguous || next.ambiguous || overlap(result.first, next.first) || (result.empty && next.empty),
+        chars: result.chars | next.chars,
+        tail: result.tail | next.tail,
+        ambiguous: result.ambiguous || next.ambiguous || overlaps(result.first, next.first) || (result.empty && next.empty),
       };
     }
     return result;
