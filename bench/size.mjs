@@ -53,6 +53,8 @@ export async function run() {
       .map((m) => `${m.path.replace(/^packages\/runtime\/dist\//, "")} ${fmt(m.bytes)}`)
       .join(", ")}`,
   ];
+  // Bundlers keep `//!` and `/*!` comments as legal notices; module docs written that way would ship in every host's bundle.
+  notes.push(`comments esbuild kept in the minified fluxo runtime (legal comments, //! or /*!): ${fmt(fluxo.legalComments)} bytes`);
   if (fluxo.warnings.length > 0) notes.push(`esbuild warnings on the runtime: ${fluxo.warnings.join("; ")}`);
 
   return [
@@ -99,6 +101,7 @@ async function measure(subject, { entry, contents, shipped = false }) {
     gzip: gzipSync(code, { level: 9 }).length,
     brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
     modules,
+    legalComments: new TextDecoder().decode(code).match(/\/\/!.*|\/\*![\s\S]*?\*\//g)?.join("").length ?? 0,
     warnings: [...plain.warnings, ...minified.warnings].map((w) => w.text),
   };
 }
