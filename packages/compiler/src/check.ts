@@ -1495,19 +1495,36 @@ class FileChecker {
       }
     }
     const alias = "alias" in owner ? owner.alias : undefined;
-    const symbol = alias ? this.project.index.declarations.get(alias) : undefined;
+    const symbol = alias ? this.project.index.declarations.get(alias) : this.recordAliasOf(owner);
     if (symbol?.kind === "type") {
       const node = (symbol.node as A.TypeDecl).type;
       if (node?.kind === "RecordType") {
         const declaration = node.fields.find((f) => f.name?.text === field);
         if (declaration?.name) {
-          this.resolve(name, { kind: "field", name: field, uri: symbol.uri, range: declaration.name.range, type, owner: alias! });
+          this.resolve(name, { kind: "field", name: field, uri: symbol.uri, range: declaration.name.range, type, owner: symbol.name });
           return;
         }
       }
     }
     this.resolve(name, { kind: "field", name: field, type, owner: typeToString(owner) });
   }
+
+  /**
+   * The record alias a type without an alias is, found by structure. A union
+   * drops its members' aliases (`Address?` holds a bare record), so the field
+   * of a nullable record is resolved this way; two aliases of the same shape
+   * are ambiguous and give none.
+   */
+  private recordAliasOf(owner: Type): DeclarationSymbol | undefined {
+    if (owner.kind !== "record") return undefined;
+    this.recordAliases ??= [...this.project.index.declarations.values()]
+      .filter((symbol) => symbol.kind === "type" && (symbol.node as A.TypeDecl).type?.kind === "RecordType")
+      .map((symbol) => ({ symbol, type: this.project.aliasType(symbol) }));
+    const found = this.recordAliases.filter((entry) => typesEqual(entry.type, owner));
+    return found.length === 1 ? found[0]!.symbol : undefined;
+  }
+
+  private recordAliases: { symbol: DeclarationSymbol; type: Type }[] | undefined;
 
   private binary(expression: A.BinaryExpression, context: ExprContext): Type {
     const { operator, left, right } = expression;
@@ -1793,7 +1810,15 @@ class FileChecker {
             const signature = this.project.signature(symbol);
             const fields = new Map(signature.params.map((p) => [p.name, p.type] as const));
             const expected: Type = { kind: "record", fields };
-            if (statement.payload) this.expectRecord(statement.payload, expected, base, `payload of event "${name}"`);
+            if (statement.payload) {
+              this.expectRecord(statement.payload, expected, base, `payload of event "${name}"`);
+              // A payload field is the flow's parameter of that name.
+              for (const field of statement.payload.fields) {
+                const param = field.name ? (symbol.node as A.FlowDecl).params.find((p) => p.name?.text === field.name!.text) : undefined;
+                const type = fields.get(field.name?.text ?? "");
+                if (param?.name && type) this.resolve(field.name!, { kind: "parameter", name: param.name.text, uri: symbol.uri, range: param.name.range, type });
+              }
+            }
             else if (signature.params.some((p) => !p.optional)) {
               this.mismatch(statement.range, `a payload with ${signature.params.filter((p) => !p.optional).map((p) => p.name).join(", ")}`, "no payload");
             }
@@ -1910,6 +1935,8 @@ class FileChecker {
         this.report("FX2007", { name: field.name.text, type: what, hint: `; fields: ${[...target.fields.keys()].join(", ") || "none"}` }, field.name.range);
         continue;
       }
+      // The expected type says which declaration the literal's field is (definition, references, rename).
+      this.resolveField(field.name, target, field.name.text, fieldType);
       if (field.value) this.expectValue(field.value, type, fieldType, context);
     }
     const missing = [...target.fields].filter(([name, type]) => !given.has(name) && !isNullable(type)).map(([name]) => name);

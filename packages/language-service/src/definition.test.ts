@@ -51,6 +51,57 @@ describe("definition", () => {
     `);
   });
 
+  it("goes from a record literal's field to the field of its expected type", () => {
+    const records = `// @file main.flow
+import { Address, save } from "./types.flow"
+flow a(home: Address?) -> Address {
+    var x: Address = { street: "a" }
+    var y: Address? = { street: "b" }
+    set x = { street: "c" }
+    let saved = save({ street: "d" }) else { end }
+    return { street: saved.street }
+}
+test "t" {
+    mock save returns { street: "e" }
+    start a({ street: "f" })
+}
+// @file types.flow
+type Address = { street: string; city: string? }
+action save(address: Address) -> Address
+`;
+    const at = (needle: string): string[] => definition(records.replace(needle, needle.replace("street", "str$0eet")));
+    const all = ['{ street: "a" }', '{ street: "b" }', '{ street: "c" }', '{ street: "d" }', "{ street: saved", '{ street: "e" }', '{ street: "f" }', "saved.street"].map(at);
+    expect(new Set(all.flat())).toMatchInlineSnapshot(`
+      Set {
+        "types.flow:1:18 «street»",
+      }
+    `);
+    expect(all.every((found) => found.length === 1)).toBe(true);
+  });
+
+  it("goes from a test's context and event payload fields to the context field and the flow's parameter", () => {
+    const source = `context { zip: string? }
+flow onPaid(amount: number) {
+    trigger event "paid"
+    end
+}
+test "t" {
+    context { zip: "1" }
+    event "paid" { amount: 3 }
+}
+`;
+    expect(definition(source.replace('{ zip: "1" }', '{ z$0ip: "1" }'))).toMatchInlineSnapshot(`
+      [
+        "main.flow:1:11 «zip»",
+      ]
+    `);
+    expect(definition(source.replace("{ amount: 3 }", "{ am$0ount: 3 }"))).toMatchInlineSnapshot(`
+      [
+        "main.flow:2:13 «amount»",
+      ]
+    `);
+  });
+
   it("goes to the imported file from the import path", () => {
     expect(definition(files.replace('"./orders.flow"', '"./ord$0ers.flow"'))).toMatchInlineSnapshot(`
       [

@@ -16,7 +16,8 @@ export interface Highlight {
   kind: "read" | "write";
 }
 
-const declaringKinds = new Set(["Let", "Var", "Set", "Ask", "Param", "Flow", "Step", "Action", "TypeAlias", "Field"]);
+// A record literal's field writes the field it resolves to (`{ street: "a" }`).
+const declaringKinds = new Set(["Let", "Var", "Set", "Ask", "Param", "Flow", "Step", "Action", "TypeAlias", "Field", "RecordField"]);
 
 /** The occurrences of the symbol at `offset` in its own file. */
 export function getHighlights(program: Program, uri: string, offset: number): Highlight[] {

@@ -71,6 +71,58 @@ describe("rename", () => {
     `);
   });
 
+  it("renames a field in its type, member accesses and record literals, from any of them", () => {
+    const source = `// @file main.flow
+import { Order, getOrder } from "./orders.flow"
+flow a(o: Order?) -> Order {
+    var p: Order = { status: "new" }
+    if o != null { say o.status }
+    return { status: p.status }
+}
+test "t" {
+    mock getOrder returns { status: "x" }
+    start a({ status: "y" })
+}
+// @file orders.flow
+type Order = { status: string }
+action getOrder(id: string) -> Order
+`;
+    const expected = renamed(source.replace("type Order = { status", "type Order = { sta$0tus"), "state");
+    expect(expected).toMatchInlineSnapshot(`
+      "// @file main.flow
+      import { Order, getOrder } from "./orders.flow"
+      flow a(o: Order?) -> Order {
+          var p: Order = { state: "new" }
+          if o != null { say o.state }
+          return { state: p.state }
+      }
+      test "t" {
+          mock getOrder returns { state: "x" }
+          start a({ state: "y" })
+      }
+      // @file orders.flow
+      type Order = { state: string }
+      action getOrder(id: string) -> Order
+      "
+    `);
+    expect(renamed(source.replace('{ status: "new" }', '{ st$0atus: "new" }'), "state")).toBe(expected);
+    expect(renamed(source.replace('returns { status', 'returns { st$0atus'), "state")).toBe(expected);
+  });
+
+  it("renames a flow parameter in the payloads of test events", () => {
+    expect(renamed(`flow paid(amo$0unt: number) {\n    trigger event "paid"\n    say "{amount}"\n}\ntest "t" {\n    event "paid" { amount: 3 }\n}\n`, "total")).toMatchInlineSnapshot(`
+      "// @file main.flow
+      flow paid(total: number) {
+          trigger event "paid"
+          say "{total}"
+      }
+      test "t" {
+          event "paid" { total: 3 }
+      }
+      "
+    `);
+  });
+
   it("renames a step and a flow", () => {
     expect(renamed(`flow a {\n    goto s$0\n    step s { run b() }\n}\nflow b { end }\n`, "menu")).toMatchInlineSnapshot(`
       "// @file main.flow
