@@ -567,17 +567,16 @@ class FlowEngine implements Engine {
     let state: SessionState;
     try {
       // A state under the size cap has fewer values than characters: the budget bounds copying whatever the host passes.
-      const copy = copyJson(given, limit + STATE_SIZE_SLACK);
-      const size = JSON.stringify(copy).length;
-      if (size > limit + STATE_SIZE_SLACK) return invalid(`${size} characters of JSON, over limits.stateSize (${limit})`);
-      check(copy, STATE, "$");
-      state = copy as unknown as SessionState;
+      state = copyJson(given, limit + STATE_SIZE_SLACK) as unknown as SessionState;
+      check(state, STATE, "$");
     } catch (error) {
       if (error instanceof BundleError) return invalid(`${error.path}: ${error.detail}`);
       return invalid(error instanceof JsonError && /too many values/.test(error.detail) ? `larger than limits.stateSize (${limit} characters of JSON)` : "not JSON");
     }
     const { stack, pending = null } = state;
     state.pending = pending;
+    const size = stateSize(state);
+    if (size > limit + STATE_SIZE_SLACK) return invalid(`${size} characters of JSON, over limits.stateSize (${limit})`);
     if (stack.length === 0 || stack.length > this.rt.limits.stackDepth) return invalid("bad flow stack");
     if (state.version !== this.bundle.version) {
       return otherVersions ? state : refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);

@@ -63,8 +63,16 @@ export class JsonError extends Error {
 
 /** Appends a property name to a path, quoting names that are not identifiers. */
 export function pathKey(path: string, key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  // Paths are built for every field a check walks (states, on every turn that is not given an issued one): the test is cached per name.
+  let suffix = suffixes.get(key);
+  if (suffix === undefined) {
+    suffix = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    if (suffixes.size < 10_000) suffixes.set(key, suffix);
+  }
+  return path + suffix;
 }
+
+const suffixes = new Map<string, string>();
 
 /**
  * A deep copy of a JSON value. Throws `JsonError` (naming the path) on

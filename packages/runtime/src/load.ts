@@ -314,12 +314,12 @@ export function check(value: unknown, shape: Shape, path: string, bundle = {} as
   else if (Array.isArray(shape)) list(value, path).forEach((element, i) => check(element, shape[0], `${path}[${i}]`, bundle));
   else {
     const names = Object.keys(shape);
-    const record = object(value, path, names.map((name) => name.replace(/\?$/, "")));
-    for (const name of names) {
-      const key = name.replace(/\?$/, "");
-      const inner = field(record, key);
-      if (inner !== undefined || key === name) check(inner, (shape as Record<string, Shape>)[name], pathKey(path, key), bundle);
-    }
+    const keys = names.map((name) => (name.endsWith("?") ? name.slice(0, -1) : name));
+    const record = object(value, path, keys);
+    names.forEach((name, i) => {
+      const inner = field(record, keys[i]);
+      if (inner !== undefined || keys[i] === name) check(inner, (shape as Record<string, Shape>)[name], pathKey(path, keys[i]), bundle);
+    });
   }
 }
 
