@@ -79,6 +79,16 @@ export interface FileCheckResult {
   resolutions: Map<A.Name, Resolution>;
   /** `match` statements with no fall-through path (for flow analysis). */
   exhaustiveMatches: Set<A.MatchStatement>;
+  /** The flow each test starts (LANGUAGE §7), and the statement that starts it: whose variables `expect expr` sees after it. */
+  testStarts: Map<A.TestDecl, TestStart>;
+}
+
+/** The flow a test starts, known at compile time. */
+export interface TestStart {
+  uri: string;
+  flow: A.FlowDecl;
+  /** The `start`, `trigger` or `event` statement. */
+  statement: A.TestStatement;
 }
 
 // ------------------------------------------------------------ signatures
@@ -413,6 +423,7 @@ class FileChecker {
   readonly types = new Map<A.Node, Type>();
   readonly resolutions = new Map<A.Name, Resolution>();
   readonly exhaustiveMatches = new Set<A.MatchStatement>();
+  readonly testStarts = new Map<A.TestDecl, TestStart>();
   /** Depth of silent inference: diagnostics and side tables are not written. */
   private silent = 0;
   private scopes = new Map<A.FlowDecl, FlowScope>();
@@ -1749,10 +1760,12 @@ class FileChecker {
     const base: ExprContext = { inTest: true, narrowing: noNarrowing };
     let started: A.FlowDecl | undefined;
     let startedUri = this.uri;
+    let current: A.TestStatement | undefined;
     const flowOf = (symbol: DeclarationSymbol | undefined): void => {
       if (symbol?.kind === "flow") {
         started = symbol.node as A.FlowDecl;
         startedUri = symbol.uri;
+        if (this.silent === 0 && current) this.testStarts.set(test, { uri: startedUri, flow: started, statement: current });
       }
     };
     const startCount = test.body.filter((s) => s.kind === "TestStart" || s.kind === "TestTrigger" || s.kind === "TestEvent");
@@ -1762,6 +1775,7 @@ class FileChecker {
       ]);
     }
     for (const statement of test.body) {
+      current = statement;
       const context: ExprContext = started ? { ...base, scope: this.scopeOf(started, startedUri) } : base;
       switch (statement.kind) {
         case "TestContext":
@@ -2000,5 +2014,6 @@ export function checkFile(uri: string, file: A.SourceFile, project: ProjectTypes
     types: checker.types,
     resolutions: checker.resolutions,
     exhaustiveMatches: checker.exhaustiveMatches,
+    testStarts: checker.testStarts,
   };
 }

@@ -118,6 +118,41 @@ describe("completion", () => {
     expect(complete(`flow a { end }\ntest "t" {\n    start a()\n    expect $0\n}\n`)).toMatchInlineSnapshot(`"variable context, function ceil, function contains, function endsWith, function fixed, function floor, function len, function lower, function matches, function round, function startsWith, function toNumber, function today, function trim, function upper, function withinHours, keyword action, keyword ask, keyword end, keyword error, keyword false, keyword handoff, keyword media, keyword not, keyword null, keyword say, keyword true, keyword wait"`);
   });
 
+  it("offers the variables of the flow a test started inside expect, with their types", () => {
+    const flows = `${shop}flow track(id: string) {\n    let order = getOrder(id) else { end }\n    ask rating: integer "Nota?"\n    end\n}\n`;
+    const variablesAt = (source: string): string[] => {
+      const { program, uri, offset } = fixture(source);
+      return getCompletions(program, uri, offset).items.filter((i) => i.kind === "variable" || i.kind === "parameter").map((i) => `${i.kind} ${i.label}: ${i.detail}`);
+    };
+    expect(variablesAt(`${flows}test "t" {\n    start track("1")\n    reply "5"\n    expect $0\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "parameter id: string",
+        "variable order: Order",
+        "variable rating: integer",
+        "variable context: what the host knows about the contact",
+      ]
+    `);
+    expect(variablesAt(`${flows}test "t" {\n    start track("1")\n    expect order.status == "shipped" and ra$0\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "variable rating: integer",
+      ]
+    `);
+    expect(complete(`${flows}test "t" {\n    start track("1")\n    expect order.$0\n}\n`)).toMatchInlineSnapshot(`"field eta, field status"`);
+    // The flow whose keyword the trigger's text matches, declared in another file.
+    const keywordFlow = `// @file main.flow\nflow survey {\n    trigger keyword "nota"\n    ask score: integer "Nota?"\n    end\n}\n// @file survey.test.flow\n`;
+    expect(variablesAt(`${keywordFlow}test "t" {\n    trigger "quero dar nota"\n    reply "5"\n    expect s$0\n}\n`)).toMatchInlineSnapshot(`
+      [
+        "variable score: integer",
+      ]
+    `);
+  });
+
+  it("offers no flow variables in expect before the test starts a flow, nor in other test statements", () => {
+    const flows = `flow a(p: string) {\n    ask nome: string "Nome?"\n    end\n}\n`;
+    expect(complete(`${flows}test "t" {\n    expect n$0\n    start a("x")\n}\n`)).toMatchInlineSnapshot(`"keyword not, keyword null"`);
+    expect(complete(`${flows}test "t" {\n    start a("x")\n    reply n$0\n}\n`)).toMatchInlineSnapshot(`"keyword not, keyword null"`);
+  });
+
   it("offers trigger kinds after trigger", () => {
     expect(complete(`flow a {\n    trigger $0\n}\n`)).toMatchInlineSnapshot(`"keyword event, keyword keyword, keyword start"`);
   });

@@ -167,15 +167,30 @@ function isMarker(name: Name | undefined): boolean {
   return name !== undefined && name.text.includes(MARKER);
 }
 
-/** Variables and parameters of the cursor's flow, with their types where the checker knows them. */
+/**
+ * The flow whose variables an expression at the cursor sees, with the
+ * program's check of its file (for their types): the cursor's flow, or in a
+ * test's `expect expr` the flow the test started before it (LANGUAGE §7).
+ */
+function variableSource(scope: Scope): { flow: FlowDecl; check: FileCheckResult | undefined } | undefined {
+  if (!scope.inTest) return scope.flow ? { flow: scope.flow, check: scope.programCheck } : undefined;
+  const test = innermost(scope.path, ["Test"]);
+  if (!test || !innermost(scope.path, ["ExpectCondition"])) return undefined;
+  const started = scope.check?.testStarts.get(test);
+  if (!started || started.statement.range.end > scope.offset) return undefined;
+  return { flow: started.flow, check: scope.program.getCheckResult(started.uri) };
+}
+
+/** Variables and parameters of the flow an expression sees, with their types where the checker knows them. */
 function variables(scope: Scope): void {
-  const flow = scope.flow;
-  if (!flow) return;
+  const source = variableSource(scope);
+  if (!source) return;
+  const { flow, check } = source;
   const seen = new Set<string>();
   const offer = (name: Name | undefined, kind: "variable" | "parameter"): void => {
     if (!name || isMarker(name) || seen.has(name.text)) return;
     seen.add(name.text);
-    const type = scope.programCheck?.resolutions.get(name)?.type;
+    const type = check?.resolutions.get(name)?.type;
     add(scope, { label: name.text, kind, ...(type && type.kind !== "error" ? { detail: typeToString(type) } : {}), insertText: name.text }, 1);
   };
   for (const param of flow.params) offer(param.name, "parameter");
