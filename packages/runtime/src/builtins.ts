@@ -26,106 +26,73 @@ export interface BuiltinEnv {
   readonly secrets: Readonly<Record<string, string | undefined>> | null;
 }
 
-/** The names of the built-in functions and their number of arguments. */
-export const BUILTIN_ARITY: Readonly<Record<string, number>> = {
-  lower: 1,
-  upper: 1,
-  trim: 1,
-  len: 1,
-  contains: 2,
-  startsWith: 2,
-  endsWith: 2,
-  matches: 2,
-  toNumber: 1,
-  round: 1,
-  floor: 1,
-  ceil: 1,
-  fixed: 2,
-  today: 0,
-  withinHours: 2,
-  secret: 1,
-};
-
-function expect(name: string, kind: "string" | "number", value: unknown, position: number): void {
-  if (typeof value !== kind || (kind === "number" && !Number.isFinite(value as number))) {
-    throw new FlowError("expression", `${name}(): argument ${position} must be a ${kind}`);
-  }
-}
-
-function text(name: string, value: unknown, position = 1): string {
-  expect(name, "string", value, position);
-  return value as string;
-}
-
-function number(name: string, value: unknown, position = 1): number {
-  expect(name, "number", value, position);
-  return value as number;
-}
-
-/** Calls built-in `name` with evaluated arguments. Throws `FlowError` on a bad call. */
-export function callBuiltin(name: string, args: readonly unknown[], env: BuiltinEnv): Json {
-  const arity = Object.prototype.hasOwnProperty.call(BUILTIN_ARITY, name) ? BUILTIN_ARITY[name] : undefined;
-  if (arity === undefined) throw new FlowError("expression", `unknown function '${name}'`);
-  if (args.length !== arity) throw new FlowError("expression", `${name}() takes ${arity} argument(s), got ${args.length}`);
-  switch (name) {
-    case "lower":
-      return text(name, args[0]).toLowerCase();
-    case "upper":
-      return text(name, args[0]).toUpperCase();
-    case "trim":
-      return text(name, args[0]).trim();
-    case "len": {
-      const value = args[0];
+/**
+ * The built-ins: the kind of each argument (`s` a string, `n` a finite
+ * number, `*` anything the function checks itself) and what it computes.
+ */
+const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]> = {
+  lower: ["s", ([s]) => s.toLowerCase()],
+  upper: ["s", ([s]) => s.toUpperCase()],
+  trim: ["s", ([s]) => s.trim()],
+  len: [
+    "*",
+    ([value]) => {
       if (Array.isArray(value)) return value.length;
       // Code points, not UTF-16 units: an emoji counts as one character.
       if (typeof value === "string") return [...value].length;
       throw new FlowError("expression", "len(): argument 1 must be a string or a list");
-    }
-    case "contains": {
-      const [whole, part] = args;
-      if (Array.isArray(whole)) return whole.some((element) => jsonEqual(element, part));
-      return text(name, whole).includes(text(name, part, 2));
-    }
-    case "startsWith":
-      return text(name, args[0]).startsWith(text(name, args[1], 2));
-    case "endsWith":
-      return text(name, args[0]).endsWith(text(name, args[1], 2));
-    case "matches": {
-      const regexp = compilePattern(text(name, args[1], 2));
-      const subject = text(name, args[0]);
+    },
+  ],
+  contains: ["**", ([whole, part]) => (Array.isArray(whole) ? whole.some((element) => jsonEqual(element, part)) : checked("contains", "ss", [whole, part])[0].includes(part))],
+  startsWith: ["ss", ([s, part]) => s.startsWith(part)],
+  endsWith: ["ss", ([s, part]) => s.endsWith(part)],
+  matches: [
+    "ss",
+    ([subject, pattern]) => {
+      const regexp = compilePattern(pattern);
       // Polynomial backtracking (`^\d*\d*$`) stays bounded: longer texts are refused, never run (see pattern.ts).
       if (subject.length > MAX_MATCH_LENGTH) throw new FlowError("expression", `matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
       return regexp.test(subject);
-    }
-    case "toNumber": {
-      if (typeof args[0] === "number") return args[0];
-      return parseNumber(text(name, args[0]), env.locale) ?? null;
-    }
-    case "round": {
-      // Half away from zero, as Intl rounds when it shows numbers.
-      const value = number(name, args[0]);
-      return zeroless(Math.sign(value) * Math.round(Math.abs(value)));
-    }
-    case "floor":
-      return zeroless(Math.floor(number(name, args[0])));
-    case "ceil":
-      return zeroless(Math.ceil(number(name, args[0])));
-    case "fixed":
-      return formatFixed(number(name, args[0]), number(name, args[1], 2), env.locale);
-    case "today":
-      return today(now(env), env.timeZone);
-    case "withinHours":
-      return withinHours(text(name, args[0]), text(name, args[1], 2), now(env));
-    case "secret": {
-      const secretName = text(name, args[0]);
+    },
+  ],
+  toNumber: ["*", ([value], env) => (typeof value === "number" ? value : (parseNumber(checked("toNumber", "s", [value])[0], env.locale) ?? null))],
+  // Half away from zero, as Intl rounds when it shows numbers.
+  round: ["n", ([n]) => zeroless(Math.sign(n) * Math.round(Math.abs(n)))],
+  floor: ["n", ([n]) => zeroless(Math.floor(n))],
+  ceil: ["n", ([n]) => zeroless(Math.ceil(n))],
+  fixed: ["nn", ([n, digits], env) => formatFixed(n, digits, env.locale)],
+  today: ["", (_, env) => today(now(env), env.timeZone)],
+  withinHours: ["ss", ([spec, timeZone], env) => withinHours(spec, timeZone, now(env))],
+  secret: [
+    "s",
+    ([name], env) => {
       if (env.secrets === null) throw new FlowError("expression", "secret() can only be used in an HTTP action's request");
-      const value = Object.prototype.hasOwnProperty.call(env.secrets, secretName) ? env.secrets[secretName] : undefined;
-      if (typeof value !== "string") throw new FlowError("expression", `secret '${secretName}' is not set`);
+      const value = Object.prototype.hasOwnProperty.call(env.secrets, name) ? env.secrets[name] : undefined;
+      if (typeof value !== "string") throw new FlowError("expression", `secret '${name}' is not set`);
       return value;
-    }
-    default:
-      throw new FlowError("expression", `unknown function '${name}'`);
-  }
+    },
+  ],
+};
+
+/** The names of the built-in functions and their number of arguments. */
+export const BUILTIN_ARITY: Readonly<Record<string, number>> = Object.fromEntries(Object.keys(BUILTINS).map((name) => [name, BUILTINS[name][0].length]));
+
+/** `args`, after checking each against its kind in `kinds` (see `BUILTINS`). */
+function checked(name: string, kinds: string, args: readonly unknown[]): any[] {
+  args.forEach((value, i) => {
+    const kind = kinds[i] === "s" ? "string" : kinds[i] === "n" ? "number" : undefined;
+    if (kind && (typeof value !== kind || (kind === "number" && !Number.isFinite(value)))) throw new FlowError("expression", `${name}(): argument ${i + 1} must be a ${kind}`);
+  });
+  return args as unknown[];
+}
+
+/** Calls built-in `name` with evaluated arguments. Throws `FlowError` on a bad call. */
+export function callBuiltin(name: string, args: readonly unknown[], env: BuiltinEnv): Json {
+  const builtin = Object.prototype.hasOwnProperty.call(BUILTINS, name) ? BUILTINS[name] : undefined;
+  if (builtin === undefined) throw new FlowError("expression", `unknown function '${name}'`);
+  const [kinds, compute] = builtin;
+  if (args.length !== kinds.length) throw new FlowError("expression", `${name}() takes ${kinds.length} argument(s), got ${args.length}`);
+  return compute(checked(name, kinds, args), env);
 }
 
 function zeroless(value: number): number {
