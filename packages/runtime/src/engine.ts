@@ -79,8 +79,10 @@
 //   object, its stack and the top frame, and a frame's `vars` only when it
 //   assigns one (a caller's frame when the subflow returns to it). Any other
 //   state (parsed from storage, built or changed by the host, issued by
-//   another engine) is checked in full and copied (`checkState`), keeping
-//   only the fields of a state. Each turn then keeps the state's size up to
+//   another engine) is copied and checked in full (`checkState`, with the
+//   loader's shape checker): a field a state does not have is refused
+//   (`invalid-state`, naming its JSON path), so the engine knows every field
+//   it stores and measures. Each turn then keeps the state's size up to
 //   date as it changes it (`stateSize`, with each frame's `vars` size
 //   updated by `assign`), instead of measuring the whole state again.
 // - After `stepsPerTurn` or `stateSize` stops a turn, the session ends with
