@@ -174,6 +174,14 @@ interface ParserInternals {
 
 type Partial = { range: A.Range };
 
+/**
+ * Arguments of the expression rules (`noRecord`), shared so that a rule call
+ * allocates nothing: `{ … }` after an expression starts a record unless a
+ * block follows (`if`, `match`, prompts).
+ */
+const ARGS_RECORD = { ARGS: [false] as [boolean] };
+const ARGS_NO_RECORD = { ARGS: [true] as [boolean] };
+
 // ------------------------------------------------------------ the parser
 
 class FluxoParser extends EmbeddedActionsParser {
@@ -213,9 +221,11 @@ class FluxoParser extends EmbeddedActionsParser {
     const finallyUpdate = internals.ruleFinallyStateUpdate;
     const invocationUpdate = internals.ruleInvocationStateUpdate;
     const self = this;
-    internals.ruleInvocationStateUpdate = function (this: ParserInternals, ...args: unknown[]) {
+    // Fixed arity (Chevrotain passes short name, full name, index): a rest
+    // parameter would allocate an array on every rule call.
+    internals.ruleInvocationStateUpdate = function (this: ParserInternals, shortName: unknown, fullName: unknown, index: unknown) {
       self.lastExited = undefined;
-      invocationUpdate.apply(this, args);
+      invocationUpdate.call(this, shortName, fullName, index);
     };
     internals.ruleFinallyStateUpdate = function (this: ParserInternals) {
       const index = this.RULE_STACK_IDX;
@@ -652,7 +662,7 @@ class FluxoParser extends EmbeddedActionsParser {
         const entry = this.begin<A.HttpHeader>({ kind: "Header", range: FluxoParser.tokenRange(header) });
         entry.name = this.SUBRULE(this.stringLiteral);
         this.CONSUME(T.Equals);
-        entry.value = this.SUBRULE(this.expression, { ARGS: [false] });
+        entry.value = this.SUBRULE(this.expression, ARGS_RECORD);
         return this.finish(entry);
       },
     },
@@ -660,7 +670,7 @@ class FluxoParser extends EmbeddedActionsParser {
       ALT: (): HttpItem => {
         const body = this.CONSUME(T.Ctx.body);
         const item = this.begin<HttpBody>({ kind: "Body", range: FluxoParser.tokenRange(body) });
-        item.value = this.SUBRULE1(this.expression, { ARGS: [false] });
+        item.value = this.SUBRULE1(this.expression, ARGS_RECORD);
         return this.finish(item);
       },
     },
@@ -699,7 +709,7 @@ class FluxoParser extends EmbeddedActionsParser {
       node.type = this.SUBRULE(this.type);
       this.OPTION(() => {
         this.CONSUME(T.Equals);
-        node.default = this.SUBRULE(this.expression, { ARGS: [false] });
+        node.default = this.SUBRULE(this.expression, ARGS_RECORD);
       });
       return this.finish(node);
     },
@@ -817,7 +827,7 @@ class FluxoParser extends EmbeddedActionsParser {
     { recoveryValueFunc: this.recovered },
   );
 
-  private step = this.RULE(
+  public step = this.RULE(
     "step",
     (): A.Step => {
       const keyword = this.CONSUME(T.Kw.step);
@@ -946,7 +956,7 @@ class FluxoParser extends EmbeddedActionsParser {
         if (media.caption) node.caption = media.caption;
         return this.finish(node);
       }
-      say.text = this.SUBRULE(this.expression, { ARGS: [false] });
+      say.text = this.SUBRULE(this.expression, ARGS_RECORD);
       return this.finish(say);
     },
     { recoveryValueFunc: this.recovered },
@@ -961,10 +971,10 @@ class FluxoParser extends EmbeddedActionsParser {
   private mediaTail = this.RULE("mediaTail", (): { kind: A.MediaKind; url?: A.Expression; caption?: A.Expression } => {
     const kind = this.OR(this.mediaKindAlts);
     const tail: { kind: A.MediaKind; url?: A.Expression; caption?: A.Expression } = { kind: kind.image as A.MediaKind };
-    tail.url = this.SUBRULE(this.expression, { ARGS: [false] });
+    tail.url = this.SUBRULE(this.expression, ARGS_RECORD);
     this.OPTION(() => {
       this.CONSUME(T.Ctx.caption);
-      tail.caption = this.SUBRULE1(this.expression, { ARGS: [false] });
+      tail.caption = this.SUBRULE1(this.expression, ARGS_RECORD);
     });
     return tail;
   });
@@ -1005,14 +1015,14 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.from);
-              node.from = this.SUBRULE(this.expression, { ARGS: [true] });
+              node.from = this.SUBRULE(this.expression, ARGS_NO_RECORD);
             },
           },
         ],
       });
-      node.prompt = this.SUBRULE1(this.expression, { ARGS: [true] });
+      node.prompt = this.SUBRULE1(this.expression, ARGS_NO_RECORD);
       this.OPTION(() => {
-        node.clauses = this.SUBRULE(this.clauseBlock, { ARGS: [false] }).clauses;
+        node.clauses = this.SUBRULE(this.clauseBlock, ARGS_RECORD).clauses;
       });
       return this.finish(node);
     },
@@ -1029,8 +1039,8 @@ class FluxoParser extends EmbeddedActionsParser {
         clauses: [],
         range: FluxoParser.tokenRange(keyword),
       });
-      node.prompt = this.SUBRULE(this.expression, { ARGS: [true] });
-      const body = this.SUBRULE(this.clauseBlock, { ARGS: [true] });
+      node.prompt = this.SUBRULE(this.expression, ARGS_NO_RECORD);
+      const body = this.SUBRULE(this.clauseBlock, ARGS_NO_RECORD);
       this.ACTION(() => {
         node.options = body?.options ?? [];
         node.clauses = body?.clauses ?? [];
@@ -1133,7 +1143,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.validate);
               const node = this.begin<A.ValidateClause>({ kind: "Validate", range: { start, end: start } });
-              node.condition = this.SUBRULE(this.expression, { ARGS: [false] });
+              node.condition = this.SUBRULE(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1141,7 +1151,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.invalid);
               const node = this.begin<A.InvalidClause>({ kind: "Invalid", range: { start, end: start } });
-              node.message = this.SUBRULE1(this.expression, { ARGS: [false] });
+              node.message = this.SUBRULE1(this.expression, ARGS_RECORD);
               this.OPTION(() => {
                 this.CONSUME(T.Kw.retries);
                 node.retries = this.SUBRULE(this.numberLiteral);
@@ -1169,7 +1179,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Ctx.label);
               const node = this.begin<A.LabelClause>({ kind: "Label", range: { start, end: start } });
-              node.value = this.SUBRULE2(this.expression, { ARGS: [false] });
+              node.value = this.SUBRULE2(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1195,7 +1205,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const node = this.begin<A.LetStatement>({ kind: "Let", range: FluxoParser.tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
-      node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+      node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       const otherwise = this.elseBlock();
       if (otherwise) node.else = otherwise;
       return this.finish(node);
@@ -1213,7 +1223,7 @@ class FluxoParser extends EmbeddedActionsParser {
       node.type = this.SUBRULE(this.type);
       this.OPTION(() => {
         this.CONSUME(T.Equals);
-        node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+        node.value = this.SUBRULE(this.expression, ARGS_RECORD);
         const otherwise = this.elseBlock();
         if (otherwise) node.else = otherwise;
       });
@@ -1229,7 +1239,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const node = this.begin<A.SetStatement>({ kind: "Set", range: FluxoParser.tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
-      node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+      node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       const otherwise = this.elseBlock();
       if (otherwise) node.else = otherwise;
       return this.finish(node);
@@ -1264,7 +1274,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.return);
       const node = this.begin<A.ReturnStatement>({ kind: "Return", range: FluxoParser.tokenRange(keyword) });
       this.OPTION(() => {
-        node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+        node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       });
       return this.finish(node);
     },
@@ -1276,7 +1286,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.IfStatement => {
       const keyword = this.CONSUME(T.Kw.if);
       const node = this.begin<A.IfStatement>({ kind: "If", range: FluxoParser.tokenRange(keyword) });
-      node.condition = this.SUBRULE(this.expression, { ARGS: [true] });
+      node.condition = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       node.then = this.SUBRULE(this.block);
       this.OPTION({
         // `else` may start the next line, unless it is a `match` arm's `else =>`.
@@ -1302,7 +1312,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.MatchStatement => {
       const keyword = this.CONSUME(T.Kw.match);
       const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], range: FluxoParser.tokenRange(keyword) });
-      node.subject = this.SUBRULE(this.expression, { ARGS: [true] });
+      node.subject = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       this.CONSUME(T.LBrace);
       this.MANY({
         GATE: this.notBlockStopper,
@@ -1348,10 +1358,10 @@ class FluxoParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            pushNode(node.patterns, this.SUBRULE(this.expression, { ARGS: [true] }));
+            pushNode(node.patterns, this.SUBRULE(this.expression, ARGS_NO_RECORD));
             this.MANY(() => {
               this.CONSUME(T.Comma);
-              pushNode(node.patterns, this.SUBRULE1(this.expression, { ARGS: [true] }));
+              pushNode(node.patterns, this.SUBRULE1(this.expression, ARGS_NO_RECORD));
             });
           },
         },
@@ -1430,7 +1440,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const node = this.begin<A.HandoffStatement>({ kind: "Handoff", range: FluxoParser.tokenRange(keyword) });
       this.OPTION(() => {
         this.CONSUME(T.Kw.to);
-        node.department = this.SUBRULE(this.expression, { ARGS: [false] });
+        node.department = this.SUBRULE(this.expression, ARGS_RECORD);
       });
       return this.finish(node);
     },
@@ -1459,7 +1469,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Ctx.clock);
               const node = this.begin<A.TestClock>({ kind: "TestClock", range: at() });
-              node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+              node.value = this.SUBRULE(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1487,7 +1497,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.trigger);
               const node = this.begin<A.TestTrigger>({ kind: "TestTrigger", range: at() });
-              node.text = this.SUBRULE1(this.expression, { ARGS: [false] });
+              node.text = this.SUBRULE1(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1506,7 +1516,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.reply);
               const node = this.begin<A.TestReply>({ kind: "TestReply", range: at() });
-              node.text = this.SUBRULE2(this.expression, { ARGS: [false] });
+              node.text = this.SUBRULE2(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1539,7 +1549,7 @@ class FluxoParser extends EmbeddedActionsParser {
               const returns = this.CONSUME(T.Kw.returns);
               const result: A.MockReturns = { kind: "MockReturns", range: FluxoParser.tokenRange(returns) };
               node.result = result;
-              result.value = this.SUBRULE(this.expression, { ARGS: [false] });
+              result.value = this.SUBRULE(this.expression, ARGS_RECORD);
               this.finish(result);
             },
           },
@@ -1577,7 +1587,7 @@ class FluxoParser extends EmbeddedActionsParser {
                   node.contains = true;
                 },
               });
-              node.text = this.SUBRULE(this.expression, { ARGS: [false] });
+              node.text = this.SUBRULE(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1586,7 +1596,7 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Ctx.media);
               const node = this.begin<A.ExpectMedia>({ kind: "ExpectMedia", range: at() });
-              node.url = this.SUBRULE1(this.expression, { ARGS: [false] });
+              node.url = this.SUBRULE1(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1597,17 +1607,17 @@ class FluxoParser extends EmbeddedActionsParser {
               this.OPTION1({
                 GATE: () => this.LA(1).tokenType !== T.Ctx.options,
                 DEF: () => {
-                  node.prompt = this.SUBRULE2(this.expression, { ARGS: [false] });
+                  node.prompt = this.SUBRULE2(this.expression, ARGS_RECORD);
                 },
               });
               this.OPTION2(() => {
                 this.CONSUME(T.Ctx.options);
                 const options: A.Expression[] = [];
                 node.options = options;
-                pushNode(options, this.SUBRULE3(this.expression, { ARGS: [false] }));
+                pushNode(options, this.SUBRULE3(this.expression, ARGS_RECORD));
                 this.MANY(() => {
                   this.CONSUME(T.Comma);
-                  pushNode(options, this.SUBRULE4(this.expression, { ARGS: [false] }));
+                  pushNode(options, this.SUBRULE4(this.expression, ARGS_RECORD));
                 });
               });
               return this.finish(node);
@@ -1638,7 +1648,7 @@ class FluxoParser extends EmbeddedActionsParser {
               const node = this.begin<A.ExpectHandoff>({ kind: "ExpectHandoff", range: at() });
               this.OPTION4(() => {
                 this.CONSUME(T.Kw.to);
-                node.department = this.SUBRULE5(this.expression, { ARGS: [false] });
+                node.department = this.SUBRULE5(this.expression, ARGS_RECORD);
               });
               return this.finish(node);
             },
@@ -1648,7 +1658,7 @@ class FluxoParser extends EmbeddedActionsParser {
               this.CONSUME(T.Kw.end);
               const node = this.begin<A.ExpectEnd>({ kind: "ExpectEnd", range: at() });
               this.OPTION5(() => {
-                node.reason = this.SUBRULE6(this.expression, { ARGS: [false] });
+                node.reason = this.SUBRULE6(this.expression, ARGS_RECORD);
               });
               return this.finish(node);
             },
@@ -1663,7 +1673,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const node = this.begin<A.ExpectCondition>({ kind: "ExpectCondition", range: at() });
-              node.condition = this.SUBRULE7(this.expression, { ARGS: [false] });
+              node.condition = this.SUBRULE7(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
           },
@@ -1792,55 +1802,46 @@ class FluxoParser extends EmbeddedActionsParser {
     "expression",
     (noRecord: boolean): A.Expression => {
       const run: ExpressionItem[] = [];
-      this.MANY(() => run.push(this.SUBRULE(this.prefixOperator)));
-      run.push(this.SUBRULE(this.postfix, { ARGS: [noRecord] }));
+      // Operators are read inline rather than by rules of their own: a rule
+      // call costs more than the token it reads.
+      const args = noRecord ? ARGS_NO_RECORD : ARGS_RECORD;
+      this.MANY(() => run.push(this.OR(this.prefixOperators)));
+      run.push(this.SUBRULE(this.postfix, args));
       this.MANY1(() => {
-        run.push(this.SUBRULE(this.binaryOperator));
-        this.MANY2(() => run.push(this.SUBRULE1(this.prefixOperator)));
-        run.push(this.SUBRULE1(this.postfix, { ARGS: [noRecord] }));
+        run.push(this.OR1(this.binaryOperators));
+        this.MANY2(() => run.push(this.OR2(this.prefixOperators2)));
+        run.push(this.SUBRULE1(this.postfix, args));
       });
       // Undefined only when recovery lost every operand; callers treat the field as missing.
       return (this.recording ? undefined : run.length === 1 ? run[0] : buildExpression(run)) as A.Expression;
     },
   );
 
-  private readonly prefixOperators = [{ ALT: () => this.CONSUME(T.Kw.not) }, { ALT: () => this.CONSUME(T.Minus) }];
+  /**
+   * The operator alternatives of `expression`. Each place that reads a token
+   * type in one rule needs its own occurrence index (`-` is both a prefix and
+   * a binary operator): 0 for the first prefix run, 1 for the binary
+   * operator, 2 for the prefixes after it.
+   */
+  private readonly prefixOperators = [{ ALT: () => this.consume(0, T.Kw.not) }, { ALT: () => this.consume(0, T.Minus) }];
+  private readonly prefixOperators2 = [{ ALT: () => this.consume(2, T.Kw.not) }, { ALT: () => this.consume(2, T.Minus) }];
 
   private readonly binaryOperators = [
     T.QuestionQuestion, T.Kw.or, T.Kw.and, T.EqualEqual, T.NotEqual, T.LessEqual, T.GreaterEqual, T.Less, T.Greater,
     T.Kw.in, T.Plus, T.Minus, T.Star, T.Slash, T.Percent,
-  ].map((type) => ({ ALT: () => this.CONSUME(type) }));
-
-  private prefixOperator = this.RULE("prefixOperator", (): IToken =>
-    this.OR([{ ALT: () => this.CONSUME(T.Kw.not) }, { ALT: () => this.CONSUME(T.Minus) }]),
-  );
-
-  private binaryOperator = this.RULE("binaryOperator", (): IToken =>
-    this.OR([
-      { ALT: () => this.CONSUME(T.QuestionQuestion) },
-      { ALT: () => this.CONSUME(T.Kw.or) },
-      { ALT: () => this.CONSUME(T.Kw.and) },
-      { ALT: () => this.CONSUME(T.EqualEqual) },
-      { ALT: () => this.CONSUME(T.NotEqual) },
-      { ALT: () => this.CONSUME(T.LessEqual) },
-      { ALT: () => this.CONSUME(T.GreaterEqual) },
-      { ALT: () => this.CONSUME(T.Less) },
-      { ALT: () => this.CONSUME(T.Greater) },
-      { ALT: () => this.CONSUME(T.Kw.in) },
-      { ALT: () => this.CONSUME(T.Plus) },
-      { ALT: () => this.CONSUME(T.Minus) },
-      { ALT: () => this.CONSUME(T.Star) },
-      { ALT: () => this.CONSUME(T.Slash) },
-      { ALT: () => this.CONSUME(T.Percent) },
-    ]),
-  );
+  ].map((type) => ({ ALT: () => this.consume(1, type) }));
 
   private postfix = this.RULE(
     "postfix",
     (noRecord: boolean): A.Expression => {
-      let object = this.SUBRULE(this.primary, { ARGS: [noRecord] });
+      // The primary expression is read here rather than by a rule of its own
+      // (most expressions are a single primary: one rule call instead of two).
+      // `recordAllowed` is read by the record alternative's gate, which runs
+      // before any alternative.
+      this.recordAllowed = !noRecord;
+      let object = this.OR(this.primaryKinds);
       this.MANY(() => {
-        const tail = this.OR(this.postfixTails);
+        const tail = this.OR1(this.postfixTails);
         if (this.recording) return;
         tail.object = object;
         tail.range.start = object?.range?.start ?? tail.range.start;
@@ -1870,20 +1871,10 @@ class FluxoParser extends EmbeddedActionsParser {
   private indexTail = this.RULE("indexTail", (): A.IndexExpression => {
     const open = this.CONSUME(T.LBracket);
     const node = { kind: "Index", range: FluxoParser.tokenRange(open) } as A.IndexExpression;
-    node.index = this.SUBRULE(this.expression, { ARGS: [false] });
+    node.index = this.SUBRULE(this.expression, ARGS_RECORD);
     this.CONSUME(T.RBracket);
     return this.finish(node);
   });
-
-  private primary = this.RULE(
-    "primary",
-    (noRecord: boolean): A.Expression => {
-      // Read by the record alternative's gate, which runs before any alternative.
-      this.recordAllowed = !noRecord;
-      return this.OR(this.primaryKinds);
-    },
-    { recoveryValueFunc: this.recovered },
-  );
 
   private recordAllowed = true;
 
@@ -1891,8 +1882,11 @@ class FluxoParser extends EmbeddedActionsParser {
     ERR_MSG: "an expression",
     IGNORE_AMBIGUITIES: true,
     DEF: [
-      { ALT: (): A.Expression => this.SUBRULE(this.stringLiteral) },
-      { ALT: (): A.Expression => this.SUBRULE(this.numberLiteral) },
+      // The alternatives of `stringLiteral` and `numberLiteral`, inlined (see `postfix`).
+      { ALT: (): A.Expression => this.simpleString(this.CONSUME(T.SimpleString)) },
+      { ALT: (): A.Expression => this.SUBRULE(this.interpolatedString) },
+      { ALT: (): A.Expression => this.SUBRULE(this.blockString) },
+      { ALT: (): A.Expression => this.numberNode(this.CONSUME(T.NumberLiteral)) },
       {
         ALT: (): A.Expression => {
           const token = this.CONSUME(T.Kw.true);
@@ -1926,7 +1920,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.ParenExpression => {
       const open = this.CONSUME(T.LParen);
       const node = this.begin<A.ParenExpression>({ kind: "Paren", range: FluxoParser.tokenRange(open) });
-      node.expression = this.SUBRULE(this.expression, { ARGS: [false] });
+      node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
       this.CONSUME(T.RParen);
       return this.finish(node);
     },
@@ -1964,12 +1958,12 @@ class FluxoParser extends EmbeddedActionsParser {
       this.begin({ range: { start: 0, end: 0 }, args });
       this.CONSUME(T.LParen);
       this.OPTION(() => {
-        pushNode(args, this.SUBRULE(this.expression, { ARGS: [false] }));
+        pushNode(args, this.SUBRULE(this.expression, ARGS_RECORD));
         this.MANY({
           GATE: this.notClosingParen,
           DEF: () => {
             this.CONSUME(T.Comma);
-            pushNode(args, this.SUBRULE1(this.expression, { ARGS: [false] }));
+            pushNode(args, this.SUBRULE1(this.expression, ARGS_RECORD));
           },
         });
         this.OPTION1(() => this.CONSUME1(T.Comma));
@@ -1988,12 +1982,12 @@ class FluxoParser extends EmbeddedActionsParser {
       const open = this.CONSUME(T.LBracket);
       const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], range: FluxoParser.tokenRange(open) });
       this.OPTION(() => {
-        pushNode(node.elements, this.SUBRULE(this.expression, { ARGS: [false] }));
+        pushNode(node.elements, this.SUBRULE(this.expression, ARGS_RECORD));
         this.MANY({
           GATE: () => this.LA(2).tokenType !== T.RBracket,
           DEF: () => {
             this.CONSUME(T.Comma);
-            pushNode(node.elements, this.SUBRULE1(this.expression, { ARGS: [false] }));
+            pushNode(node.elements, this.SUBRULE1(this.expression, ARGS_RECORD));
           },
         });
         this.OPTION1(() => this.CONSUME1(T.Comma));
@@ -2039,7 +2033,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const name = this.name(this.CONSUME(T.AnyWord));
       const node = this.begin<A.RecordField>({ kind: "RecordField", name, range: { ...name.range } });
       this.CONSUME(T.Colon);
-      node.value = this.SUBRULE(this.expression, { ARGS: [false] });
+      node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -2047,8 +2041,9 @@ class FluxoParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------- literals
 
-  private numberLiteral = this.RULE("numberLiteral", (): A.NumberLiteral => {
-    const token = this.CONSUME(T.NumberLiteral);
+  private numberLiteral = this.RULE("numberLiteral", (): A.NumberLiteral => this.numberNode(this.CONSUME(T.NumberLiteral)));
+
+  private numberNode(token: IToken): A.NumberLiteral {
     const node: A.NumberLiteral = {
       kind: "Number",
       value: Number(token.image),
@@ -2061,7 +2056,7 @@ class FluxoParser extends EmbeddedActionsParser {
       node.value = NaN;
     }
     return node;
-  });
+  }
 
   private duration = this.RULE("duration", (): A.DurationLiteral => {
     const token = this.CONSUME(T.DurationLiteral);
@@ -2084,19 +2079,21 @@ class FluxoParser extends EmbeddedActionsParser {
     DEF: [
       {
         // The common case, assembled by the lexer: a string without interpolation.
-        ALT: (): A.StringLiteral => {
-          const token = this.CONSUME(T.SimpleString);
-          const range = FluxoParser.tokenRange(token);
-          const value = (token.payload as SimpleStringPayload | undefined)?.value ?? "";
-          const node: A.StringLiteral = { kind: "String", block: false, parts: [], range };
-          if (value !== "") node.parts.push({ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } });
-          return node;
-        },
+        ALT: (): A.StringLiteral => this.simpleString(this.CONSUME(T.SimpleString)),
       },
       { ALT: (): A.StringLiteral => this.SUBRULE(this.interpolatedString) },
       { ALT: (): A.StringLiteral => this.SUBRULE(this.blockString) },
     ],
   };
+
+  /** The node of a `SimpleString` token (a one-line string without interpolation). */
+  private simpleString(token: IToken): A.StringLiteral {
+    const range = FluxoParser.tokenRange(token);
+    const value = (token.payload as SimpleStringPayload | undefined)?.value ?? "";
+    const node: A.StringLiteral = { kind: "String", block: false, parts: [], range };
+    if (value !== "") node.parts.push({ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } });
+    return node;
+  }
 
   private interpolatedString = this.RULE(
     "interpolatedString",
@@ -2171,7 +2168,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const node = this.begin<A.Interpolation>({ kind: "Interpolation", range: FluxoParser.tokenRange(open) });
       const empty = this.LA(1).tokenType === T.InterpolationClose;
       this.OPTION(() => {
-        node.expression = this.SUBRULE(this.expression, { ARGS: [false] });
+        node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
       });
       const close = this.CONSUME(T.InterpolationClose);
       this.ACTION(() => {
@@ -2512,14 +2509,15 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   // One syntax error per statement (§8): recovery resumes at the end of the
   // statement, so a second error on the same line is a consequence of the first.
   syntax.sort((a, b) => a.range.start - b.range.start);
-  const lineOf = new LineIndex(text);
+  // Lines are only needed when there are syntax errors to deduplicate.
+  const lineOf = syntax.length > 0 ? new LineIndex(text) : undefined;
   const reportedLines = new Set<number>();
   const seenOffsets = new Set<number>();
   for (const d of syntax) {
     if (seenOffsets.has(d.range.start)) continue;
     seenOffsets.add(d.range.start);
     if (d.code === "FX1001") {
-      const line = lineOf.positionAt(d.range.start).line;
+      const line = lineOf!.positionAt(d.range.start).line;
       if (reportedLines.has(line)) continue;
       reportedLines.add(line);
     }
@@ -2537,6 +2535,35 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   };
   attachDocComments(file, text);
   return { file, diagnostics };
+}
+
+/**
+ * Parses the text of exactly one step (`step name { … }`), for incremental
+ * re-parsing (`reparse.ts`). Offsets in the result are relative to the start
+ * of `text`. Returns undefined unless the text is one step and nothing else,
+ * without any lexical or syntax error: the caller then parses the whole file,
+ * which also reports the errors.
+ */
+export function parseStepText(text: string, uri: string): { step: A.Step; comments: A.Comment[] } | undefined {
+  try {
+    const lexed = tokenize(text, uri);
+    if (lexed.diagnostics.length > 0) return undefined;
+    parser ??= new FluxoParser();
+    parser.uri = uri;
+    parser.textLength = text.length;
+    parser.extra = [];
+    parser.interpolations = [];
+    parser.missingBraces = new Set();
+    parser.input = lexed.tokens;
+    // A step invoked as the top rule also reports input left after it.
+    const step = parser.step();
+    const clean = parser.errors.length === 0 && parser.extra.length === 0;
+    parser.input = [];
+    return clean && step?.name !== undefined ? { step, comments: lexed.comments } : undefined;
+  } catch {
+    parser = undefined;
+    return undefined;
+  }
 }
 
 /** Attaches `///` comments to the declaration, step or field that follows them. */

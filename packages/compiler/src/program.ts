@@ -5,7 +5,8 @@
 //! The CLI and the language server both go through this object (one checker,
 //! two front ends). It does no I/O: callers read files and pass their text.
 //! Work is cached and redone only where a change can matter:
-//! - a changed file is re-parsed; the others keep their trees;
+//! - a changed file is re-parsed (only the step an edit falls in, when it
+//!   can: `reparse.ts`); the others keep their trees;
 //! - binding (the project index) is cheap and is redone on any change;
 //! - a file's check is redone when the file changed, when a file it imports
 //!   (directly or not) changed, or when it holds tests (tests see the whole
@@ -19,6 +20,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { analyzeFlows } from "./flow-analysis.js";
 import { LineIndex } from "./line-index.js";
 import { parse, type ParseResult } from "./parser.js";
+import { reparse } from "./reparse.js";
 
 /** A file handed to the compiler: its identity and its full text. */
 export interface SourceInput {
@@ -99,7 +101,8 @@ export class Program {
   setFile(input: SourceInput): void {
     const existing = this.files.get(input.uri);
     if (existing && existing.text === input.text) return;
-    const parsed = parse(input.text, input.uri);
+    // An edit inside one step re-parses that step only (see reparse.ts).
+    const parsed = (existing && reparse(existing, input.text, input.uri)) ?? parse(input.text, input.uri);
     this.files.set(input.uri, { text: input.text, parsed, shape: shapeOf(parsed.file, input.text) });
     if (!existing) this.sortedUris = undefined;
     this.changed.add(input.uri);

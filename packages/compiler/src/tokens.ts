@@ -99,19 +99,12 @@ export const InterpolationClose = token({ name: "InterpolationClose", pattern: /
  * Zero-width token that ends a mode at a line break: a one-line string (or an
  * interpolation inside one) that reaches the end of its line is unterminated.
  * Each open mode pops in turn until a code mode consumes the newline.
+ *
+ * A regular expression rather than a custom matcher on purpose: one custom
+ * pattern makes Chevrotain give up its pre-sized token array for every file.
  */
-function lineBreakAhead(text: string, offset: number): RegExpExecArray | null {
-  const c = text.charCodeAt(offset);
-  if (c === 10 || c === 13) {
-    const match = [""] as unknown as RegExpExecArray;
-    match.index = offset;
-    match.input = text;
-    return match;
-  }
-  return null;
-}
 export const LineBreakEnd = token(
-  { name: "LineBreakEnd", pattern: { exec: lineBreakAhead }, start_chars_hint: ["\n", "\r"], pop_mode: true, line_breaks: false },
+  { name: "LineBreakEnd", pattern: /(?=[\r\n])/, start_chars_hint: ["\n", "\r"], pop_mode: true, line_breaks: false },
   false,
 );
 

@@ -76,12 +76,20 @@ export function invariantViolations(text: string, result: ParseResult): string[]
   });
 
   const seen = new Set<object>();
-  const visit = (node: AnyNode, path: string): void => {
+  // A range object may be shared by a node and its direct child only (a
+  // `NameRef` and its `Name`): incremental re-parsing moves each range once.
+  const rangeOwners = new Map<object, AnyNode>();
+  const visit = (node: AnyNode, path: string, parent?: AnyNode): void => {
     if (seen.has(node)) {
       out.push(`shared node: ${node.kind} at ${path}`);
       return;
     }
     seen.add(node);
+    if (node.range && typeof node.range === "object") {
+      const owner = rangeOwners.get(node.range);
+      if (owner && owner !== parent) out.push(`shared range: ${node.kind} shares the range of a ${owner.kind} at ${path}`);
+      else if (!owner) rangeOwners.set(node.range, node);
+    }
     const problem = rangeProblem(node.range, text.length);
     if (problem) out.push(`node range: ${node.kind} ${problem} at ${path}`);
     for (const [key, value] of Object.entries(node)) {
@@ -99,7 +107,7 @@ export function invariantViolations(text: string, result: ParseResult): string[]
           out.push(`child outside parent: ${item.kind} in ${node.kind}.${key} at ${where}`);
         }
         if (rule && !rule[1].has(item.kind)) out.push(`misplaced: ${item.kind} as a ${rule[0]} in ${node.kind}.${key} at ${where}`);
-        visit(item, where);
+        visit(item, where, node);
       });
     }
   };
