@@ -59,6 +59,11 @@ describe("completion", () => {
     expect(complete(`${shop}flow a(p: Or$0) { end }\n`)).toMatchInlineSnapshot(`"type Order"`);
   });
 
+  it("offers types after an action's arrow and a type alias's =, where the declaration so far ends before the cursor", () => {
+    expect(complete(`${shop}action save(o: Order) -> $0\n`)).toMatchInlineSnapshot(`"type Order, type boolean, type date, type email, type integer, type number, type phone, type string, type url"`);
+    expect(complete(`${shop}type Orders = $0\nflow a { end }\n`)).toMatchInlineSnapshot(`"type Order, type Orders, type boolean, type date, type email, type integer, type number, type phone, type string, type url"`);
+  });
+
   it("offers the fields of a record after a dot, with their types", () => {
     const { program, uri, offset } = fixture(`${shop}flow a {\n    let o = getOrder("1")\n    say o.$0\n}\n`);
     const result = getCompletions(program, uri, offset);

@@ -316,10 +316,12 @@ function neighbourhood(text: string, file: SourceFile, offset: number, flow: Flo
   const index = declarations.findIndex((d) => d.range.start <= offset && offset <= d.range.end);
   const blank = (length: number): string => " ".repeat(Math.max(0, length));
   if (index < 0) {
-    // Between declarations: what lies between the neighbours.
+    // Between declarations: what lies between the neighbours, and the one before when the cursor is on
+    // its last line, since the cursor may continue it (`action a() -> |` ends at the arrow).
     const previous = [...declarations].reverse().find((d) => d.range.end <= offset);
     const next = declarations.find((d) => d.range.start > offset);
-    const from = previous?.range.end ?? 0;
+    const continues = previous !== undefined && !text.slice(previous.range.end, offset).includes("\n");
+    const from = continues ? previous.range.start : (previous?.range.end ?? 0);
     return blank(from) + text.slice(from, next?.range.start ?? text.length);
   }
   const declaration = declarations[index]!;
