@@ -45,7 +45,11 @@ import { Projects, type Project } from "./projects.js";
 
 /** Options a client may pass in `initializationOptions`. */
 export interface ServerOptions {
-  /** Delay between the last edit and the diagnostics push, in milliseconds (default 150). */
+  /**
+   * Delay between the last edit and the diagnostics push, in milliseconds.
+   * Unset: adaptive (see `diagnosticsDelayFor`): none while re-checking is
+   * fast, up to 150 ms when it is slow.
+   */
   diagnosticsDelay?: number;
 }
 
@@ -81,6 +85,23 @@ function plainSnippet(text: string): string {
   return text.replace(/\$\{\d+:([^}]*)\}/g, "$1").replace(/\$\{\d+\}|\$\d+/g, "").replace(/\\\$/g, "$");
 }
 
+/** Re-checks faster than this are not debounced at all (adaptive delay). */
+const FAST_CHECK_MS = 50;
+/** The longest adaptive delay: a pause in typing. */
+const MAX_DELAY_MS = 150;
+
+/**
+ * The adaptive diagnostics delay after an edit, from the time the last
+ * re-check took. A fast re-check runs at once (on the next turn of the event
+ * loop, so that changes already queued are taken together): the user sees
+ * diagnostics as soon as they can be computed. A slow one waits for a pause in
+ * typing (as long as the check itself took, at most 150 ms), so that a large
+ * project does not re-check on every key while the user types.
+ */
+export function diagnosticsDelayFor(lastCheckMs: number): number {
+  return lastCheckMs < FAST_CHECK_MS ? 0 : Math.min(MAX_DELAY_MS, Math.round(lastCheckMs));
+}
+
 /** Starts serving on a connection. Resolves when the connection closes. */
 export function startServer(connection: Connection, host: Host, loadFormatter: FormatterLoader = async () => undefined): void {
   const documents = new TextDocuments(TextDocument);
@@ -92,7 +113,10 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   /** Changed files waiting for the debounced diagnostics push, by project. */
   const pending = new Map<Project, Set<string>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let delay = 150;
+  /** A fixed delay from `diagnosticsDelay`; undefined: adaptive. */
+  let fixedDelay: number | undefined;
+  /** How long the last diagnostics push took (checking included), for the adaptive delay. */
+  let lastCheckMs = 0;
   let capabilities: ClientCapabilities = {};
   let diagnosticSupport: DiagnosticSupport = { relatedInformation: false, tags: false };
 
@@ -160,12 +184,14 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
+      const start = performance.now();
       try {
         publishPending();
       } catch (error) {
         log(`fluxo: diagnostics failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
-    }, delay);
+      lastCheckMs = performance.now() - start;
+    }, fixedDelay ?? diagnosticsDelayFor(lastCheckMs));
   }
 
   /**
@@ -237,7 +263,7 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   connection.onInitialize((params): InitializeResult => {
     capabilities = params.capabilities ?? {};
     const options = (params.initializationOptions ?? {}) as ServerOptions;
-    if (typeof options.diagnosticsDelay === "number" && options.diagnosticsDelay >= 0) delay = options.diagnosticsDelay;
+    if (typeof options.diagnosticsDelay === "number" && options.diagnosticsDelay >= 0) fixedDelay = options.diagnosticsDelay;
     const publishCaps = capabilities.textDocument?.publishDiagnostics;
     diagnosticSupport = { relatedInformation: publishCaps?.relatedInformation === true, tags: (publishCaps?.tagSupport?.valueSet?.length ?? 0) > 0 };
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
