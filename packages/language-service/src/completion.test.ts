@@ -158,6 +158,13 @@ describe("completion", () => {
     expect(complete(`${flows}test "t" {\n    start a("x")\n    reply n$0\n}\n`)).toMatchInlineSnapshot(`"keyword not, keyword null"`);
   });
 
+  it("offers else after the block of an if that has none, and contains after expect say", () => {
+    expect(complete(`flow a {\n    if true {\n        end\n    } e$0\n}\n`)).toMatchInlineSnapshot(`"keyword else"`);
+    expect(complete(`flow a {\n    if true {\n        end\n    } else if false {\n        end\n    } $0\n}\n`)).toMatchInlineSnapshot(`"keyword else"`);
+    expect(complete(`flow a {\n    if true {\n        end\n    } else {\n        end\n    } $0\n}\n`)).toBe("");
+    expect(complete(`flow a { end }\ntest "t" {\n    start a()\n    expect say c$0\n}\n`)).toMatchInlineSnapshot(`"variable context, function ceil, function contains, keyword contains"`);
+  });
+
   it("offers trigger kinds after trigger", () => {
     expect(complete(`flow a {\n    trigger $0\n}\n`)).toMatchInlineSnapshot(`"keyword event, keyword keyword, keyword start"`);
   });

@@ -350,6 +350,16 @@ function neighbourhood(text: string, file: SourceFile, offset: number, flow: Flo
   return blank(flow.range.start) + text.slice(flow.range.start, headerEnd) + prelude + blank(from - headerEnd - prelude.length) + text.slice(from, end) + "\n}\n";
 }
 
+/** Is the `}` ending at `end` the end of an `if`'s block that has no `else` yet (so `else` may follow)? */
+function openIfEndingAt(file: SourceFile, end: number): boolean {
+  const path = nodePathAt(file, end - 1);
+  for (let i = path.length - 1; i >= 0; i--) {
+    const node = path[i]!;
+    if (node.kind === "If" && !node.else && node.then?.range.end === end) return true;
+  }
+  return false;
+}
+
 const containerKinds = [
   "Flow", "Step", "Block", "Test", "Ask", "Choose", "Match", "Random", "Option", "MatchArm", "Invalid", "Timeout", "RandomArm", "Context",
   "RecordType", "Record", "Action", "Http", "TypeAlias",
@@ -428,6 +438,8 @@ export function getCompletions(program: Program, uri: string, offset: number): C
     keywords(scope, ["keyword", "event", "start"]);
   } else if (before.image === "handoff") {
     keywords(scope, ["to"]);
+  } else if (before.type === "RBrace" && openIfEndingAt(file, before.end)) {
+    keywords(scope, ["else"]);
   } else if (boundaries.has(before.type)) {
     const container = innermost(path, containerKinds);
     if (container?.kind === "Match" && before.type !== "FatArrow") matchCases(scope, container, true, false);
@@ -437,7 +449,7 @@ export function getCompletions(program: Program, uri: string, offset: number): C
     // The whole right side of let/var/set may also call an action or run a flow.
     const holder = grandparent as { kind: string; value?: unknown } | undefined;
     const valuePosition = holder !== undefined && (holder.kind === "Let" || holder.kind === "Var" || holder.kind === "Set") && holder.value === parent;
-    if (before.image === "say") keywords(scope, ["image", "video", "audio", "file"]);
+    if (before.image === "say") keywords(scope, scope.inTest ? ["contains"] : ["image", "video", "audio", "file"]);
     expression(scope, valuePosition);
   } else if (before.type === "Colon" || before.type === "ThinArrow" || before.type === "Pipe") {
     types(scope);
