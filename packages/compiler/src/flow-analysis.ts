@@ -1099,10 +1099,20 @@ function stronglyConnected(nodeCount: number, edges: readonly CycleEdge<unknown>
 // ---------------------------------------------------------------- syntax helpers
 
 /** The defined elements of a list that error recovery may have left short or holey. */
+const noItems: readonly never[] = [];
+
+/** The nodes of a list, holes left by recovery skipped; the list itself when it has none (the usual case: no allocation). */
 function items<T>(list: readonly (T | undefined | null)[] | undefined | null): readonly T[] {
-  if (!Array.isArray(list)) return [];
-  const present = (item: T | undefined | null): item is T => item !== undefined && item !== null && typeof item === "object";
-  return list.every(present) ? (list as readonly T[]) : list.filter(present);
+  if (!Array.isArray(list)) return noItems;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (item === undefined || item === null || typeof item !== "object") return list.filter(isPresent);
+  }
+  return list as readonly T[];
+}
+
+function isPresent<T>(item: T | undefined | null): item is T {
+  return item !== undefined && item !== null && typeof item === "object";
 }
 
 interface SyntaxVisitor {
@@ -1211,10 +1221,9 @@ function walkStatements(statements: readonly A.Statement[], visitor: SyntaxVisit
 function walkExpression(expression: A.Expression | undefined, visit: (expression: A.Expression) => void): void {
   if (!expression || typeof expression !== "object") return;
   visit(expression);
-  const recur = (child: A.Expression | undefined): void => walkExpression(child, visit);
   switch (expression.kind) {
     case "String":
-      for (const part of items(expression.parts)) if (part.kind === "Interpolation") recur(part.expression);
+      for (const part of items(expression.parts)) if (part.kind === "Interpolation") walkExpression(part.expression, visit);
       break;
     case "Number":
     case "Duration":
@@ -1224,31 +1233,31 @@ function walkExpression(expression: A.Expression | undefined, visit: (expression
     case "NameRef":
       break;
     case "List":
-      items(expression.elements).forEach(recur);
+      for (const element of items(expression.elements)) walkExpression(element, visit);
       break;
     case "Record":
-      for (const field of items(expression.fields)) recur(field.value);
+      for (const field of items(expression.fields)) walkExpression(field.value, visit);
       break;
     case "Member":
-      recur(expression.object);
+      walkExpression(expression.object, visit);
       break;
     case "Index":
-      recur(expression.object);
-      recur(expression.index);
+      walkExpression(expression.object, visit);
+      walkExpression(expression.index, visit);
       break;
     case "Call":
     case "Run":
-      items(expression.args).forEach(recur);
+      for (const arg of items(expression.args)) walkExpression(arg, visit);
       break;
     case "Unary":
-      recur(expression.operand);
+      walkExpression(expression.operand, visit);
       break;
     case "Binary":
-      recur(expression.left);
-      recur(expression.right);
+      walkExpression(expression.left, visit);
+      walkExpression(expression.right, visit);
       break;
     case "Paren":
-      recur(expression.expression);
+      walkExpression(expression.expression, visit);
       break;
     default: {
       const unknown: never = expression;
