@@ -919,6 +919,47 @@ describe("properties", () => {
     );
   });
 
+  it("a state given back as issued (trusted, frozen) and the same state read back from JSON (checked) give the same turns", async () => {
+    const subflows = engineFor({
+      flows: {
+        main: {
+          code: [
+            { op: "set", var: "xs", value: ["list", lit("a"), lit("b"), lit("c")] },
+            { op: "run", flow: "pick", args: [v("xs")], var: "picked" },
+            ask("n", "integer", "n", { validate: [">", v("n"), lit(0)], invalid: invalid({ retries: 1, then: 4 }) }),
+            say(str(v("picked"), " ", v("n"))),
+            { op: "jump", to: 1 },
+          ],
+        },
+        pick: {
+          params: [{ name: "items", type: { list: "string" } }],
+          code: [
+            { op: "askFrom", var: "item", list: v("items"), label: null, prompt: lit("which?"), validate: null, invalid: invalid({ retries: 1, then: null }), timeout: timeout(1000) },
+            { op: "return", value: v("item") },
+          ],
+        },
+      },
+    });
+    const texts = fc.array(fc.constantFrom("1", "2", "3", "a", "c", "0", "7", "x", "", "-4"), { minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(engine, subflows), texts, async (which, replies) => {
+        let direct = ok(await which.start("main", { sessionId: "s" }));
+        let stored = ok(await which.start("main", { sessionId: "s" }));
+        for (const text of replies) {
+          if (direct.status !== "waiting") break;
+          const a = await which.reply(direct.state, text);
+          const b = await which.reply(JSON.parse(JSON.stringify(stored.state)), text);
+          expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+          if (a.error || b.error) break;
+          expect(stateSize(a.state)).toBe(JSON.stringify(a.state).length);
+          direct = a;
+          stored = b;
+        }
+      }),
+      { seed: 99, numRuns: 200 },
+    );
+  });
+
   it("corrupted states get a typed error (or run, if still valid) and are left as they were", async () => {
     const first = ok(await engine.start("main"));
     const valid = ok(await engine.reply(first.state, "ana")).state;
