@@ -170,6 +170,16 @@ export function evaluate(expr: unknown, scope: Scope): Json {
   if (!Array.isArray(expr) || typeof expr[0] !== "string") fail("malformed expression");
   const op = expr[0];
   switch (op) {
+    // The most frequent opcodes first: a switch on strings compares them in order.
+    case "str": {
+      let text = "";
+      for (let i = 1; i < expr.length; i++) {
+        const part = expr[i] as unknown;
+        text += typeof part === "string" ? part : scope.show(evaluate(part, scope));
+        if (text.length > MAX_STRING_LENGTH) fail(`a string longer than ${MAX_STRING_LENGTH} characters`);
+      }
+      return text;
+    }
     case "lit": {
       const value = expr[1] as unknown;
       if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return value;
@@ -178,7 +188,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
     case "var": {
       const name = String(expr[1]);
       if (!hasOwn(scope.vars, name)) fail(`variable '${name}' is read before it is assigned`);
-      return getOwn(scope.vars, name) as Json;
+      return (scope.vars as Record<string, Json>)[name];
     }
     case "ctx":
       return (scope.context ?? null) as Json;
@@ -251,15 +261,6 @@ export function evaluate(expr: unknown, scope: Scope): Json {
     case "/":
     case "%":
       return arithmetic(op, evaluate(expr[1], scope), evaluate(expr[2], scope));
-    case "str": {
-      let text = "";
-      for (let i = 1; i < expr.length; i++) {
-        const part = expr[i] as unknown;
-        text += typeof part === "string" ? part : scope.show(evaluate(part, scope));
-        if (text.length > MAX_STRING_LENGTH) fail(`a string longer than ${MAX_STRING_LENGTH} characters`);
-      }
-      return text;
-    }
     case "fn": {
       const args: Json[] = [];
       for (let i = 2; i < expr.length; i++) args.push(evaluate(expr[i], scope));

@@ -40,9 +40,9 @@ export function getOwn(object: object, key: string): unknown {
 
 /** Sets an own data property (never invokes a setter such as `__proto__`'s). */
 export function setOwn(object: object, key: string, value: unknown): void {
-  // Plain assignment is much faster, and safe for a name that nothing on the prototype chain (nor the object) has yet.
-  if (key in object) Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-  else (object as Record<string, unknown>)[key] = value;
+  // Plain assignment is much faster, and safe for an own data property (it shadows the prototype chain) and for a name nothing on the chain has.
+  if (hasOwnProperty.call(object, key) || !(key in object)) (object as Record<string, unknown>)[key] = value;
+  else Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Whether `value` is a non-null, non-array object. */
