@@ -60,13 +60,26 @@ export interface ProjectIndex {
  * turned into one space, ends trimmed.
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
+  // Labels and keywords repeat across options, steps and edits: remember the
+  // recent ones (Unicode normalisation and two regex passes per label were a
+  // visible part of checking a large flow).
+  let normal = normalized.get(text);
+  if (normal === undefined) {
+    normal = text
+      .normalize("NFD")
+      .replace(/\p{M}+/gu, "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ")
+      .trim();
+    if (normalized.size >= MAX_NORMALIZED) normalized.clear();
+    normalized.set(text, normal);
+  }
+  return normal;
 }
+
+/** Recent results of `normalizeText` (bounded: a long session does not grow it without end). */
+const normalized = new Map<string, string>();
+const MAX_NORMALIZED = 4096;
 
 /** Resolves an import path against the importing file's URI; `.flow` is optional. */
 export function resolveImportPath(fromUri: string, path: string, exists: (uri: string) => boolean): string | undefined {
