@@ -355,6 +355,7 @@ class FlowEngine implements Engine {
       allSecrets,
       secretValues: allSecrets.filter((s) => s.length >= 4),
       env: { locale: bundle.locale, timeZone: bundle.timeZone, now: options.clock ?? (() => new Date()), secrets: null },
+      show: (value) => showInMessage(value, bundle.locale),
       issued: new WeakSet(),
     };
     let startFlow: string | undefined;
@@ -672,6 +673,8 @@ interface Runtime {
   /** Every secret value, masked in HTTP responses. */
   allSecrets: string[];
   env: BuiltinEnv;
+  /** How messages show a value (`showInMessage` in the bundle's locale). */
+  show: (value: Json) => string;
   /** The engine's issued states (`result` adds each state it returns). */
   issued: WeakSet<object>;
 }
@@ -716,8 +719,8 @@ class TurnRun {
     private readonly rt: Runtime,
     private readonly state: SessionState,
   ) {
-    const locale = (this.locale = bundle.locale);
-    this.scopeNow = { vars: {}, context: state.context, env: rt.env, show: (value) => showInMessage(value, locale) };
+    this.locale = bundle.locale;
+    this.scopeNow = { vars: {}, context: state.context, env: rt.env, show: rt.show };
   }
 
   /** The turn's outcome. The state is frozen whole and remembered as issued: the host gets immutable JSON. */

@@ -139,22 +139,32 @@ export function frameTypes(flow: FlowJson, vars: JsonObject, previous?: Record<s
     known = new Map();
     varKeys.set(flow, known);
   }
-  const types: Record<string, string> = {};
-  let same = previous !== undefined;
-  let count = 0;
-  for (const name of Object.keys(vars)) {
+  const keyOf = (name: string): string | undefined => {
     let key = known.get(name);
     if (key === undefined) {
       const type = getOwn(flow.vars, name) as TypeJson | undefined;
-      if (type === undefined) continue;
+      if (type === undefined) return undefined;
       key = typeKey(type);
       known.set(name, key);
     }
-    setOwn(types, name, key);
-    count++;
+    return key;
+  };
+  const names = Object.keys(vars);
+  let held = 0;
+  let same = previous !== undefined;
+  for (const name of names) {
+    const key = keyOf(name);
+    if (key === undefined) continue;
+    held++;
     if (same && getOwn(previous!, name) !== key) same = false;
   }
-  return same && Object.keys(previous!).length === count ? previous! : types;
+  if (same && Object.keys(previous!).length === held) return previous!;
+  const types: Record<string, string> = {};
+  for (const name of names) {
+    const key = keyOf(name);
+    if (key !== undefined) setOwn(types, name, key);
+  }
+  return types;
 }
 
 // ------------------------------------------------------------ moving a state
