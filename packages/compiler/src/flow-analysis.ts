@@ -168,23 +168,45 @@ type Operation =
   /** Control reaches the end of the body (`step` NONE) or of a step: the flow ends or returns. */
   | { kind: "fallOff"; step: number };
 
-/** A CFG: node `n` does `operations[n]`, then continues to each of `successors[n]`. */
+/** A CFG: node `n` does `operations[n]`, then continues to each of its successors. */
 class FlowGraph {
   readonly operations: Operation[] = [];
-  readonly successors: number[][] = [];
-  readonly predecessors: number[][] = [];
+  // Edges as linked lists in flat arrays (no array per node: a large flow has
+  // tens of thousands of nodes). Iterate with
+  // `for (let e = graph.firstOut[n]!; e !== NO_EDGE; e = graph.nextOut[e]!) graph.to[e]`
+  // and likewise `firstIn`/`nextIn`/`from` for predecessors.
+  readonly firstOut: number[] = [];
+  readonly firstIn: number[] = [];
+  private readonly lastOut: number[] = [];
+  private readonly lastIn: number[] = [];
+  readonly nextOut: number[] = [];
+  readonly nextIn: number[] = [];
+  readonly from: number[] = [];
+  readonly to: number[] = [];
 
   add(operation: Operation): number {
     this.operations.push(operation);
-    this.successors.push([]);
-    this.predecessors.push([]);
+    this.firstOut.push(NO_EDGE);
+    this.lastOut.push(NO_EDGE);
+    this.firstIn.push(NO_EDGE);
+    this.lastIn.push(NO_EDGE);
     return this.operations.length - 1;
   }
 
   connect(from: number, to: number): void {
-    if (this.successors[from]!.includes(to)) return;
-    this.successors[from]!.push(to);
-    this.predecessors[to]!.push(from);
+    for (let e = this.firstOut[from]!; e !== NO_EDGE; e = this.nextOut[e]!) if (this.to[e] === to) return;
+    const edge = this.to.length;
+    this.from.push(from);
+    this.to.push(to);
+    this.nextOut.push(NO_EDGE);
+    this.nextIn.push(NO_EDGE);
+    // Appended at the tail: successors and predecessors keep the order they were added in.
+    if (this.lastOut[from] === NO_EDGE) this.firstOut[from] = edge;
+    else this.nextOut[this.lastOut[from]!] = edge;
+    this.lastOut[from] = edge;
+    if (this.lastIn[to] === NO_EDGE) this.firstIn[to] = edge;
+    else this.nextIn[this.lastIn[to]!] = edge;
+    this.lastIn[to] = edge;
   }
 
   get size(): number {
@@ -198,7 +220,8 @@ class FlowGraph {
     for (const root of roots) seen[root] = true;
     while (stack.length > 0) {
       const node = stack.pop()!;
-      for (const next of this.successors[node]!) {
+      for (let e = this.firstOut[node]!; e !== NO_EDGE; e = this.nextOut[e]!) {
+        const next = this.to[e]!;
         if (!seen[next]) {
           seen[next] = true;
           stack.push(next);
@@ -207,7 +230,16 @@ class FlowGraph {
     }
     return seen;
   }
+
+  /** Whether some predecessor of `node` satisfies `test`. */
+  somePredecessor(node: number, test: (predecessor: number) => boolean): boolean {
+    for (let e = this.firstIn[node]!; e !== NO_EDGE; e = this.nextIn[e]!) if (test(this.from[e]!)) return true;
+    return false;
+  }
 }
+
+/** The end of an edge list. */
+const NO_EDGE = -1;
 
 // ---------------------------------------------------------------- one flow
 
@@ -288,7 +320,7 @@ function analyzeFlow(
   const deadRoots = [bodyEntry];
   steps.forEach((_, index) => {
     const entry = stepEntries[index]!;
-    if (isPrimaryStep(index) && !graph.predecessors[entry]!.some((p) => reachable[p])) deadRoots.push(entry);
+    if (isPrimaryStep(index) && !graph.somePredecessor(entry, (p) => reachable[p]!)) deadRoots.push(entry);
   });
   const fromDeadRoots = deadRoots.length > 1 ? definiteAssignment(graph, deadRoots, parameters, variables.all) : fromStart;
   const reported = new Set<number>();
@@ -854,14 +886,15 @@ function definiteAssignment(graph: FlowGraph, roots: readonly number[], initial:
     const node = queue[head]!;
     queued[node] = false;
     let state = isRoot[node] ? initial : all;
-    for (const predecessor of graph.predecessors[node]!) state &= after[predecessor]!;
+    for (let e = graph.firstIn[node]!; e !== NO_EDGE; e = graph.nextIn[e]!) state &= after[graph.from[e]!]!;
     before[node] = state;
     const operation = graph.operations[node]!;
     if (operation.kind === "assign") state |= bit(operation.variable);
     else if (operation.kind === "kill") state &= ~bit(operation.variable);
     if (state === after[node]) continue;
     after[node] = state;
-    for (const successor of graph.successors[node]!) {
+    for (let e = graph.firstOut[node]!; e !== NO_EDGE; e = graph.nextOut[e]!) {
+      const successor = graph.to[e]!;
       if (!queued[successor]) {
         queued[successor] = true;
         queue.push(successor);
@@ -913,7 +946,8 @@ function reportGotoCycles(analysis: FlowAnalysis, canWait: readonly boolean[], d
         continue;
       }
       if (waits(node)) continue;
-      for (const next of graph.successors[node]!) {
+      for (let e = graph.firstOut[node]!; e !== NO_EDGE; e = graph.nextOut[e]!) {
+        const next = graph.to[e]!;
         if (!seen.has(next)) {
           seen.add(next);
           stack.push(next);
