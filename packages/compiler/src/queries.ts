@@ -10,13 +10,20 @@ import { typeToString, type Type } from "./types.js";
 
 /** Calls `visit` for each direct child node of `node` (any property holding nodes). */
 export function forEachChild(node: A.Node, visit: (child: A.Node) => void): void {
-  for (const key in node) {
-    if (key === "range") continue;
-    const value = (node as unknown as Record<string, unknown>)[key];
+  // Hot (every tree walk of the editor and of incremental re-parsing): plain
+  // property reads instead of `in` checks, scalars skipped first.
+  const fields = node as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
+    if (typeof value !== "object" || value === null || key === "range") continue;
     if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === "object" && "kind" in item && "range" in item) visit(item as A.Node);
-    } else if (value && typeof value === "object" && "kind" in value && "range" in value) {
-      visit(value as A.Node);
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i] as { kind?: unknown; range?: unknown } | null | undefined;
+        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node);
+      }
+    } else {
+      const item = value as { kind?: unknown; range?: unknown };
+      if (typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node);
     }
   }
 }
