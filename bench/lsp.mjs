@@ -28,7 +28,9 @@ const serverPath = fileURLToPath(new URL("../packages/language-server/dist/serve
 
 /** A minimal JSON-RPC client with Content-Length framing (the tests have a fuller one in TypeScript). */
 function startServer() {
-  const child = spawn(process.execPath, [serverPath, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  // FLUXO_BENCH_SERVER_ARGS passes Node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+  const nodeArgs = (process.env.FLUXO_BENCH_SERVER_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverPath, "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
   let buffer = Buffer.alloc(0);
   let nextId = 1;
   const pending = new Map();

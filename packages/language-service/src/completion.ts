@@ -16,7 +16,10 @@ import {
   stringValue,
   typeToString,
   type FileCheckResult,
+  type AskStatement,
   type FlowDecl,
+  type LetStatement,
+  type VarStatement,
   type Name,
   type Node,
   type Program,
@@ -337,17 +340,33 @@ function neighbourhood(text: string, file: SourceFile, offset: number, flow: Flo
   if (from <= headerEnd) return whole;
   const declared: string[] = [];
   const seen = new Set(flow.params.map((p) => p.name?.text));
-  walk(flow, (node) => {
-    if ((node.kind !== "Let" && node.kind !== "Var" && node.kind !== "Ask") || !node.name || seen.has(node.name.text)) return;
-    if (node.range.start >= from && node.range.end <= to) return;
-    seen.add(node.name.text);
-    const type = programCheck?.resolutions.get(node.name)?.type;
-    if (type && type.kind !== "error" && type.kind !== "void" && type.kind !== "never") declared.push(`var ${node.name.text}: ${typeToString(type)}\n`);
-  });
+  for (const node of variableDeclarations(flow)) {
+    if (seen.has(node.name!.text)) continue;
+    if (node.range.start >= from && node.range.end <= to) continue;
+    seen.add(node.name!.text);
+    const type = programCheck?.resolutions.get(node.name!)?.type;
+    if (type && type.kind !== "error" && type.kind !== "void" && type.kind !== "never") declared.push(`var ${node.name!.text}: ${typeToString(type)}\n`);
+  }
   const prelude = declared.join("");
   if (prelude.length > from - headerEnd) return whole;
   const end = Math.max(to, offset);
   return blank(flow.range.start) + text.slice(flow.range.start, headerEnd) + prelude + blank(from - headerEnd - prelude.length) + text.slice(from, end) + "\n}\n";
+}
+
+/** The `let`, `var` and `ask` statements that name a variable, by flow (a flow's tree is a value: an edit makes a new flow object). */
+const declarationsByFlow = new WeakMap<FlowDecl, Node[]>();
+
+/** The statements of a flow that declare a variable, in source order (walked once per version of the flow). */
+function variableDeclarations(flow: FlowDecl): (LetStatement | VarStatement | AskStatement)[] {
+  let list = declarationsByFlow.get(flow);
+  if (!list) {
+    const found: Node[] = [];
+    walk(flow, (node) => {
+      if ((node.kind === "Let" || node.kind === "Var" || node.kind === "Ask") && node.name) found.push(node);
+    });
+    declarationsByFlow.set(flow, (list = found));
+  }
+  return list as (LetStatement | VarStatement | AskStatement)[];
 }
 
 /** Is the `}` ending at `end` the end of an `if`'s block that has no `else` yet (so `else` may follow)? */
