@@ -197,9 +197,7 @@ function variables(scope: Scope): void {
     add(scope, { label: name.text, kind, ...(type && type.kind !== "error" ? { detail: typeToString(type) } : {}), insertText: name.text }, 1);
   };
   for (const param of flow.params) offer(param.name, "parameter");
-  walk(flow, (node) => {
-    if (node.kind === "Let" || node.kind === "Var" || node.kind === "Ask") offer(node.name, "variable");
-  });
+  for (const node of variableDeclarations(flow)) offer(node.name, "variable");
 }
 
 function fields(scope: Scope, objectType: Type | undefined): void {
