@@ -8,6 +8,7 @@
 //! error type, which is assignable to and from everything, so one mistake is
 //! reported once (§8).
 
+import { patternProblem } from "@fluxo/runtime/pattern";
 import type * as A from "./ast.js";
 import { stringValue } from "./ast.js";
 import { matchKeyword, normalizeText, type DeclarationSymbol, type ProjectIndex } from "./bind.js";
@@ -1699,11 +1700,17 @@ class FileChecker {
     if (name === "matches") {
       const pattern = literalArg(1);
       if (pattern !== undefined) {
+        let valid = true;
         try {
           new RegExp(pattern, "u");
         } catch (error) {
+          valid = false;
           this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: (error as Error).message.replace(/^Invalid regular expression: /, "") }, args[1]!.range);
         }
+        // The runtime refuses, when it loads the bundle, patterns that can take
+        // exponential time on untrusted replies: the same rule, reported here.
+        const unsafe = valid ? patternProblem(pattern) : undefined;
+        if (unsafe !== undefined) this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: unsafe }, args[1]!.range);
       }
     } else if (name === "withinHours") {
       const spec = literalArg(0);
