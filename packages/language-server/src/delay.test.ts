@@ -6,11 +6,12 @@ describe("adaptive diagnostics delay", () => {
     expect(diagnosticsDelayFor(0)).toBe(0);
     expect(diagnosticsDelayFor(12.5)).toBe(0);
     expect(diagnosticsDelayFor(49.9)).toBe(0);
+    expect(diagnosticsDelayFor(99.9)).toBe(0);
   });
 
   it("waits as long as a slow re-check took, at most 150 ms", () => {
-    expect(diagnosticsDelayFor(50)).toBe(50);
-    expect(diagnosticsDelayFor(90.4)).toBe(90);
+    expect(diagnosticsDelayFor(100)).toBe(100);
+    expect(diagnosticsDelayFor(120.4)).toBe(120);
     expect(diagnosticsDelayFor(150)).toBe(150);
     expect(diagnosticsDelayFor(2000)).toBe(150);
   });

@@ -86,7 +86,7 @@ function plainSnippet(text: string): string {
 }
 
 /** Re-checks faster than this are not debounced at all (adaptive delay). */
-const FAST_CHECK_MS = 50;
+const FAST_CHECK_MS = 100;
 /** The longest adaptive delay: a pause in typing. */
 const MAX_DELAY_MS = 150;
 
