@@ -446,6 +446,25 @@ interface FlowSyntax {
 }
 
 function collectSyntax(flow: A.FlowDecl, steps: readonly A.Step[]): FlowSyntax {
+  const syntax = syntaxOf(items(flow.body));
+  // Each step's part is computed once per step node: after an edit inside one
+  // step, incremental re-parsing keeps the other steps' nodes (reparse.ts).
+  for (const step of steps) {
+    let part = syntaxByStep.get(step);
+    if (!part) syntaxByStep.set(step, (part = syntaxOf(items(step.body))));
+    for (const name of part.declarations) syntax.declarations.push(name);
+    for (const statement of part.returns) syntax.returns.push(statement);
+    for (const name of part.readNames) syntax.readNames.add(name);
+    for (const name of part.gotoTargets) syntax.gotoTargets.add(name);
+    for (const run of part.runs) syntax.runs.push(run);
+  }
+  return syntax;
+}
+
+/** The syntax facts of each step (trees are values: a step node's content never changes). */
+const syntaxByStep = new WeakMap<A.Step, FlowSyntax>();
+
+function syntaxOf(statements: readonly A.Statement[]): FlowSyntax {
   const syntax: FlowSyntax = { declarations: [], returns: [], readNames: new Set(), gotoTargets: new Set(), runs: [] };
   const visitor: SyntaxVisitor = {
     statement(statement) {
@@ -468,8 +487,7 @@ function collectSyntax(flow: A.FlowDecl, steps: readonly A.Step[]): FlowSyntax {
       else if (expression.kind === "Run") syntax.runs.push(expression);
     },
   };
-  walkStatements(items(flow.body), visitor);
-  for (const step of steps) walkStatements(items(step.body), visitor);
+  walkStatements(statements, visitor);
   return syntax;
 }
 
