@@ -177,7 +177,17 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
 
   // ------------------------------------------------------------ diagnostics
 
-  function schedule(project: Project, uri: string): void {
+  /**
+   * Whether the pending push follows an edit. Only those pushes time a
+   * re-check for the adaptive delay: the first check of a project (open,
+   * settings) does the whole work and says nothing about editing.
+   */
+  let edited = false;
+  /** Documents just opened: the content event that follows the open is not an edit. */
+  const opening = new Set<string>();
+
+  function schedule(project: Project, uri: string, edit = false): void {
+    if (edit) edited = true;
     let set = pending.get(project);
     if (!set) pending.set(project, (set = new Set()));
     set.add(uri);
@@ -190,7 +200,8 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       } catch (error) {
         log(`fluxo: diagnostics failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
-      lastCheckMs = performance.now() - start;
+      if (edited) lastCheckMs = performance.now() - start;
+      edited = false;
     }, fixedDelay ?? diagnosticsDelayFor(lastCheckMs));
   }
 
@@ -323,6 +334,8 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       const uri = normalize(event.document.uri);
       const project = projects.projectOf(uri);
       project.program.setFile({ uri, text: event.document.getText() });
+      // `onDidChangeContent` follows for the same document: not an edit.
+      opening.add(uri);
       schedule(project, uri);
     }),
   );
@@ -332,7 +345,7 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   documents.onDidChangeContent(
     safely("didChange", (event) => {
       const uri = normalize(event.document.uri);
-      schedule(projects.projectOf(uri), uri);
+      schedule(projects.projectOf(uri), uri, !opening.delete(uri));
     }),
   );
 
