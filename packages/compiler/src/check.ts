@@ -82,7 +82,35 @@ export interface FileCheckResult {
   exhaustiveMatches: Set<A.MatchStatement>;
   /** The flow each test starts (LANGUAGE §7), and the statement that starts it: whose variables `expect expr` sees after it. */
   testStarts: Map<A.TestDecl, TestStart>;
+  /**
+   * What checking each step of the file's flows wrote and read, for the next
+   * check of the same file (see `StepCheck`). Steps that reported a
+   * diagnostic are not kept: they are always checked again.
+   */
+  steps: Map<A.Step, StepCheck>;
 }
+
+/**
+ * What checking one step wrote (types, resolutions, exhaustive `match`es)
+ * and what it read from its flow (variables, steps). After an edit elsewhere,
+ * incremental re-parsing keeps the step's node (`reparse.ts`); when nothing
+ * it read changed, the next check replays what it wrote instead of checking
+ * it again. Everything else a step's check depends on (the project's
+ * declarations, the flow's header) is in the program's shape: when that
+ * changes, no previous result is used.
+ */
+export interface StepCheck {
+  types: [A.Node, Type][];
+  resolutions: [A.Name, Resolution][];
+  exhaustive: A.MatchStatement[];
+  /** Per name read: the variable's first declaration and its type, or the step. */
+  reads: Map<string, StepRead>;
+}
+
+type StepRead =
+  | { kind: "variable"; name: string; declaration: A.Name | undefined; type: string | undefined }
+  | { kind: "step"; name: string; step: A.Step | undefined }
+  | { kind: "stepNames"; names: string };
 
 /** The flow a test starts, known at compile time. */
 export interface TestStart {
@@ -425,14 +453,21 @@ class FileChecker {
   readonly resolutions = new Map<A.Name, Resolution>();
   readonly exhaustiveMatches = new Set<A.MatchStatement>();
   readonly testStarts = new Map<A.TestDecl, TestStart>();
+  readonly steps = new Map<A.Step, StepCheck>();
   /** Depth of silent inference: diagnostics and side tables are not written. */
   private silent = 0;
   private scopes = new Map<A.FlowDecl, FlowScope>();
+  /** The step being checked, recording what it writes and reads. */
+  private capture: StepCheck | undefined;
+  /** `typeToString` of each variable's type, for step reads. */
+  private typeKeys = new Map<VariableInfo, string>();
 
   constructor(
     readonly uri: string,
     readonly file: A.SourceFile,
     readonly project: ProjectTypes,
+    /** The previous check of this file with the same project shape, whose steps may be replayed. */
+    private readonly previous?: FileCheckResult,
   ) {}
 
   // ---------------------------------------------------------- reporting
@@ -443,12 +478,97 @@ class FileChecker {
   }
 
   private record(node: A.Node, type: Type): Type {
-    if (this.silent === 0) this.types.set(node, type);
+    if (this.silent === 0) {
+      this.types.set(node, type);
+      this.capture?.types.push([node, type]);
+    }
     return type;
   }
 
   private resolve(name: A.Name, resolution: Resolution): void {
-    if (this.silent === 0) this.resolutions.set(name, resolution);
+    if (this.silent === 0) {
+      this.resolutions.set(name, resolution);
+      this.capture?.resolutions.push([name, resolution]);
+    }
+  }
+
+  private markExhaustive(match: A.MatchStatement): void {
+    this.exhaustiveMatches.add(match);
+    this.capture?.exhaustive.push(match);
+  }
+
+  // ---------------------------------------------------------- flow lookups (recorded for step replay)
+
+  private typeKey(variable: VariableInfo, scope: FlowScope): string {
+    let key = this.typeKeys.get(variable);
+    if (key === undefined) this.typeKeys.set(variable, (key = typeToString(this.variableType(variable, scope))));
+    return key;
+  }
+
+  /** A flow variable by name; the step being checked records what it found. */
+  private variableIn(scope: FlowScope, name: string): VariableInfo | undefined {
+    const variable = scope.variables.get(name);
+    const capture = this.capture;
+    if (capture && !capture.reads.has(`v:${name}`)) {
+      capture.reads.set(`v:${name}`, {
+        kind: "variable",
+        name,
+        declaration: variable?.declarations[0]?.name,
+        type: variable ? this.typeKey(variable, scope) : undefined,
+      });
+    }
+    return variable;
+  }
+
+  /** A step of the flow by name; recorded like `variableIn`. */
+  private stepIn(scope: FlowScope, name: string): A.Step | undefined {
+    const step = scope.steps.get(name);
+    if (this.capture && !this.capture.reads.has(`s:${name}`)) this.capture.reads.set(`s:${name}`, { kind: "step", name, step });
+    return step;
+  }
+
+  /** The names of the flow's steps (for suggestions); recorded like `variableIn`. */
+  private stepNamesIn(scope: FlowScope): string[] {
+    const names = [...scope.steps.keys()];
+    this.capture?.reads.set("steps", { kind: "stepNames", names: names.join("\n") });
+    return names;
+  }
+
+  /** Whether what a step read from its flow is still what the flow has. */
+  private readsHold(check: StepCheck, scope: FlowScope): boolean {
+    for (const read of check.reads.values()) {
+      if (read.kind === "variable") {
+        const variable = scope.variables.get(read.name);
+        if (variable?.declarations[0]?.name !== read.declaration) return false;
+        if ((variable ? this.typeKey(variable, scope) : undefined) !== read.type) return false;
+      } else if (read.kind === "step") {
+        if (scope.steps.get(read.name) !== read.step) return false;
+      } else if ([...scope.steps.keys()].join("\n") !== read.names) return false;
+    }
+    return true;
+  }
+
+  /** Checks a step's statements, or replays its previous check when nothing it read changed. */
+  private checkStep(step: A.Step, scope: FlowScope): void {
+    const previous = this.previous?.steps.get(step);
+    if (previous && this.readsHold(previous, scope)) {
+      for (const [node, type] of previous.types) this.types.set(node, type);
+      for (const [name, resolution] of previous.resolutions) this.resolutions.set(name, resolution);
+      for (const match of previous.exhaustive) this.exhaustiveMatches.add(match);
+      this.steps.set(step, previous);
+      return;
+    }
+    const capture: StepCheck = { types: [], resolutions: [], exhaustive: [], reads: new Map() };
+    const reported = this.diagnostics.length;
+    this.capture = capture;
+    try {
+      this.statements(step.body, scope, noNarrowing);
+    } finally {
+      this.capture = undefined;
+    }
+    // A step with diagnostics is checked again next time: their ranges and
+    // related locations may point outside it.
+    if (this.diagnostics.length === reported) this.steps.set(step, capture);
   }
 
   private mismatch(range: A.Range, expected: Type | string, found: Type | string, hint = ""): void {
@@ -932,7 +1052,7 @@ class FileChecker {
     }
 
     this.statements(flow.body, scope, noNarrowing);
-    for (const step of flow.steps) this.statements(step.body, scope, noNarrowing);
+    for (const step of flow.steps) this.checkStep(step, scope);
   }
 
   // ---------------------------------------------------------- statements
@@ -1009,11 +1129,11 @@ class FileChecker {
       }
       case "Goto": {
         if (statement.target) {
-          const step = scope.steps.get(statement.target.text);
+          const step = this.stepIn(scope, statement.target.text);
           if (step?.name) {
             this.resolve(statement.target, { kind: "step", name: step.name.text, uri: this.uri, range: step.name.range });
           } else {
-            const candidates = [...scope.steps.keys()];
+            const candidates = this.stepNamesIn(scope);
             const hint = candidates.length > 0 ? `; steps of this flow: ${candidates.slice(0, 8).join(", ")}` : "; this flow has no steps";
             this.report("FX2002", { name: statement.target.text, candidates: hint }, statement.target.range);
           }
@@ -1056,7 +1176,7 @@ class FileChecker {
       valueType = errorType;
     }
     if (statement.name) {
-      const variable = scope.variables.get(statement.name.text);
+      const variable = this.variableIn(scope, statement.name.text);
       if (!variable) {
         // Only `set` can name an undeclared variable.
         this.report("FX2001", { name: statement.name.text, hint: statement.kind === "Set" ? `; declare it with 'var ${statement.name.text}: T' or 'let'` : "" }, statement.name.range);
@@ -1155,7 +1275,7 @@ class FileChecker {
       }
     }
     if (statement.prompt) this.expectText(statement.prompt, this.expression(statement.prompt, context));
-    const variable = statement.name ? scope.variables.get(statement.name.text) : undefined;
+    const variable = statement.name ? this.variableIn(scope, statement.name.text) : undefined;
     if (statement.name && variable) {
       this.resolve(statement.name, { kind: "variable", name: variable.name, uri: this.uri, range: variable.declarations[0]!.name.range, type: this.variableType(variable, scope) });
     }
@@ -1252,7 +1372,7 @@ class FileChecker {
       this.statement(arm.body, scope, armNarrowing);
     }
     if (subject.kind === "error" || hasElse) {
-      this.exhaustiveMatches.add(statement);
+      this.markExhaustive(statement);
       return;
     }
     const missing = cases.filter((c) => !covered.some((d) => sameCase(c, d)));
@@ -1263,7 +1383,7 @@ class FileChecker {
       this.report("FX3007", { missing: parts.join(", ") }, { start: statement.range.start, end }, [
         ...missing.map((m) => ({ uri: this.uri, range: statement.subject?.range ?? statement.range, message: `missing case ${typeToString(m)}` })),
       ]);
-    } else this.exhaustiveMatches.add(statement);
+    } else this.markExhaustive(statement);
   }
 
   // ---------------------------------------------------------- narrowing
@@ -1439,7 +1559,7 @@ class FileChecker {
       return errorType;
     }
     const scope = context.scope;
-    const variable = scope?.variables.get(name);
+    const variable = scope ? this.variableIn(scope, name) : undefined;
     if (scope && variable) {
       const declared = this.variableType(variable, scope);
       this.resolve(expression.name, { kind: variable.kind, name, uri: scope.uri, range: variable.declarations[0]!.name.range, type: declared });
@@ -2013,8 +2133,14 @@ export function relativePath(fromUri: string, toUri: string): string {
 }
 
 /** Checks one file of a project. */
-export function checkFile(uri: string, file: A.SourceFile, project: ProjectTypes): FileCheckResult {
-  const checker = new FileChecker(uri, file, project);
+/**
+ * Checks one file. `previous`, a check of the same file against a project
+ * of the same shape (see `Program`), lets steps whose nodes the file still
+ * has, and whose reads from their flow still hold, be replayed instead of
+ * checked again (`StepCheck`).
+ */
+export function checkFile(uri: string, file: A.SourceFile, project: ProjectTypes, previous?: FileCheckResult): FileCheckResult {
+  const checker = new FileChecker(uri, file, project, previous);
   checker.checkAll();
   return {
     diagnostics: checker.diagnostics,
@@ -2022,5 +2148,6 @@ export function checkFile(uri: string, file: A.SourceFile, project: ProjectTypes
     resolutions: checker.resolutions,
     exhaustiveMatches: checker.exhaustiveMatches,
     testStarts: checker.testStarts,
+    steps: checker.steps,
   };
 }

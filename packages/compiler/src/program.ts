@@ -11,7 +11,9 @@
 //! - a file's check is redone when the file changed, when a file it imports
 //!   (directly or not) changed, or when it holds tests (tests see the whole
 //!   project); when the project's declarations changed shape (a signature,
-//!   an alias, the context, a trigger), every file is rechecked.
+//!   an alias, the context, a trigger), every file is rechecked. A changed
+//!   file of a project that kept its shape replays the check of each step
+//!   whose node and reads are unchanged (`StepCheck` in check.ts).
 
 import type * as A from "./ast.js";
 import { bindProject, type ProjectIndex } from "./bind.js";
@@ -90,6 +92,8 @@ export class Program {
   /** Files changed since the last check. */
   private changed = new Set<string>();
   private sortedUris: string[] | undefined;
+  /** The last checks of files changed since, when the project kept its shape: their unchanged steps are replayed. */
+  private readonly previousChecks = new Map<string, FileCheckResult>();
   readonly options: ProjectOptions;
 
   constructor(inputs: readonly SourceInput[] = [], options: Partial<ProjectOptions> = {}) {
@@ -157,7 +161,8 @@ export class Program {
     if (!entry) return undefined;
     let result = state.checks.get(uri);
     if (!result) {
-      result = checkFile(uri, entry.parsed.file, state.types);
+      result = checkFile(uri, entry.parsed.file, state.types, this.previousChecks.get(uri));
+      this.previousChecks.delete(uri);
       state.checks.set(uri, result);
     }
     return result;
@@ -170,7 +175,14 @@ export class Program {
     const shape = uris.map((uri) => `${uri}\n${this.files.get(uri)!.shape}`).join("\n\u0000");
     const previous = this.state;
     const checks = new Map<string, FileCheckResult>();
+    this.previousChecks.clear();
     if (previous && previous.shape === shape) {
+      // A changed file is checked again, but its steps that did not change
+      // can be replayed from its previous check (`StepCheck` in check.ts).
+      for (const uri of this.changed) {
+        const result = previous.checks.get(uri);
+        if (result) this.previousChecks.set(uri, result);
+      }
       // Only the changed files, their importers (transitively) and test files are rechecked.
       const stale = new Set(this.changed);
       let grew = true;
