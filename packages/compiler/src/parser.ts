@@ -2467,15 +2467,21 @@ export function parse(text: string, uri = "untitled.flow"): ParseResult {
   }
 }
 
-function parseUnsafe(text: string, uri: string): ParseResult {
-  const lexed = tokenize(text, uri);
+/** The shared parser, reset to read `tokens` of a text of `textLength` characters. */
+function parserFor(tokens: IToken[], uri: string, textLength: number): FluxoParser {
   parser ??= new FluxoParser();
   parser.uri = uri;
-  parser.textLength = text.length;
+  parser.textLength = textLength;
   parser.extra = [];
   parser.interpolations = [];
   parser.missingBraces = new Set();
-  parser.input = lexed.tokens;
+  parser.input = tokens;
+  return parser;
+}
+
+function parseUnsafe(text: string, uri: string): ParseResult {
+  const lexed = tokenize(text, uri);
+  const parser = parserFor(lexed.tokens, uri, text.length);
   const declarations = parser.sourceFile() ?? [];
   const errors = parser.errors;
   // Let go of the token vector: the parser is reused, the tokens are not.
@@ -2548,13 +2554,7 @@ export function parseStepText(text: string, uri: string): { step: A.Step; commen
   try {
     const lexed = tokenize(text, uri);
     if (lexed.diagnostics.length > 0) return undefined;
-    parser ??= new FluxoParser();
-    parser.uri = uri;
-    parser.textLength = text.length;
-    parser.extra = [];
-    parser.interpolations = [];
-    parser.missingBraces = new Set();
-    parser.input = lexed.tokens;
+    const parser = parserFor(lexed.tokens, uri, text.length);
     // A step invoked as the top rule also reports input left after it.
     const step = parser.step();
     const clean = parser.errors.length === 0 && parser.extra.length === 0;

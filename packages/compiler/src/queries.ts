@@ -10,8 +10,17 @@ import { typeToString, type Type } from "./types.js";
 
 /** Calls `visit` for each direct child node of `node` (any property holding nodes). */
 export function forEachChild(node: A.Node, visit: (child: A.Node) => void): void {
-  // Hot (every tree walk of the editor and of incremental re-parsing): plain
-  // property reads instead of `in` checks, scalars skipped first.
+  forEachChildWith(node, callVisit, visit);
+}
+
+const callVisit = (child: A.Node, visit: (child: A.Node) => void): void => visit(child);
+
+/**
+ * `forEachChild` with a value passed along to `visit`, so that a recursive
+ * walk needs no closure per node (hot: every tree walk of the editor and of
+ * incremental re-parsing). Plain property reads, scalars skipped first.
+ */
+export function forEachChildWith<C>(node: A.Node, visit: (child: A.Node, context: C) => void, context: C): void {
   const fields = node as unknown as Record<string, unknown>;
   for (const key in fields) {
     const value = fields[key];
@@ -19,11 +28,11 @@ export function forEachChild(node: A.Node, visit: (child: A.Node) => void): void
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const item = value[i] as { kind?: unknown; range?: unknown } | null | undefined;
-        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node);
+        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node, context);
       }
     } else {
       const item = value as { kind?: unknown; range?: unknown };
-      if (typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node);
+      if (typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node, context);
     }
   }
 }

@@ -18,10 +18,10 @@
 //! Otherwise `reparse` returns undefined and the caller parses the file.
 //! The previous tree is consumed: its nodes after the edit are shifted in
 //! place and now belong to the new tree (the caller drops the old result).
-//! Children are found as `queries.ts`'s `forEachChild` finds them.
 
 import type * as A from "./ast.js";
 import { parseStepText, type ParseResult } from "./parser.js";
+import { forEachChildWith } from "./queries.js";
 
 /** The span of `before` that differs from `after`: [start, end) in `before`, and the length change. */
 export function changedSpan(before: string, after: string): { start: number; end: number; delta: number } | undefined {
@@ -110,31 +110,31 @@ export function reparse(previous: { text: string; parsed: ParseResult }, text: s
   return { file: newFile, diagnostics: [] };
 }
 
+/** A shift in progress: ranges starting at or after `from` move by `delta`. */
+interface Shift {
+  from: number;
+  delta: number;
+  /** The range of the node whose children are being visited. */
+  parentRange: A.Range | undefined;
+}
+
 /**
  * Moves the ranges of `node` and its descendants that start at or after
  * `from` by `delta`. A child may share its range object with its parent
  * (`NameRef` and its `Name`): that object is moved once.
  */
 function shiftTree(node: A.Node, from: number, delta: number, parentRange: A.Range | undefined): void {
+  shiftNode(node, { from, delta, parentRange });
+}
+
+function shiftNode(node: A.Node, shift: Shift): void {
   const range = node.range;
-  if (range !== parentRange && range.start >= from) {
-    range.start += delta;
-    range.end += delta;
+  if (range !== shift.parentRange && range.start >= shift.from) {
+    range.start += shift.delta;
+    range.end += shift.delta;
   }
-  // The children as `forEachChild` finds them, without a closure per node
-  // (this walks half a large file on every edit).
-  const fields = node as unknown as Record<string, unknown>;
-  for (const key in fields) {
-    const value = fields[key];
-    if (typeof value !== "object" || value === null || key === "range") continue;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item = value[i] as A.Node | null | undefined;
-        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.range !== undefined) shiftTree(item, from, delta, range);
-      }
-    } else {
-      const item = value as A.Node;
-      if (typeof item.kind === "string" && item.range !== undefined) shiftTree(item, from, delta, range);
-    }
-  }
+  const outer = shift.parentRange;
+  shift.parentRange = range;
+  forEachChildWith(node, shiftNode, shift);
+  shift.parentRange = outer;
 }
