@@ -18,7 +18,7 @@ function flows(origin: string): string {
   return `
 type Pedido = { id: string, status: string }
 
-action buscar(id: string, q: string) -> Pedido timeout 400ms = http GET "${origin}/pedidos/{id}?q={q}" {
+action buscar(id: string, q: string) -> Pedido timeout 1500ms = http GET "${origin}/pedidos/{id}?q={q}" {
     header "Authorization" = "Bearer {secret("TOKEN")}"
 }
 action criar(sku: string, quantidade: integer) -> Pedido timeout 2s = http POST "${origin}/pedidos"
