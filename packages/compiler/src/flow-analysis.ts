@@ -302,11 +302,7 @@ function analyzeFlow(
   builder.buildStatements(items(flow.body));
   builder.endRegion(NONE);
   const stepEntries: number[] = [];
-  steps.forEach((step, index) => {
-    stepEntries.push(builder.startRegion(index));
-    builder.buildStatements(items(step.body));
-    builder.endRegion(index);
-  });
+  steps.forEach((step, index) => stepEntries.push(builder.stepRegion(step, index)));
   for (const site of builder.gotos) {
     if (site.target !== NONE) builder.graph.connect(site.node, stepEntries[site.target]!);
   }
@@ -507,12 +503,41 @@ function collectExpectNames(test: A.TestDecl, names: Set<string>): void {
 
 // ---------------------------------------------------------------- building the CFG
 
+/**
+ * The part of a flow's CFG one step builds, kept per step node for the next
+ * analysis of the flow (after an edit elsewhere, incremental re-parsing keeps
+ * the step's node). Operations hold no node numbers, so the fragment is
+ * appended again at any position; `reads` is what building it looked up, and
+ * it is reused only while those answers are the same. A step whose building
+ * reported a diagnostic (FX4002) is built again.
+ */
+interface Fragment {
+  region: number;
+  operations: Operation[];
+  /** Edges between the fragment's nodes, relative to its first node. */
+  edges: number[];
+  /** Its `goto`s, with nodes relative to its first node. */
+  gotos: GotoSite[];
+  reads: FragmentReads;
+}
+
+interface FragmentReads {
+  variables: Map<string, number>;
+  steps: Map<string, number>;
+  flows: Map<string, number>;
+  exhaustive: Map<A.MatchStatement, boolean>;
+}
+
+const fragments = new WeakMap<A.Step, Fragment>();
+
 class CfgBuilder {
   readonly graph = new FlowGraph();
   readonly gotos: GotoSite[] = [];
   /** The node control has reached; undefined when no path continues here. */
   private current: number | undefined;
   private region = NONE;
+  /** What the step being built looks up (see `Fragment`). */
+  private reads: FragmentReads | undefined;
 
   constructor(
     private readonly uri: string,
@@ -534,6 +559,52 @@ class CfgBuilder {
     this.current = undefined;
   }
 
+  /** Builds step `index` as a region, or appends its fragment from an earlier analysis; returns its entry. */
+  stepRegion(step: A.Step, index: number): number {
+    const graph = this.graph;
+    const base = graph.size;
+    const cached = fragments.get(step);
+    if (cached && cached.region === index && this.readsHold(cached.reads)) {
+      for (const operation of cached.operations) graph.add(operation);
+      for (let i = 0; i < cached.edges.length; i += 2) graph.connect(base + cached.edges[i]!, base + cached.edges[i + 1]!);
+      for (const site of cached.gotos) this.gotos.push({ ...site, node: base + site.node });
+      this.current = undefined;
+      return base;
+    }
+    const edgeBase = graph.to.length;
+    const gotoBase = this.gotos.length;
+    const reported = this.diagnostics.length;
+    const reads: FragmentReads = { variables: new Map(), steps: new Map(), flows: new Map(), exhaustive: new Map() };
+    this.reads = reads;
+    try {
+      this.startRegion(index);
+      this.buildStatements(items(step.body));
+      this.endRegion(index);
+    } finally {
+      this.reads = undefined;
+    }
+    if (this.diagnostics.length === reported) {
+      const edges: number[] = [];
+      for (let e = edgeBase; e < graph.to.length; e++) edges.push(graph.from[e]! - base, graph.to[e]! - base);
+      fragments.set(step, {
+        region: index,
+        operations: graph.operations.slice(base),
+        edges,
+        gotos: this.gotos.slice(gotoBase).map((site) => ({ ...site, node: site.node - base })),
+        reads,
+      });
+    }
+    return base;
+  }
+
+  private readsHold(reads: FragmentReads): boolean {
+    for (const [name, index] of reads.variables) if ((this.variables.byName.get(name)?.index ?? NONE) !== index) return false;
+    for (const [name, index] of reads.steps) if ((this.stepIndex.get(name) ?? NONE) !== index) return false;
+    for (const [name, index] of reads.flows) if ((this.flowIndex.get(name) ?? NONE) !== index) return false;
+    for (const [match, exhaustive] of reads.exhaustive) if ((this.options.isExhaustive?.(match) ?? false) !== exhaustive) return false;
+    return true;
+  }
+
   /** Appends a node after the current one and makes it current. */
   private emit(operation: Operation): number {
     const node = this.graph.add(operation);
@@ -552,7 +623,10 @@ class CfgBuilder {
   }
 
   private variableOf(name: A.Name | undefined): number {
-    return name && typeof name.text === "string" ? (this.variables.byName.get(name.text)?.index ?? NONE) : NONE;
+    if (!name || typeof name.text !== "string") return NONE;
+    const index = this.variables.byName.get(name.text)?.index ?? NONE;
+    this.reads?.variables.set(name.text, index);
+    return index;
   }
 
   /**
@@ -636,6 +710,7 @@ class CfgBuilder {
       case "Goto": {
         const name = statement.target?.text;
         const target = typeof name === "string" ? (this.stepIndex.get(name) ?? NONE) : NONE;
+        if (typeof name === "string") this.reads?.steps.set(name, target);
         const node = this.emit({ kind: "goto", statement, target });
         this.gotos.push({ node, statement, region: this.region, target });
         this.current = undefined;
@@ -775,7 +850,9 @@ class CfgBuilder {
       if (arm.body) this.buildStatement(arm.body);
       ends.push(this.current);
     }
-    const exhaustive = arms.some((arm) => arm.isElse) || (this.options.isExhaustive?.(match) ?? false);
+    const answer = this.options.isExhaustive?.(match) ?? false;
+    this.reads?.exhaustive.set(match, answer);
+    const exhaustive = arms.some((arm) => arm.isElse) || answer;
     if (!exhaustive) ends.push(branch);
     this.current = this.join(ends);
   }
@@ -833,6 +910,7 @@ class CfgBuilder {
         for (const argument of items(expression.args)) this.expression(argument, bound);
         const name = expression.flow?.text;
         const flow = typeof name === "string" ? (this.flowIndex.get(name) ?? NONE) : NONE;
+        if (typeof name === "string") this.reads?.flows.set(name, flow);
         this.emit({ kind: "run", flow, expression });
         break;
       }
