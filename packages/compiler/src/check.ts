@@ -596,6 +596,16 @@ class FileChecker {
     this.mismatch(node.range, expected, type, hint);
   }
 
+  /**
+   * An operand an operator cannot take: FX3004 when it is a `T?` whose `T`
+   * would do (`fits`), FX3001 otherwise (§3.2: narrow it first).
+   */
+  private operandMismatch(node: A.Expression, type: Type, expected: Type | string, fits: (type: Type) => boolean, hint = ""): void {
+    if (isNullable(type) && fits(nonNull(type))) {
+      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, node.range);
+    } else this.mismatch(node.range, expected, type, hint);
+  }
+
   /** A condition must be boolean (FX3003); a `boolean?` is FX3004. */
   private expectCondition(node: A.Expression, type: Type): void {
     if (isBoolean(type)) return;
@@ -1271,7 +1281,7 @@ class FileChecker {
       const list = this.expression(statement.from, context);
       if (list.kind === "list") valueType = list.element;
       else if (list.kind !== "error") {
-        this.mismatch(statement.from.range, "a list", list);
+        this.operandMismatch(statement.from, list, "a list", (t) => t.kind === "list");
       }
     }
     if (statement.prompt) this.expectText(statement.prompt, this.expression(statement.prompt, context));
@@ -1483,7 +1493,7 @@ class FileChecker {
       case "Index": {
         const object = this.expression(expression.object, inner);
         const index = expression.index ? this.expression(expression.index, inner) : errorType;
-        if (expression.index && !isInteger(index)) this.mismatch(expression.index.range, integerType, index);
+        if (expression.index && !isInteger(index)) this.operandMismatch(expression.index, index, integerType, isInteger);
         if (object.kind === "error") return errorType;
         if (object.kind !== "list") {
           if (isNullable(object) && nonNull(object).kind === "list") {
@@ -1506,7 +1516,7 @@ class FileChecker {
           return booleanType;
         }
         if (expression.operand && !isNumeric(operand)) {
-          this.mismatch(expression.operand.range, numberType, operand);
+          this.operandMismatch(expression.operand, operand, numberType, isNumeric);
           return errorType;
         }
         if (operand.kind === "literal" && typeof operand.value === "number") return { kind: "literal", value: -operand.value, integer: operand.integer };
@@ -1692,8 +1702,11 @@ class FileChecker {
         const strings = isStringLike(leftType) && isStringLike(rightType);
         if (!numbers && !strings) {
           const bad = isNumeric(leftType) || isStringLike(leftType) ? right! : left;
-          const expected = isNumeric(leftType) ? numberType : isStringLike(leftType) ? stringType : numberType;
-          this.mismatch(bad.range, expected, bad === left ? leftType : rightType);
+          const badType = bad === left ? leftType : rightType;
+          const other = bad === left ? rightType : leftType;
+          // What the operand should be: what the other side is, else what it would be without `?`.
+          const wantsString = isNumeric(other) ? false : isStringLike(other) ? true : !isNumeric(nonNull(badType)) && isStringLike(nonNull(badType));
+          this.operandMismatch(bad, badType, wantsString ? stringType : numberType, wantsString ? isStringLike : isNumeric);
         }
         return booleanType;
       }
@@ -1717,7 +1730,7 @@ class FileChecker {
         if (!leftOk || !rightOk) {
           if (operator === "+" && (isStringLike(leftType) || isStringLike(rightType))) {
             const bad = isStringLike(leftType) ? right! : left;
-            this.mismatch(bad.range, stringType, bad === left ? leftType : rightType, ": '+' joins two strings, or adds two numbers");
+            this.operandMismatch(bad, bad === left ? leftType : rightType, stringType, isStringLike, ": '+' joins two strings, or adds two numbers");
           } else {
             const bad = leftOk ? right! : left;
             if (isNullable(bad === left ? leftType : rightType)) {
