@@ -1216,13 +1216,17 @@ class FileChecker {
   }
 
   /** Is this a call of an action? Unknown callees count as actions: FX2004 already said what is wrong. */
+  /**
+   * Whether an `else` may follow this expression: an action call, or a call
+   * whose callee is already reported (FX2004: unknown, or a type or a flow
+   * called like an action), whose `else` is then not reported again (§8: no
+   * cascades). Built-in functions cannot fail.
+   */
   private isActionCall(expression: A.Expression): boolean {
     if (expression.kind !== "Call") return false;
     const name = expression.callee.text;
     if (standardActions.has(name)) return true;
-    if (builtins.has(name)) return false;
-    const symbol = this.project.index.declarations.get(name);
-    return symbol === undefined || symbol.kind === "action";
+    return !builtins.has(name);
   }
 
   private questionClauses(
