@@ -629,6 +629,8 @@ export interface CallExpression extends NodeBase {
   kind: "Call";
   callee: Name;
   args: Expression[];
+  /** An argument was lost to a syntax error: the checker does not count them. */
+  incomplete?: boolean;
 }
 
 /** `run flow(args)` */
@@ -636,6 +638,8 @@ export interface RunExpression extends NodeBase {
   kind: "Run";
   flow?: Name;
   args: Expression[];
+  /** An argument was lost to a syntax error: the checker does not count them. */
+  incomplete?: boolean;
 }
 
 export type UnaryOperator = "-" | "not";

@@ -1755,8 +1755,11 @@ class FileChecker {
     params: readonly ParamSignature[],
     context: ExprContext,
     range: A.Range,
+    /** An argument was lost to a syntax error (already reported): count and positions are unknown. */
+    incomplete = false,
   ): void {
     const types = args.map((a) => this.expression(a, context));
+    if (incomplete) return;
     // Arguments are positional: every parameter up to the last required one must be given.
     let required = 0;
     params.forEach((p, i) => {
@@ -1782,6 +1785,7 @@ class FileChecker {
         return errorType;
       }
       const types = expression.args.map((a) => this.expression(a, inner));
+      if (expression.incomplete) return builtin.result;
       if (types.length !== builtin.params.length) {
         this.report("FX3002", { name, expected: builtin.params.length, s: builtin.params.length === 1 ? "" : "s", found: types.length }, expression.range);
         return builtin.result;
@@ -1824,7 +1828,7 @@ class FileChecker {
       this.mismatch(expression.range, "a value", `a call of action '${name}'`, ": actions are called only as statements or on the right of let, var or set");
       return errorType;
     }
-    this.checkArguments(name, expression.args, signature.params, inner, expression.range);
+    this.checkArguments(name, expression.args, signature.params, inner, expression.range, expression.incomplete);
     return signature.result;
   }
 
@@ -1893,7 +1897,7 @@ class FileChecker {
       return errorType;
     }
     const signature = this.project.signature(symbol);
-    this.checkArguments(symbol.name, expression.args, signature.params, inner, expression.range);
+    this.checkArguments(symbol.name, expression.args, signature.params, inner, expression.range, expression.incomplete);
     return signature.result;
   }
 

@@ -340,6 +340,18 @@ class FluxoParser extends EmbeddedActionsParser {
     return node as unknown as N;
   };
 
+  /** Syntax errors reported so far (Chevrotain's and the parser's own). */
+  private syntaxErrorCount(): number {
+    return this.errors.length + this.extra.length;
+  }
+
+  /** The partial node of a call that failed: its arguments are incomplete. */
+  private recoveredCall<N extends A.CallExpression | A.RunExpression>(): N {
+    const node = this.recovered<N | undefined>();
+    if (node) node.incomplete = true;
+    return node as N;
+  }
+
   private name(token: IToken): A.Name {
     return { kind: "Name", text: token.image, range: FluxoParser.tokenRange(token) };
   }
@@ -1932,10 +1944,12 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.CallExpression => {
       const callee = this.name(this.CONSUME(T.Identifier));
       const node = this.begin<A.CallExpression>({ kind: "Call", callee, args: [], range: { ...callee.range } });
+      const errors = this.syntaxErrorCount();
       node.args = this.SUBRULE(this.argumentList);
+      if (!this.recording && this.syntaxErrorCount() > errors) node.incomplete = true;
       return this.finish(node);
     },
-    { recoveryValueFunc: this.recovered },
+    { recoveryValueFunc: () => this.recoveredCall<A.CallExpression>() },
   );
 
   private runExpression = this.RULE(
@@ -1944,10 +1958,12 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.run);
       const node = this.begin<A.RunExpression>({ kind: "Run", args: [], range: FluxoParser.tokenRange(keyword) });
       node.flow = this.name(this.CONSUME(T.Identifier));
+      const errors = this.syntaxErrorCount();
       node.args = this.SUBRULE(this.argumentList);
+      if (!this.recording && this.syntaxErrorCount() > errors) node.incomplete = true;
       return this.finish(node);
     },
-    { recoveryValueFunc: this.recovered },
+    { recoveryValueFunc: () => this.recoveredCall<A.RunExpression>() },
   );
 
   /** `( a, b, )`: a trailing comma is allowed. */
