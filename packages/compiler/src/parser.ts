@@ -502,11 +502,28 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.import);
       const node = this.begin<A.ImportDecl>({ kind: "Import", names: [], range: FluxoParser.tokenRange(keyword) });
       this.CONSUME(T.LBrace);
+      // Names are separated by commas (line breaks are only layout): a name
+      // right after another is FX1001, and both are kept.
+      let afterName = false;
       this.MANY(() => {
         this.OR1([
           { ALT: () => this.CONSUME(T.Newline) },
-          { ALT: () => this.CONSUME(T.Comma) },
-          { ALT: () => node.names.push(this.name(this.CONSUME(T.Identifier))) },
+          {
+            ALT: () => {
+              this.CONSUME(T.Comma);
+              afterName = false;
+            },
+          },
+          {
+            ALT: () => {
+              const token = this.CONSUME(T.Identifier);
+              if (afterName && !this.recording) {
+                this.extra.push(diagnostic("FX1001", { expected: "',' or '}'", found: describeToken(token) }, this.uri, errorRange(token, token.startOffset)));
+              }
+              afterName = true;
+              node.names.push(this.name(token));
+            },
+          },
         ]);
       });
       this.closeBrace();
