@@ -798,14 +798,18 @@ class FileChecker {
 
   private checkParams(params: readonly A.Param[], what: string): Map<string, ParamSignature> {
     const out = new Map<string, ParamSignature>();
+    const firsts = new Map<string, A.Name>();
     for (const param of params) {
       const type = this.typeOf(param.type);
       if (!param.name) continue;
-      const first = out.get(param.name.text);
+      const first = firsts.get(param.name.text);
       if (first) {
-        this.report("FX2006", { what: "parameter", name: param.name.text, detail: ` of ${what}` }, param.name.range);
+        this.report("FX2006", { what: "parameter", name: param.name.text, detail: ` of ${what}` }, param.name.range, [
+          { uri: this.uri, range: first.range, message: "first declared here" },
+        ]);
         continue;
       }
+      firsts.set(param.name.text, param.name);
       if (param.default) {
         if (!isLiteralExpression(param.default)) {
           this.mismatch(param.default.range, "a literal default value", "an expression");
@@ -1473,13 +1477,18 @@ class FileChecker {
       }
       case "Record": {
         const fields = new Map<string, Type>();
+        const firsts = new Map<string, A.Name>();
         for (const field of expression.fields) {
           const type = field.value ? this.expression(field.value, inner) : errorType;
           if (!field.name) continue;
-          if (fields.has(field.name.text)) {
-            this.report("FX2006", { what: "field", name: field.name.text, detail: "" }, field.name.range);
+          const first = firsts.get(field.name.text);
+          if (first) {
+            this.report("FX2006", { what: "field", name: field.name.text, detail: "" }, field.name.range, [
+              { uri: this.uri, range: first.range, message: "first declared here" },
+            ]);
             continue;
           }
+          firsts.set(field.name.text, field.name);
           fields.set(field.name.text, type);
         }
         return { kind: "record", fields };
