@@ -886,6 +886,10 @@ class FileChecker {
     }
     const host = match[2]!;
     const hostEnded = match[3] !== undefined;
+    if (host.length === 0 && (hostEnded || !interpolated)) {
+      this.report("FX3009", { problem: "the URL has no host; expected http://host/… or https://host/…" }, url.range);
+      return;
+    }
     if (host.length === 0 || (interpolated && !hostEnded)) {
       this.report("FX3009", { problem: "the host is interpolated; only the path and query may interpolate" }, url.range);
       return;
