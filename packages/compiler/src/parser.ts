@@ -2471,6 +2471,18 @@ export function validateGrammar(): void {
   new FluxoParser(true);
 }
 
+/** The number of values of the sorted `values` below `offset`. */
+function lowerBound(values: readonly number[], offset: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 function insideAny(ranges: readonly A.Range[], offset: number): boolean {
   for (const range of ranges) if (offset >= range.start && offset < range.end) return true;
   return false;
@@ -2546,19 +2558,24 @@ function parseUnsafe(text: string, uri: string): ParseResult {
     } else syntax.push(extra);
   }
   // One syntax error per statement (§8): recovery resumes at the end of the
-  // statement, so a second error on the same line is a consequence of the first.
+  // statement, so a second error in the same statement is a consequence of
+  // the first. A statement here is a line, or the part of a line between
+  // `;`s (a `;` ends a statement).
   syntax.sort((a, b) => a.range.start - b.range.start);
-  // Lines are only needed when there are syntax errors to deduplicate.
+  // Lines and `;`s are only needed when there are syntax errors to deduplicate.
   const lineOf = syntax.length > 0 ? new LineIndex(text) : undefined;
-  const reportedLines = new Set<number>();
+  const semicolons = syntax.length > 0 ? lexed.tokens.filter((t) => t.tokenType === T.Semicolon).map((t) => t.startOffset) : [];
+  const reportedStatements = new Set<string>();
   const seenOffsets = new Set<number>();
   for (const d of syntax) {
     if (seenOffsets.has(d.range.start)) continue;
     seenOffsets.add(d.range.start);
     if (d.code === "FX1001") {
       const line = lineOf!.positionAt(d.range.start).line;
-      if (reportedLines.has(line)) continue;
-      reportedLines.add(line);
+      const lineStart = lineOf!.lineStarts[line]!;
+      const statement = `${line}:${lowerBound(semicolons, d.range.start) - lowerBound(semicolons, lineStart)}`;
+      if (reportedStatements.has(statement)) continue;
+      reportedStatements.add(statement);
     }
     diagnostics.push(d);
   }

@@ -564,14 +564,10 @@ flow a {
     expect(outline(file)).toEqual(["Flow a: Let r Say"]);
   });
 
-  it("reports an FX1001 for each statement of a line with `;` (FIXME: only the first today)", () => {
+  it("reports an FX1001 for each statement of a line with `;`", () => {
     const text = 'flow a {\n    say "a" "b"; say "c" "d"\n    let = 1; let = 2\n}\n';
-    // FIXME: §8 allows one FX1001 per statement, and `;` ends a statement; but
-    // the parser keeps only the first FX1001 of each line, so the second
-    // statement's error is not reported until the first one is fixed
-    // (`say "c" "d"` parses as `say "c"`, silently). Expected
-    // ["FX1001 2:13", "FX1001 2:26", "FX1001 3:9", "FX1001 3:18"].
-    expect(codes(text)).toEqual(["FX1001 2:13", "FX1001 3:9"]);
+    // §8: one FX1001 per statement, and `;` ends a statement.
+    expect(codes(text)).toEqual(["FX1001 2:13", "FX1001 2:26", "FX1001 3:9", "FX1001 3:18"]);
     expect(outline(parse(text, "semicolons.flow").file)).toEqual(["Flow a: Say Say Let ? Let ?"]);
   });
 });
