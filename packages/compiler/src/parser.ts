@@ -197,6 +197,8 @@ class FluxoParser extends EmbeddedActionsParser {
   private partials: (Partial | undefined)[] = [];
   /** The partial node of the rule that exited last (see the constructor). */
   private lastExited: Partial | undefined;
+  /** One-line strings closed by the end of their line so far (FX1002). */
+  unterminatedStrings = 0;
   /** Distance to the token `findReSyncTokenType` chose, for `reSyncTo`. */
   private resyncDistance = 1;
 
@@ -2036,8 +2038,12 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.RecordLiteral => {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin<A.RecordLiteral>({ kind: "Record", fields: [], range: FluxoParser.tokenRange(open) });
-      this.MANY(() => {
-        this.OR({
+      // A field whose string runs to the end of its line (FX1002) ends the
+      // record there: its `}` is inside the string, and nothing more is reported.
+      const unterminated = this.unterminatedStrings;
+      this.MANY({
+        GATE: () => this.unterminatedStrings === unterminated,
+        DEF: () => this.OR({
           IGNORE_AMBIGUITIES: true,
           MAX_LOOKAHEAD: 1,
           DEF: [
@@ -2052,9 +2058,9 @@ class FluxoParser extends EmbeddedActionsParser {
             },
             { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a field (name: value)"] }) },
           ],
-        });
+        }),
       });
-      this.closeBrace();
+      if (this.unterminatedStrings === unterminated) this.closeBrace();
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -2137,7 +2143,9 @@ class FluxoParser extends EmbeddedActionsParser {
         const part = this.OR(this.stringParts);
         if (!this.recording) this.addPart(node, part);
       });
-      this.CONSUME(T.StringClose);
+      const close = this.CONSUME(T.StringClose);
+      // The lexer closes a string cut short by a line break with an empty token.
+      if (close.image === "" && !this.recording) this.unterminatedStrings++;
       if (!this.recording) mergeText(node);
       return this.finish(node);
     },

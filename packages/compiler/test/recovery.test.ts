@@ -334,15 +334,12 @@ test "t" {
     expect(outline(parse(call, "call.flow").file)).toEqual(["Flow a: CallStatement End", "Flow b: End"]);
   });
 
-  it("reports only FX1002 for an unterminated string inside a record literal (FIXME: two FX1001 follow today)", () => {
+  it("reports only FX1002 for an unterminated string inside a record literal", () => {
     const record = 'flow a {\n    let r = { a: "x }\n    end\n}\nflow b { end }\n';
-    // FIXME: LANGUAGE §2 says no FX1001 follows an unterminated string. The
-    // record literal's `}` is inside the string, so the record stays open
-    // across lines: it takes `end` (FX1001 "expected a field") and the flow's
-    // `}`, and flow a then ends at `flow` (FX1001 "expected '}'"). Expected
-    // ["FX1002 2:18"] and ["Flow a: Let r End", "Flow b: End"].
-    expect(codes(record)).toEqual(["FX1002 2:18", "FX1001 3:5", "FX1001 5:1"]);
-    expect(outline(parse(record, "record.flow").file)).toEqual(["Flow a: Let r", "Flow b: End"]);
+    // LANGUAGE §2: no FX1001 follows an unterminated string. The record's `}`
+    // is inside the string, so the record ends with the string's line.
+    expect(codes(record)).toEqual(["FX1002 2:18"]);
+    expect(outline(parse(record, "record.flow").file)).toEqual(["Flow a: Let r End", "Flow b: End"]);
   });
 
   it("runs an unterminated block string to the end of the file", () => {
