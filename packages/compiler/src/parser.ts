@@ -30,6 +30,7 @@ import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { decodeEscape, durationMs, tokenize, type SimpleStringPayload } from "./lexer.js";
 import { LineIndex } from "./line-index.js";
+import { forEachChild } from "./queries.js";
 import * as T from "./tokens.js";
 
 export interface ParseResult {
@@ -2479,6 +2480,15 @@ export function validateGrammar(): void {
   new FluxoParser(true);
 }
 
+/** The furthest end of the ranges of a node and its descendants. */
+function furthestEnd(node: A.Node): number {
+  let end = node.range.end;
+  forEachChild(node, (child) => {
+    end = Math.max(end, furthestEnd(child));
+  });
+  return end;
+}
+
 /** The number of values of the sorted `values` below `offset`. */
 function lowerBound(values: readonly number[], offset: number): number {
   let low = 0;
@@ -2597,6 +2607,10 @@ function parseUnsafe(text: string, uri: string): ParseResult {
     comments: lexed.comments,
     range: { start: 0, end: text.length },
   };
+  // A declaration whose error recovery ran into the end of the file was never
+  // closed (its range still ends at its first word): it ends with the file.
+  const last = file.declarations[file.declarations.length - 1];
+  if (last && diagnostics.length > 0 && furthestEnd(last) > last.range.end) last.range.end = text.length;
   attachDocComments(file, text);
   return { file, diagnostics };
 }

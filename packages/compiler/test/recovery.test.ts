@@ -226,21 +226,18 @@ flow b { end }
     expect(outline(parse(step, "eof.flow").file)).toEqual(["Flow a: step s { Say }"]);
   });
 
-  it("keeps a declaration whose last statement fails at the end of the file (FIXME: its range ends at its first token)", () => {
+  it("keeps a declaration whose last statement fails at the end of the file, ending with the file", () => {
     // The declaration is kept with one FX1001.
     const text = 'flow a {\n    say "x"\n    v';
     expect(codes(text)).toEqual(["FX1001 3:6"]);
     expect(outline(parse(text, "eof.flow").file)).toEqual(["Flow a: Say"]);
-    // FIXME: when a declaration's error recovery runs into the end of the file
-    // (an error on the last line, or one whose skip reaches the end), the
-    // declaration's range is never closed and ends at its first token, before
-    // its name and statements. Expected: { start: 0, end: text.length } each.
+    // When a declaration's error recovery runs into the end of the file (an
+    // error on the last line, or one whose skip reaches the end), the
+    // declaration ends with the file, around its name and statements.
     const rangeOf = (source: string) => parse(source, "eof.flow").file.declarations[0]?.range;
-    expect(rangeOf(text)).toEqual({ start: 0, end: 4 });
-    expect(rangeOf("flow a")).toEqual({ start: 0, end: 4 });
-    expect(rangeOf('test "')).toEqual({ start: 0, end: 4 });
-    expect(rangeOf("flow a -x> string {\n")).toEqual({ start: 0, end: 4 });
-    expect(rangeOf("action f() -> ")).toEqual({ start: 0, end: 6 });
+    for (const source of [text, "flow a", 'test "', "flow a -x> string {\n", "action f() -> "]) {
+      expect(rangeOf(source)).toEqual({ start: 0, end: source.length });
+    }
   });
 
   it("swallows a junk line with one FX1001 wherever it is", () => {
