@@ -2444,7 +2444,9 @@ function trimBlockIndentation(node: A.StringLiteral): void {
       const at = line[0]?.start ?? previous?.range.end ?? node.range.start;
       pushText("\n", previous?.range.end ?? at, at);
     }
-    let toTrim = isBlank(line) ? Infinity : indent;
+    // Every line loses the common indentation; a blank line keeps what it has
+    // beyond it (as Kotlin's trimIndent does).
+    let toTrim = indent;
     for (const segment of line) {
       if (segment.part.kind === "Interpolation") {
         parts.push(segment.part);
