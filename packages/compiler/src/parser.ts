@@ -2420,8 +2420,12 @@ function trimBlockIndentation(node: A.StringLiteral): void {
     });
   }
   const isBlank = (line: Segment[]): boolean => line.every((s) => !s.escaped && s.text !== undefined && /^[ \t]*$/.test(s.text));
-  if (lines.length > 1 && isBlank(lines[0]!)) lines.shift();
-  if (lines.length > 1 && isBlank(lines[lines.length - 1]!)) lines.pop();
+  // A blank first and last line are dropped (both, as Kotlin's trimIndent
+  // does, even when they are the only two lines).
+  const dropFirst = lines.length > 1 && isBlank(lines[0]!);
+  const dropLast = lines.length > 1 && isBlank(lines[lines.length - 1]!);
+  if (dropLast) lines.pop();
+  if (dropFirst) lines.shift();
   let indent = Infinity;
   for (const line of lines) {
     if (isBlank(line)) continue;

@@ -297,7 +297,11 @@ function printString(node: A.StringLiteral, options: Options): Doc {
   // re-indented without changing the value; anything else is kept as written.
   if (lines.length < 2 || spansLines || !blank(lines[0]!) || !blank(lines[lines.length - 1]!)) return raw;
   const middle = lines.slice(1, -1);
-  const common = Math.min(...middle.filter((value) => !blank(value)).map((value) => /^[ \t]*/.exec(value)![0].length));
+  const contentLines = middle.filter((value) => !blank(value));
+  const common = contentLines.length > 0 ? Math.min(...contentLines.map((value) => /^[ \t]*/.exec(value)![0].length)) : 0;
+  // A blank line longer than the common indentation keeps the excess in the
+  // value (Kotlin's trimIndent): re-indenting would change it, so keep it as written.
+  if (middle.some((value) => blank(value) && value.length > common)) return raw;
   const body: Doc[] = [];
   for (const value of middle) {
     // A blank line is printed empty. Other lines keep their trailing blanks
