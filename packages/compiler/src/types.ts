@@ -97,7 +97,10 @@ export function union(types: readonly Type[]): Type {
     for (const member of members(type)) {
       if (member.kind === "error") return errorType;
       if (member.kind === "never") continue;
-      if (!flat.some((t) => sameType(t, member))) flat.push(member.kind === "union" ? member : stripAlias(member));
+      // A record or list keeps its alias as a member (`Order?` reads better
+      // than its fields); a primitive's alias is dropped, since a union that
+      // also holds the plain primitive would show only one name for both.
+      if (!flat.some((t) => sameType(t, member))) flat.push(member.kind === "union" || member.kind === "record" || member.kind === "list" ? member : stripAlias(member));
     }
   }
   // An empty list literal (`never[]`) adds nothing to a union with another list (`xs ?? []`).
