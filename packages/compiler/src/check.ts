@@ -2090,6 +2090,16 @@ class FileChecker {
       this.expectRecord(node, expected, context, typeToString(expected));
       return;
     }
+    // A list literal holding record literals, where a list of records is
+    // expected: each element is checked against the element type, so the
+    // records get their field checks (FX2007, missing fields).
+    if (node.kind === "List" && node.elements.some((e) => e.kind === "Record")) {
+      const list = members(nonNull(expected)).find((m): m is Extract<Type, { kind: "list" }> => m.kind === "list");
+      if (list && members(list.element).some((m) => m.kind === "record")) {
+        for (const element of node.elements) this.expectValue(element, this.types.get(element) ?? errorType, list.element, context);
+        return;
+      }
+    }
     this.expectAssignable(node, type, expected);
   }
 
