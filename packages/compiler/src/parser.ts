@@ -2486,6 +2486,25 @@ export function validateGrammar(): void {
   new FluxoParser(true);
 }
 
+/** The outermost record literal whose range holds `offset` (within a statement: one that spans lines). */
+function outermostRecordAt(declarations: readonly (A.Declaration | undefined)[], offset: number): A.RecordLiteral | undefined {
+  const declaration = declarations.find((d) => d !== undefined && d.range.start <= offset && offset < d.range.end);
+  if (!declaration) return undefined;
+  let found: A.RecordLiteral | undefined;
+  const visit = (node: A.Node): void => {
+    if (found) return;
+    if (node.kind === "Record" && node.range.start <= offset && offset <= node.range.end) {
+      found = node;
+      return;
+    }
+    forEachChild(node, (child) => {
+      if (child.range.start <= offset && offset <= child.range.end) visit(child);
+    });
+  };
+  visit(declaration);
+  return found;
+}
+
 /** The furthest end of the ranges of a node and its descendants. */
 function furthestEnd(node: A.Node): number {
   let end = node.range.end;
@@ -2595,9 +2614,13 @@ function parseUnsafe(text: string, uri: string): ParseResult {
     if (seenOffsets.has(d.range.start)) continue;
     seenOffsets.add(d.range.start);
     if (d.code === "FX1001") {
+      // A record literal may span lines inside one statement: its errors are one statement's.
+      const record = outermostRecordAt(declarations, d.range.start);
       const line = lineOf!.positionAt(d.range.start).line;
       const lineStart = lineOf!.lineStarts[line]!;
-      const statement = `${line}:${lowerBound(semicolons, d.range.start) - lowerBound(semicolons, lineStart)}`;
+      const statement = record
+        ? `record ${record.range.start}`
+        : `${line}:${lowerBound(semicolons, d.range.start) - lowerBound(semicolons, lineStart)}`;
       if (reportedStatements.has(statement)) continue;
       reportedStatements.add(statement);
     }
