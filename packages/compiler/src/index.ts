@@ -6,7 +6,7 @@ export * from "./diagnostics.js";
 export { LineIndex, type Position } from "./line-index.js";
 export { parse, validateGrammar, type ParseResult } from "./parser.js";
 export { reparse, changedSpan } from "./reparse.js";
-export { tokenize, type LexResult } from "./lexer.js";
+export { tokenize, MAX_NESTING, type LexResult } from "./lexer.js";
 export { bindProject, normalizeText, matchKeyword, resolveImportPath, type ProjectIndex, type DeclarationSymbol } from "./bind.js";
 export { reservedWords, contextualWords } from "./tokens.js";
 export {

@@ -407,5 +407,69 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
   }
 
   tokens.length = count;
-  return { tokens, comments, diagnostics, silenced };
+  return { tokens: limitNesting(tokens, text, diagnostics, silenced, uri), comments, diagnostics, silenced };
+}
+
+/**
+ * How deeply brackets, blocks, strings and interpolations may nest. The
+ * parser is recursive descent: a few thousand levels would overflow the
+ * stack. Real flows stay far below this.
+ */
+export const MAX_NESTING = 100;
+
+const nestingOpeners: ReadonlySet<TokenType> = new Set([
+  LParen, LBracket, LBrace, NestedLBrace, BlockNestedLBrace, StringOpen, BlockStringOpen, StringInterpolationOpen, BlockInterpolationOpen,
+]);
+const nestingClosers: ReadonlySet<TokenType> = new Set([RParen, RBracket, RBrace, NestedRBrace, StringClose, BlockStringClose, InterpolationClose]);
+
+/**
+ * Drops what nests deeper than `MAX_NESTING` (from the first too-deep opener
+ * to its closer) with one FX1001 on that opener, so the parser sees a tree
+ * it can read and the rest of the file is kept. The token list is returned
+ * as is when nothing nests that deep (the usual case: one pass, no copy).
+ */
+function limitNesting(tokens: IToken[], text: string, diagnostics: Diagnostic[], silenced: Range[], uri: string): IToken[] {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const type = tokens[i]!.tokenType;
+    if (nestingOpeners.has(type)) {
+      if (++depth > deepest) deepest = depth;
+    } else if (nestingClosers.has(type) && depth > 0) depth--;
+  }
+  if (deepest <= MAX_NESTING) return tokens;
+  const kept: IToken[] = [];
+  depth = 0;
+  let dropping = false;
+  let droppedFrom = 0;
+  for (const token of tokens) {
+    const type = token.tokenType;
+    if (nestingOpeners.has(type)) {
+      depth++;
+      if (!dropping && depth > MAX_NESTING) {
+        dropping = true;
+        droppedFrom = token.startOffset;
+        diagnostics.push(
+          diagnostic(
+            "FX1001",
+            { expected: `at most ${MAX_NESTING} nested brackets, blocks or strings`, found: "a deeper one (what it holds is not read)" },
+            uri,
+            { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) },
+          ),
+        );
+      }
+    } else if (nestingClosers.has(type) && depth > 0) {
+      depth--;
+      if (dropping && depth === MAX_NESTING) {
+        dropping = false;
+        // The statement is incomplete now: nothing more is reported up to the end of this line.
+        const lineEnd = text.slice(token.startOffset).search(/\r|\n/);
+        silenced.push({ start: droppedFrom, end: lineEnd < 0 ? text.length + 1 : token.startOffset + lineEnd + 1 });
+        continue;
+      }
+    }
+    if (!dropping) kept.push(token);
+  }
+  if (dropping) silenced.push({ start: droppedFrom, end: text.length + 1 });
+  return kept;
 }

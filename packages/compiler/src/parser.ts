@@ -28,7 +28,7 @@ import {
 } from "chevrotain";
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
-import { decodeEscape, durationMs, tokenize, type SimpleStringPayload } from "./lexer.js";
+import { decodeEscape, durationMs, MAX_NESTING, tokenize, type SimpleStringPayload } from "./lexer.js";
 import { LineIndex } from "./line-index.js";
 import { forEachChild } from "./queries.js";
 import * as T from "./tokens.js";
@@ -342,6 +342,29 @@ class FluxoParser extends EmbeddedActionsParser {
     if (node) node.range.end = Math.max(node.range.start, this.lastEnd());
     return node as unknown as N;
   };
+
+  /**
+   * At most `MAX_OPERATORS` operators in one expression: the tree they build
+   * is as deep as they are many, and later stages walk it recursively. Past
+   * the limit, one FX1001 on the first operator too many, and the expression
+   * ends at the operand before it.
+   */
+  private limitOperators(run: ExpressionItem[]): ExpressionItem[] {
+    let operators = 0;
+    for (let i = 0; i < run.length; i++) {
+      const item = run[i]!;
+      if (!isOperatorToken(item)) continue;
+      if (++operators <= MAX_OPERATORS) continue;
+      this.extra.push(
+        diagnostic("FX1001", { expected: `at most ${MAX_OPERATORS} operators in one expression`, found: "more (the rest is not read)" }, this.uri, errorRange(item, item.startOffset)),
+      );
+      // Keep everything up to the last operand before this operator.
+      let end = i;
+      while (end > 0 && isOperatorToken(run[end - 1]!)) end--;
+      return end > 0 ? run.slice(0, end) : run.slice(0, 1);
+    }
+    return run;
+  }
 
   /** Syntax errors reported so far (Chevrotain's and the parser's own). */
   private syntaxErrorCount(): number {
@@ -1844,8 +1867,9 @@ class FluxoParser extends EmbeddedActionsParser {
         this.MANY2(() => run.push(this.OR2(this.prefixOperators2)));
         run.push(this.SUBRULE1(this.postfix, args));
       });
+      if (this.recording) return undefined as unknown as A.Expression;
       // Undefined only when recovery lost every operand; callers treat the field as missing.
-      return (this.recording ? undefined : run.length === 1 ? run[0] : buildExpression(run)) as A.Expression;
+      return (run.length === 1 ? run[0] : buildExpression(this.limitOperators(run))) as A.Expression;
     },
   );
 
@@ -2512,6 +2536,14 @@ function furthestEnd(node: A.Node): number {
     end = Math.max(end, furthestEnd(child));
   });
   return end;
+}
+
+/** How many operators one expression may hold (see `limitOperators`). */
+const MAX_OPERATORS = 2 * MAX_NESTING;
+
+/** Is an item of an expression run an operator token (rather than an operand node)? */
+function isOperatorToken(item: ExpressionItem): item is IToken {
+  return item !== undefined && item !== null && (item as IToken).tokenType !== undefined;
 }
 
 /** The number of values of the sorted `values` below `offset`. */

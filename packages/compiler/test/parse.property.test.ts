@@ -17,7 +17,7 @@
 //! fixture or a recovery test. The whole file runs in a few seconds.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { parse } from "@fluxo/compiler";
+import { createProgram, MAX_NESTING, parse } from "@fluxo/compiler";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { invariantViolations, violationCategory } from "./ast-invariants.js";
@@ -219,7 +219,7 @@ describe("parse properties", () => {
     for (const text of lists) expect([text, unexpectedViolations(text)]).toEqual([text, []]);
   });
 
-  it("parses deeply nested code without an internal error (FIXME: thousands of levels overflow today)", () => {
+  it("parses deeply nested code without an internal error, up to a limit, and reports deeper nesting once", () => {
     const nested: Record<string, (depth: number) => string> = {
       parentheses: (n) => `flow a {\n    let x = ${"(".repeat(n)}1${")".repeat(n)}\n}`,
       lists: (n) => `flow a {\n    let x = ${"[".repeat(n)}1${"]".repeat(n)}\n}`,
@@ -229,19 +229,30 @@ describe("parse properties", () => {
       interpolations: (n) => `flow a {\n    say ${'"{'.repeat(n)}x${'}"'.repeat(n)}\n}`,
       operators: (n) => `flow a {\n    let x = ${"not -".repeat(n)}a${" + a".repeat(n)}\n}`,
     };
+    // Within the limit (an interpolation nests twice: its string and its braces).
     for (const [name, program] of Object.entries(nested)) {
-      const text = program(200);
+      const text = program(45);
       expect([name, unexpectedViolations(text)]).toEqual([name, []]);
       expect([name, parse(text, "deep.flow").diagnostics.length]).toEqual([name, 0]);
     }
-    // FIXME: a few thousand levels overflow the stack (the parser is recursive
-    // descent): `parse` catches it and returns an empty tree with one FX1001
-    // "internal parser error". An explicit depth limit with an FX1001 on the
-    // offending bracket would keep the rest of the file.
-    const tooDeep = nested["parentheses"]!(5000);
-    const { file, diagnostics } = parse(tooDeep, "deep.flow");
-    expect(file.declarations).toEqual([]);
+    // Beyond it (the parser is recursive descent: a few thousand levels would
+    // overflow the stack): one FX1001 on the first too-deep opener, what it
+    // holds is dropped, and the rest of the file is kept.
+    for (const [name, program] of Object.entries(nested)) {
+      if (name === "operators") continue;
+      const text = `${program(5000)}\nflow after { end }\n`;
+      const { file, diagnostics } = parse(text, "deep.flow");
+      expect([name, diagnostics.map((d) => d.code)]).toEqual([name, ["FX1001"]]);
+      expect(diagnostics[0]!.message).toContain(`at most ${MAX_NESTING} nested`);
+      expect([name, file.declarations.map((d) => d.kind)]).toEqual([name, [name === "types" ? "TypeAlias" : "Flow", "Flow"]]);
+    }
+    // An operator chain builds a tree as deep as it is long: it is cut at 2 × MAX_NESTING operators.
+    const chain = `${nested["operators"]!(5000)}\nflow after { end }\n`;
+    const { file, diagnostics } = parse(chain, "deep.flow");
     expect(diagnostics.map((d) => d.code)).toEqual(["FX1001"]);
-    expect(diagnostics[0]?.message).toContain("internal parser error");
+    expect(diagnostics[0]!.message).toContain(`at most ${2 * MAX_NESTING} operators`);
+    expect(file.declarations.map((d) => d.kind)).toEqual(["Flow", "Flow"]);
+    // Later stages walk the (bounded) tree recursively without overflowing.
+    expect(() => createProgram([{ uri: "file:///deep.flow", text: chain }]).getDiagnostics()).not.toThrow();
   });
 });
