@@ -417,10 +417,13 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
  */
 export const MAX_NESTING = 100;
 
-const nestingOpeners: ReadonlySet<TokenType> = new Set([
-  LParen, LBracket, LBrace, NestedLBrace, BlockNestedLBrace, StringOpen, BlockStringOpen, StringInterpolationOpen, BlockInterpolationOpen,
-]);
-const nestingClosers: ReadonlySet<TokenType> = new Set([RParen, RBracket, RBrace, NestedRBrace, StringClose, BlockStringClose, InterpolationClose]);
+/** +1 for a token type that opens a nested construct, -1 for one that closes it, by `tokenTypeIdx`. */
+const nestingStep: Int8Array = (() => {
+  const steps = new Int8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1);
+  for (const type of T.openingTokens) steps[type.tokenTypeIdx!] = 1;
+  for (const type of T.closingTokens) steps[type.tokenTypeIdx!] = -1;
+  return steps;
+})();
 
 /**
  * Drops what nests deeper than `MAX_NESTING` (from the first too-deep opener
@@ -432,10 +435,10 @@ function limitNesting(tokens: IToken[], text: string, diagnostics: Diagnostic[],
   let depth = 0;
   let deepest = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const type = tokens[i]!.tokenType;
-    if (nestingOpeners.has(type)) {
+    const step = nestingStep[tokens[i]!.tokenTypeIdx]!;
+    if (step > 0) {
       if (++depth > deepest) deepest = depth;
-    } else if (nestingClosers.has(type) && depth > 0) depth--;
+    } else if (step < 0 && depth > 0) depth--;
   }
   if (deepest <= MAX_NESTING) return tokens;
   const kept: IToken[] = [];
@@ -443,8 +446,8 @@ function limitNesting(tokens: IToken[], text: string, diagnostics: Diagnostic[],
   let dropping = false;
   let droppedFrom = 0;
   for (const token of tokens) {
-    const type = token.tokenType;
-    if (nestingOpeners.has(type)) {
+    const step = nestingStep[token.tokenTypeIdx]!;
+    if (step > 0) {
       depth++;
       if (!dropping && depth > MAX_NESTING) {
         dropping = true;
@@ -458,7 +461,7 @@ function limitNesting(tokens: IToken[], text: string, diagnostics: Diagnostic[],
           ),
         );
       }
-    } else if (nestingClosers.has(type) && depth > 0) {
+    } else if (step < 0 && depth > 0) {
       depth--;
       if (dropping && depth === MAX_NESTING) {
         dropping = false;

@@ -141,13 +141,8 @@ const errorMessages: IParserErrorMessageProvider = {
 
 // ------------------------------------------------------------ recovery helpers
 
-const openers: ReadonlySet<TokenType> = new Set([
-  T.LBrace, T.NestedLBrace, T.BlockNestedLBrace, T.LParen, T.LBracket, T.StringOpen, T.BlockStringOpen,
-  T.StringInterpolationOpen, T.BlockInterpolationOpen,
-]);
-const closers: ReadonlySet<TokenType> = new Set([
-  T.RBrace, T.NestedRBrace, T.RParen, T.RBracket, T.StringClose, T.BlockStringClose, T.InterpolationClose,
-]);
+const openers = T.openingTokens;
+const closers = T.closingTokens;
 /** Openers of braces and strings (the constructs that may span lines). */
 const blockOpeners: ReadonlySet<TokenType> = new Set([
   T.LBrace, T.NestedLBrace, T.BlockNestedLBrace, T.StringOpen, T.BlockStringOpen, T.StringInterpolationOpen, T.BlockInterpolationOpen,
@@ -364,6 +359,16 @@ class FluxoParser extends EmbeddedActionsParser {
       return end > 0 ? run.slice(0, end) : run.slice(0, 1);
     }
     return run;
+  }
+
+  /**
+   * Reads a call's `(arguments)`; a call whose argument list had a syntax
+   * error is marked incomplete (an argument may be lost: they are not counted).
+   */
+  private readArguments(node: A.CallExpression | A.RunExpression): void {
+    const errors = this.syntaxErrorCount();
+    node.args = this.SUBRULE(this.argumentList);
+    if (!this.recording && this.syntaxErrorCount() > errors) node.incomplete = true;
   }
 
   /** Syntax errors reported so far (Chevrotain's and the parser's own). */
@@ -1988,9 +1993,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.CallExpression => {
       const callee = this.name(this.CONSUME(T.Identifier));
       const node = this.begin<A.CallExpression>({ kind: "Call", callee, args: [], range: { ...callee.range } });
-      const errors = this.syntaxErrorCount();
-      node.args = this.SUBRULE(this.argumentList);
-      if (!this.recording && this.syntaxErrorCount() > errors) node.incomplete = true;
+      this.readArguments(node);
       return this.finish(node);
     },
     { recoveryValueFunc: () => this.recoveredCall<A.CallExpression>() },
@@ -2002,9 +2005,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.run);
       const node = this.begin<A.RunExpression>({ kind: "Run", args: [], range: FluxoParser.tokenRange(keyword) });
       node.flow = this.name(this.CONSUME(T.Identifier));
-      const errors = this.syntaxErrorCount();
-      node.args = this.SUBRULE(this.argumentList);
-      if (!this.recording && this.syntaxErrorCount() > errors) node.incomplete = true;
+      this.readArguments(node);
       return this.finish(node);
     },
     { recoveryValueFunc: () => this.recoveredCall<A.RunExpression>() },

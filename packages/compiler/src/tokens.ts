@@ -188,6 +188,15 @@ export const Ctx = Object.fromEntries(contextualWords.map((w) => [w, keyword(w, 
   TokenType
 >;
 
+/** Tokens that open a nested construct: brackets, braces, strings and interpolations. */
+export const openingTokens: ReadonlySet<TokenType> = new Set([
+  LBrace, NestedLBrace, BlockNestedLBrace, LParen, LBracket, StringOpen, BlockStringOpen, StringInterpolationOpen, BlockInterpolationOpen,
+]);
+/** Tokens that close what `openingTokens` open. */
+export const closingTokens: ReadonlySet<TokenType> = new Set([
+  RBrace, NestedRBrace, RParen, RBracket, StringClose, BlockStringClose, InterpolationClose,
+]);
+
 /** Binary operators (and `,`, and `|` between types) after which a newline does not end a statement. */
 export const continuationTokens: ReadonlySet<TokenType> = new Set([
   Comma, Pipe, QuestionQuestion, EqualEqual, NotEqual, LessEqual, GreaterEqual, Less, Greater, Plus, Minus, Star,
