@@ -58,7 +58,15 @@ function settledHeapUsed() {
  * count too). On a busy machine wall time grows with the wait for a CPU;
  * CPU time mostly does not, so it is the steadier of the two there.
  *
- * `collect` (default true) runs a full GC before each timed run. Leave it on
+ * `collect` (default true) runs one full GC before each timed run, so that
+ * a run does not pay for the garbage of the one before. One, not the two of
+ * `gc()`: a second full GC in a row finds nothing more to free and gives the
+ * heap's pages back to the system, and the next run then pays for faulting
+ * them in again. On the benchmark machine (a VM where a page fault costs
+ * about 9 µs) that made a 45k-line parse about 1.6× slower (380 against
+ * 230 ms; 14k page faults a run against 2.5k), a cost of a process's first
+ * allocations, not of the code measured. The whole-process benchmark
+ * (`check.mjs`) is where start-up costs are measured. Leave `collect` on
  * for runs of a second or more; turn it off for short runs of code that only
  * makes short-lived garbage (the runtime's walks): a forced full GC ages the
  * bytecode and type feedback of functions V8 runs rarely, and the next run,
@@ -73,7 +81,7 @@ export function timeIterations(fn, { warmup, iterations, collect = true }) {
   const wallMs = [];
   const cpuMs = [];
   for (let i = 0; i < iterations; i++) {
-    if (collect) gc(); // keep one iteration's garbage from being collected in the next one's time
+    if (collect) collectGarbage(); // keep one iteration's garbage from being collected in the next one's time
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     fn();
@@ -97,7 +105,7 @@ export async function timeIterationsAsync(fn, { warmup, iterations, collect = tr
   const wallMs = [];
   const cpuMs = [];
   for (let i = 0; i < iterations; i++) {
-    if (collect) gc();
+    if (collect) collectGarbage();
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     await fn();

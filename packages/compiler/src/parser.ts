@@ -28,7 +28,7 @@ import {
 } from "chevrotain";
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
-import { decodeEscape, durationMs, MAX_NESTING, tokenize, type SimpleStringPayload } from "./lexer.js";
+import { decodeEscape, durationMs, MAX_NESTING, simpleStringValue, STREAM_CHUNK, tokenize, TokenStream } from "./lexer.js";
 import { LineIndex } from "./line-index.js";
 import { forEachChild } from "./queries.js";
 import * as T from "./tokens.js";
@@ -160,9 +160,39 @@ const mediaKinds: ReadonlySet<TokenType> = new Set([T.Ctx.image, T.Ctx.video, T.
 /** Tokens after which a statement is over. */
 const statementEnds: ReadonlySet<TokenType> = new Set([T.Newline, T.Semicolon, T.RBrace, T.NestedRBrace, EOF]);
 
+/**
+ * The array with a backing store of exactly its length. An array that grew
+ * by `push` keeps room for about 16 more elements in V8 (about 180 bytes
+ * with one element, against 56 for an exact copy); the AST has tens of
+ * thousands of short lists (a block's statements, a string's parts, an
+ * option's labels), so rules trim them as they end: a smaller tree to
+ * allocate, for the garbage collector to move, and to keep.
+ */
+function exact<T>(array: T[]): T[] {
+  return array.length === 0 ? array : array.slice();
+}
+
+/** The range of one token. Tolerates the placeholder values Chevrotain passes around while recording the grammar. */
+function tokenRange(token: IToken): A.Range {
+  const image = token.image;
+  return { start: token.startOffset, end: token.startOffset + (image === undefined ? 0 : image.length) };
+}
+
+/**
+ * Tokens past the current one that are always lexed when the parser reads
+ * from a stream: Chevrotain's lookahead (`LA_FAST`, up to `maxLookahead`
+ * + 1) reads the token vector without bounds checks.
+ */
+const STREAM_LOOKAHEAD = 8;
+/** Tokens kept behind the current one when the parser reads from a stream (it reads back at most one). */
+const STREAM_KEEP = 256;
+
 /** Internal parser state that Chevrotain does not type publicly. */
 interface ParserInternals {
   consumeToken(): void;
+  currIdx: number;
+  tokVector: IToken[];
+  tokVectorLength: number;
   RULE_STACK_IDX: number;
   RECORDING_PHASE: boolean;
   flattenFollowSet(): TokenType[];
@@ -197,6 +227,14 @@ class FluxoParser extends EmbeddedActionsParser {
   unterminatedStrings = 0;
   /** Distance to the token `findReSyncTokenType` chose, for `reSyncTo`. */
   private resyncDistance = 1;
+  /** The lexer the tokens come from, while it has more (see `readFrom`). */
+  private stream: TokenStream | undefined;
+  /** Tokens in the vector: reading at or past this index lexes more first. */
+  private available = Infinity;
+  /** Entries of the vector before this index have been let go. */
+  private released = 0;
+  /** Chevrotain's end-of-input token (returned for reads outside the input). */
+  private readonly endOfInput: IToken;
 
   /**
    * @param validate run Chevrotain's grammar validations (ambiguities, left
@@ -232,6 +270,83 @@ class FluxoParser extends EmbeddedActionsParser {
       finallyUpdate.call(this);
     };
     this.performSelfAnalysis();
+    this.endOfInput = super.LA(-1);
+  }
+
+  // ---------------------------------------------------------- streamed input
+
+  /**
+   * Reads the tokens of `stream` as they are lexed, instead of a vector
+   * lexed beforehand: the stream lexes a chunk when the parser gets near the
+   * end of what it has, and the tokens the parser has passed are let go, so
+   * they die young. Chevrotain reads tokens through `LA`, `LA_FAST` and
+   * `consumeToken` (its lexer adapter is made to be overridden for this);
+   * `LA_FAST` has no bounds check, so `STREAM_LOOKAHEAD` tokens past the
+   * current one are always there. Going back further than `STREAM_KEEP`
+   * tokens is not supported: Chevrotain only goes back for in-repetition
+   * recovery, which this parser turns off, and for `BACKTRACK`, which it
+   * does not use.
+   */
+  readFrom(stream: TokenStream): void {
+    this.readVector(stream.tokens);
+    const internals = this as unknown as ParserInternals;
+    internals.tokVectorLength = Infinity;
+    this.stream = stream;
+    this.available = 0;
+    this.released = 0;
+    this.lexAhead(STREAM_LOOKAHEAD);
+  }
+
+  /** Reads a vector of tokens lexed beforehand. */
+  readVector(tokens: IToken[]): void {
+    this.input = tokens;
+    this.stream = undefined;
+    this.available = Infinity;
+  }
+
+  /** Lexes until the token at `index` is there (or the input ends), and lets go of tokens far behind. */
+  private lexAhead(index: number): void {
+    const stream = this.stream;
+    if (stream === undefined) return;
+    while (stream.count <= index + STREAM_LOOKAHEAD && stream.next());
+    const internals = this as unknown as ParserInternals;
+    const tokens = stream.tokens;
+    if (stream.done) {
+      // Chevrotain's sentinels after the last token, as `onBeforeParse` pads an input vector.
+      for (let i = 0; i < STREAM_LOOKAHEAD * 2; i++) tokens[stream.count + i] = this.endOfInput;
+      internals.tokVectorLength = stream.count;
+      this.available = Infinity;
+      this.stream = undefined;
+    } else this.available = stream.count - STREAM_LOOKAHEAD;
+    const keepFrom = internals.currIdx - STREAM_KEEP;
+    let released = this.released;
+    for (; released < keepFrom; released++) tokens[released] = undefined as unknown as IToken;
+    this.released = released;
+  }
+
+  override LA(howMuch: number): IToken {
+    const internals = this as unknown as ParserInternals;
+    const index = internals.currIdx + howMuch;
+    if (index >= this.available) this.lexAhead(index);
+    if (index < 0 || index >= internals.tokVectorLength) return this.endOfInput;
+    return internals.tokVector[index]!;
+  }
+
+  consumeToken(): void {
+    const internals = this as unknown as ParserInternals;
+    if (++internals.currIdx >= this.available) this.lexAhead(internals.currIdx);
+  }
+
+  /** Chevrotain pads an input vector with end-of-input sentinels here; a stream gets them when it ends. */
+  onBeforeParse(ruleName: string): void {
+    if (this.stream === undefined) (EmbeddedActionsParser.prototype as unknown as { onBeforeParse(name: string): void }).onBeforeParse.call(this, ruleName);
+  }
+
+  /** Chevrotain's last resort after an error it cannot recover from: skip to the end of the input. */
+  moveToTerminatedState(): void {
+    this.lexAhead(Infinity);
+    const internals = this as unknown as ParserInternals;
+    internals.currIdx = internals.tokVectorLength - 1;
   }
 
   // ---------------------------------------------------------- recovery overrides
@@ -311,10 +426,6 @@ class FluxoParser extends EmbeddedActionsParser {
     return token.startOffset + token.image.length;
   }
 
-  private static tokenRange(token: IToken): A.Range {
-    // Tolerates the placeholder values Chevrotain passes around while recording the grammar.
-    return { start: token.startOffset, end: token.startOffset + (token.image?.length ?? 0) };
-  }
 
   /** Registers the node a rule is building, so recovery can return it. */
   private begin<N extends Partial>(node: N): N {
@@ -384,7 +495,7 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   private name(token: IToken): A.Name {
-    return { kind: "Name", text: token.image, range: FluxoParser.tokenRange(token) };
+    return { kind: "Name", text: token.image, range: tokenRange(token) };
   }
 
   private expectItemEnd(): void {
@@ -531,7 +642,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "importDecl",
     (): A.ImportDecl => {
       const keyword = this.CONSUME(T.Kw.import);
-      const node = this.begin<A.ImportDecl>({ kind: "Import", names: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.ImportDecl>({ kind: "Import", names: [], range: tokenRange(keyword) });
       this.CONSUME(T.LBrace);
       // Names are separated by commas (line breaks are only layout): a name
       // right after another is FX1001, and both are kept.
@@ -569,7 +680,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "contextDecl",
     (): A.ContextDecl => {
       const keyword = this.CONSUME(T.Kw.context);
-      const node = this.begin<A.ContextDecl>({ kind: "Context", fields: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.ContextDecl>({ kind: "Context", fields: [], range: tokenRange(keyword) });
       node.fields = this.SUBRULE(this.fieldList);
       return this.finish(node);
     },
@@ -612,7 +723,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "fieldDecl",
     (): A.FieldDecl => {
       const name = this.CONSUME(T.AnyWord);
-      const node = this.begin<A.FieldDecl>({ kind: "Field", name: this.name(name), range: FluxoParser.tokenRange(name) });
+      const node = this.begin<A.FieldDecl>({ kind: "Field", name: this.name(name), range: tokenRange(name) });
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
       return this.finish(node);
@@ -624,7 +735,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "typeDecl",
     (): A.TypeDecl => {
       const keyword = this.CONSUME(T.Kw.type);
-      const node = this.begin<A.TypeDecl>({ kind: "TypeAlias", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.TypeDecl>({ kind: "TypeAlias", range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.type = this.SUBRULE(this.type);
@@ -637,7 +748,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "actionDecl",
     (): A.ActionDecl => {
       const keyword = this.CONSUME(T.Kw.action);
-      const node = this.begin<A.ActionDecl>({ kind: "Action", params: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.ActionDecl>({ kind: "Action", params: [], range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       node.params = this.SUBRULE(this.paramList);
       this.OPTION(() => {
@@ -661,7 +772,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "httpBinding",
     (): A.HttpBinding => {
       const keyword = this.CONSUME(T.Ctx.http);
-      const node = this.begin<A.HttpBinding>({ kind: "Http", headers: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.HttpBinding>({ kind: "Http", headers: [], range: tokenRange(keyword) });
       const method = this.OR({
         ERR_MSG: "an HTTP method (GET, POST, PUT, PATCH or DELETE)",
         DEF: [
@@ -719,7 +830,7 @@ class FluxoParser extends EmbeddedActionsParser {
     {
       ALT: (): HttpItem => {
         const header = this.CONSUME(T.Ctx.header);
-        const entry = this.begin<A.HttpHeader>({ kind: "Header", range: FluxoParser.tokenRange(header) });
+        const entry = this.begin<A.HttpHeader>({ kind: "Header", range: tokenRange(header) });
         entry.name = this.SUBRULE(this.stringLiteral);
         this.CONSUME(T.Equals);
         entry.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -729,7 +840,7 @@ class FluxoParser extends EmbeddedActionsParser {
     {
       ALT: (): HttpItem => {
         const body = this.CONSUME(T.Ctx.body);
-        const item = this.begin<HttpBody>({ kind: "Body", range: FluxoParser.tokenRange(body) });
+        const item = this.begin<HttpBody>({ kind: "Body", range: tokenRange(body) });
         item.value = this.SUBRULE1(this.expression, ARGS_RECORD);
         return this.finish(item);
       },
@@ -764,7 +875,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "param",
     (): A.Param => {
       const name = this.CONSUME(T.Identifier);
-      const node = this.begin<A.Param>({ kind: "Param", name: this.name(name), range: FluxoParser.tokenRange(name) });
+      const node = this.begin<A.Param>({ kind: "Param", name: this.name(name), range: tokenRange(name) });
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
       this.OPTION(() => {
@@ -786,7 +897,7 @@ class FluxoParser extends EmbeddedActionsParser {
         triggers: [],
         body: [],
         steps: [],
-        range: FluxoParser.tokenRange(keyword),
+        range: tokenRange(keyword),
       });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => {
@@ -891,7 +1002,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "step",
     (): A.Step => {
       const keyword = this.CONSUME(T.Kw.step);
-      const node = this.begin<A.Step>({ kind: "Step", body: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.Step>({ kind: "Step", body: [], range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       const block = this.SUBRULE(this.block);
       this.ACTION(() => {
@@ -906,7 +1017,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "testDecl",
     (): A.TestDecl => {
       const keyword = this.CONSUME(T.Kw.test);
-      const node = this.begin<A.TestDecl>({ kind: "Test", body: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.TestDecl>({ kind: "Test", body: [], range: tokenRange(keyword) });
       node.name = this.SUBRULE(this.stringLiteral);
       this.CONSUME(T.LBrace);
       this.MANY({
@@ -945,7 +1056,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "block",
     (): A.Block => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin<A.Block>({ kind: "Block", statements: [], range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.Block>({ kind: "Block", statements: [], range: tokenRange(open) });
       this.MANY({
         GATE: this.notBlockStopper,
         DEF: () => {
@@ -954,6 +1065,7 @@ class FluxoParser extends EmbeddedActionsParser {
         },
       });
       this.closeBrace();
+      if (!this.recording) node.statements = exact(node.statements);
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -1008,7 +1120,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.SayStatement | A.MediaStatement => {
       const keyword = this.CONSUME(T.Kw.say);
       // Recovery keeps a `say` whose text could not be parsed.
-      const say = this.begin<A.SayStatement>({ kind: "Say", range: FluxoParser.tokenRange(keyword) });
+      const say = this.begin<A.SayStatement>({ kind: "Say", range: tokenRange(keyword) });
       const media = this.OPTION({ GATE: this.mediaAhead, DEF: () => this.SUBRULE(this.mediaTail) });
       if (media && !this.recording) {
         const node: A.MediaStatement = { kind: "SayMedia", media: media.kind, range: say.range };
@@ -1050,7 +1162,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "waitStatement",
     (): A.WaitStatement => {
       const keyword = this.CONSUME(T.Kw.wait);
-      const node = this.begin<A.WaitStatement>({ kind: "Wait", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.WaitStatement>({ kind: "Wait", range: tokenRange(keyword) });
       node.duration = this.SUBRULE(this.duration);
       return this.finish(node);
     },
@@ -1061,7 +1173,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "askStatement",
     (): A.AskStatement => {
       const keyword = this.CONSUME(T.Kw.ask);
-      const node = this.begin<A.AskStatement>({ kind: "Ask", clauses: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.AskStatement>({ kind: "Ask", clauses: [], range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OR({
         ERR_MSG: "':' and a type, or 'from' and a list",
@@ -1097,7 +1209,7 @@ class FluxoParser extends EmbeddedActionsParser {
         kind: "Choose",
         options: [],
         clauses: [],
-        range: FluxoParser.tokenRange(keyword),
+        range: tokenRange(keyword),
       });
       node.prompt = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       const body = this.SUBRULE(this.clauseBlock, ARGS_NO_RECORD);
@@ -1114,7 +1226,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "clauseBlock",
     (withOptions: boolean): { clauses: A.QuestionClause[]; options: A.ChooseOption[]; range: A.Range } => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], range: FluxoParser.tokenRange(open) });
+      const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], range: tokenRange(open) });
       this.MANY({
         GATE: this.notBlockStopper,
         DEF: () => {
@@ -1125,6 +1237,10 @@ class FluxoParser extends EmbeddedActionsParser {
         },
       });
       this.closeBrace();
+      if (!this.recording) {
+        node.options = exact(node.options);
+        node.clauses = exact(node.clauses);
+      }
       return this.finish(node);
     },
     {
@@ -1177,12 +1293,13 @@ class FluxoParser extends EmbeddedActionsParser {
     "chooseOption",
     (): A.ChooseOption => {
       const keyword = this.CONSUME(T.Kw.option);
-      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], range: tokenRange(keyword) });
       pushNode(node.labels, this.SUBRULE(this.stringLiteral));
       this.MANY(() => {
         this.CONSUME(T.Comma);
         pushNode(node.labels, this.SUBRULE1(this.stringLiteral));
       });
+      if (!this.recording) node.labels = exact(node.labels);
       this.OPTION(() => {
         this.CONSUME(T.FatArrow);
         node.then = this.SUBRULE(this.statement);
@@ -1262,7 +1379,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "letStatement",
     (): A.LetStatement => {
       const keyword = this.CONSUME(T.Kw.let);
-      const node = this.begin<A.LetStatement>({ kind: "Let", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.LetStatement>({ kind: "Let", range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1277,7 +1394,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "varStatement",
     (): A.VarStatement => {
       const keyword = this.CONSUME(T.Kw.var);
-      const node = this.begin<A.VarStatement>({ kind: "Var", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.VarStatement>({ kind: "Var", range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
@@ -1296,7 +1413,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "setStatement",
     (): A.SetStatement => {
       const keyword = this.CONSUME(T.Kw.set);
-      const node = this.begin<A.SetStatement>({ kind: "Set", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.SetStatement>({ kind: "Set", range: tokenRange(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1332,7 +1449,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "returnStatement",
     (): A.ReturnStatement => {
       const keyword = this.CONSUME(T.Kw.return);
-      const node = this.begin<A.ReturnStatement>({ kind: "Return", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.ReturnStatement>({ kind: "Return", range: tokenRange(keyword) });
       this.OPTION(() => {
         node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       });
@@ -1345,7 +1462,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "ifStatement",
     (): A.IfStatement => {
       const keyword = this.CONSUME(T.Kw.if);
-      const node = this.begin<A.IfStatement>({ kind: "If", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.IfStatement>({ kind: "If", range: tokenRange(keyword) });
       node.condition = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       node.then = this.SUBRULE(this.block);
       this.OPTION({
@@ -1371,7 +1488,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "matchStatement",
     (): A.MatchStatement => {
       const keyword = this.CONSUME(T.Kw.match);
-      const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], range: tokenRange(keyword) });
       node.subject = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       this.CONSUME(T.LBrace);
       this.MANY({
@@ -1437,7 +1554,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "randomStatement",
     (): A.RandomStatement => {
       const keyword = this.CONSUME(T.Kw.random);
-      const node = this.begin<A.RandomStatement>({ kind: "Random", arms: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.RandomStatement>({ kind: "Random", arms: [], range: tokenRange(keyword) });
       this.CONSUME(T.LBrace);
       this.MANY({
         GATE: () => this.notStopper(blockStoppers),
@@ -1481,7 +1598,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "gotoStatement",
     (): A.GotoStatement => {
       const keyword = this.CONSUME(T.Kw.goto);
-      const node = this.begin<A.GotoStatement>({ kind: "Goto", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.GotoStatement>({ kind: "Goto", range: tokenRange(keyword) });
       node.target = this.name(this.CONSUME(T.Identifier));
       return this.finish(node);
     },
@@ -1490,14 +1607,14 @@ class FluxoParser extends EmbeddedActionsParser {
 
   private endStatement = this.RULE("endStatement", (): A.EndStatement => {
     const keyword = this.CONSUME(T.Kw.end);
-    return { kind: "End", range: FluxoParser.tokenRange(keyword) };
+    return { kind: "End", range: tokenRange(keyword) };
   });
 
   private handoffStatement = this.RULE(
     "handoffStatement",
     (): A.HandoffStatement => {
       const keyword = this.CONSUME(T.Kw.handoff);
-      const node = this.begin<A.HandoffStatement>({ kind: "Handoff", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.HandoffStatement>({ kind: "Handoff", range: tokenRange(keyword) });
       this.OPTION(() => {
         this.CONSUME(T.Kw.to);
         node.department = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1597,7 +1714,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "mockStatement",
     (): A.TestMock => {
       const keyword = this.CONSUME(T.Kw.mock);
-      const node = this.begin<A.TestMock>({ kind: "TestMock", range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.TestMock>({ kind: "TestMock", range: tokenRange(keyword) });
       node.action = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => {
         node.args = this.SUBRULE(this.argumentList);
@@ -1607,7 +1724,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const returns = this.CONSUME(T.Kw.returns);
-              const result: A.MockReturns = { kind: "MockReturns", range: FluxoParser.tokenRange(returns) };
+              const result: A.MockReturns = { kind: "MockReturns", range: tokenRange(returns) };
               node.result = result;
               result.value = this.SUBRULE(this.expression, ARGS_RECORD);
               this.finish(result);
@@ -1616,7 +1733,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const fails = this.CONSUME(T.Kw.fails);
-              node.result = { kind: "MockFails", range: FluxoParser.tokenRange(fails) };
+              node.result = { kind: "MockFails", range: tokenRange(fails) };
             },
           },
         ]);
@@ -1818,13 +1935,13 @@ class FluxoParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Kw.true) },
               { ALT: () => this.CONSUME(T.Kw.false) },
             ]);
-            const range = FluxoParser.tokenRange(token);
+            const range = tokenRange(token);
             return { kind: "LiteralType", literal: { kind: "Boolean", value: token.image === "true", range }, range };
           },
         },
         {
           ALT: () => {
-            const range = FluxoParser.tokenRange(this.CONSUME(T.Kw.null));
+            const range = tokenRange(this.CONSUME(T.Kw.null));
             return { kind: "LiteralType", literal: { kind: "Null", range }, range };
           },
         },
@@ -1838,7 +1955,7 @@ class FluxoParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const open = this.CONSUME(T.LParen);
-            const node = this.begin<A.ParenType>({ kind: "ParenType", range: FluxoParser.tokenRange(open) });
+            const node = this.begin<A.ParenType>({ kind: "ParenType", range: tokenRange(open) });
             node.type = this.SUBRULE(this.type);
             this.CONSUME(T.RParen);
             return this.finish(node);
@@ -1921,7 +2038,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** `.name` or `?.name`; `object` is filled in by `postfix`. */
   private memberTail = this.RULE("memberTail", (): A.MemberExpression => {
     const dot = this.OR(this.dots);
-    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, range: FluxoParser.tokenRange(dot) } as A.MemberExpression;
+    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, range: tokenRange(dot) } as A.MemberExpression;
     node.name = this.name(this.CONSUME(T.AnyWord));
     return this.finish(node);
   });
@@ -1931,7 +2048,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** `[index]`; `object` is filled in by `postfix`. */
   private indexTail = this.RULE("indexTail", (): A.IndexExpression => {
     const open = this.CONSUME(T.LBracket);
-    const node = { kind: "Index", range: FluxoParser.tokenRange(open) } as A.IndexExpression;
+    const node = { kind: "Index", range: tokenRange(open) } as A.IndexExpression;
     node.index = this.SUBRULE(this.expression, ARGS_RECORD);
     this.CONSUME(T.RBracket);
     return this.finish(node);
@@ -1951,17 +2068,17 @@ class FluxoParser extends EmbeddedActionsParser {
       {
         ALT: (): A.Expression => {
           const token = this.CONSUME(T.Kw.true);
-          return { kind: "Boolean", value: true, range: FluxoParser.tokenRange(token) };
+          return { kind: "Boolean", value: true, range: tokenRange(token) };
         },
       },
       {
         ALT: (): A.Expression => {
           const token = this.CONSUME(T.Kw.false);
-          return { kind: "Boolean", value: false, range: FluxoParser.tokenRange(token) };
+          return { kind: "Boolean", value: false, range: tokenRange(token) };
         },
       },
-      { ALT: (): A.Expression => ({ kind: "Null", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.null)) }) },
-      { ALT: (): A.Expression => ({ kind: "ContextRef", range: FluxoParser.tokenRange(this.CONSUME(T.Kw.context)) }) },
+      { ALT: (): A.Expression => ({ kind: "Null", range: tokenRange(this.CONSUME(T.Kw.null)) }) },
+      { ALT: (): A.Expression => ({ kind: "ContextRef", range: tokenRange(this.CONSUME(T.Kw.context)) }) },
       { ALT: (): A.Expression => this.SUBRULE(this.listLiteral) },
       { GATE: () => this.recordAllowed, ALT: (): A.Expression => this.SUBRULE(this.recordLiteral) },
       { ALT: (): A.Expression => this.SUBRULE(this.runExpression) },
@@ -1980,7 +2097,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "parenExpression",
     (): A.ParenExpression => {
       const open = this.CONSUME(T.LParen);
-      const node = this.begin<A.ParenExpression>({ kind: "Paren", range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.ParenExpression>({ kind: "Paren", range: tokenRange(open) });
       node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
       this.CONSUME(T.RParen);
       return this.finish(node);
@@ -2003,7 +2120,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "runExpression",
     (): A.RunExpression => {
       const keyword = this.CONSUME(T.Kw.run);
-      const node = this.begin<A.RunExpression>({ kind: "Run", args: [], range: FluxoParser.tokenRange(keyword) });
+      const node = this.begin<A.RunExpression>({ kind: "Run", args: [], range: tokenRange(keyword) });
       node.flow = this.name(this.CONSUME(T.Identifier));
       this.readArguments(node);
       return this.finish(node);
@@ -2030,7 +2147,7 @@ class FluxoParser extends EmbeddedActionsParser {
         this.OPTION1(() => this.CONSUME1(T.Comma));
       });
       this.CONSUME(T.RParen);
-      return args;
+      return this.recording ? args : exact(args);
     },
     { recoveryValueFunc: () => ((this.recovered() as { args?: A.Expression[] } | undefined)?.args ?? []).filter(Boolean) },
   );
@@ -2041,7 +2158,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "listLiteral",
     (): A.ListLiteral => {
       const open = this.CONSUME(T.LBracket);
-      const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], range: tokenRange(open) });
       this.OPTION(() => {
         pushNode(node.elements, this.SUBRULE(this.expression, ARGS_RECORD));
         this.MANY({
@@ -2063,7 +2180,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "recordLiteral",
     (): A.RecordLiteral => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin<A.RecordLiteral>({ kind: "Record", fields: [], range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.RecordLiteral>({ kind: "Record", fields: [], range: tokenRange(open) });
       // A field whose string runs to the end of its line (FX1002) ends the
       // record there: its `}` is inside the string, and nothing more is reported.
       const unterminated = this.unterminatedStrings;
@@ -2114,7 +2231,7 @@ class FluxoParser extends EmbeddedActionsParser {
       value: Number(token.image),
       integer: !token.image.includes("."),
       raw: token.image,
-      range: FluxoParser.tokenRange(token),
+      range: tokenRange(token),
     };
     if (token.tokenType === T.InvalidNumber) {
       node.invalid = true;
@@ -2129,7 +2246,7 @@ class FluxoParser extends EmbeddedActionsParser {
       kind: "Duration",
       ms: durationMs(token.image) ?? NaN,
       raw: token.image,
-      range: FluxoParser.tokenRange(token),
+      range: tokenRange(token),
     };
     if (token.tokenType === T.InvalidNumber) node.invalid = true;
     return node;
@@ -2153,18 +2270,17 @@ class FluxoParser extends EmbeddedActionsParser {
 
   /** The node of a `SimpleString` token (a one-line string without interpolation). */
   private simpleString(token: IToken): A.StringLiteral {
-    const range = FluxoParser.tokenRange(token);
-    const value = (token.payload as SimpleStringPayload | undefined)?.value ?? "";
-    const node: A.StringLiteral = { kind: "String", block: false, parts: [], range };
-    if (value !== "") node.parts.push({ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } });
-    return node;
+    const range = tokenRange(token);
+    const value = simpleStringValue(token.image);
+    const parts: A.StringLiteral["parts"] = value === "" ? [] : [{ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } }];
+    return { kind: "String", block: false, parts, range };
   }
 
   private interpolatedString = this.RULE(
     "interpolatedString",
     (): A.StringLiteral => {
       const open = this.CONSUME(T.StringOpen);
-      const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], range: tokenRange(open) });
       this.MANY(() => {
         const part = this.OR(this.stringParts);
         if (!this.recording) this.addPart(node, part);
@@ -2172,7 +2288,10 @@ class FluxoParser extends EmbeddedActionsParser {
       const close = this.CONSUME(T.StringClose);
       // The lexer closes a string cut short by a line break with an empty token.
       if (close.image === "" && !this.recording) this.unterminatedStrings++;
-      if (!this.recording) mergeText(node);
+      if (!this.recording) {
+        mergeText(node);
+        node.parts = exact(node.parts);
+      }
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
@@ -2182,7 +2301,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "blockString",
     (): A.StringLiteral => {
       const open = this.CONSUME(T.BlockStringOpen);
-      const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], range: tokenRange(open) });
       this.MANY(() => {
         const part = this.OR(this.blockStringParts);
         if (!this.recording) this.addPart(node, part);
@@ -2232,7 +2351,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "interpolation",
     (): A.Interpolation => {
       const open = this.CONSUME(T.InterpolationOpen);
-      const node = this.begin<A.Interpolation>({ kind: "Interpolation", range: FluxoParser.tokenRange(open) });
+      const node = this.begin<A.Interpolation>({ kind: "Interpolation", range: tokenRange(open) });
       const empty = this.LA(1).tokenType === T.InterpolationClose;
       this.OPTION(() => {
         node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -2569,8 +2688,17 @@ function insideAny(ranges: readonly A.Range[], offset: number): boolean {
  * yields a tree (possibly partial) and the diagnostics that explain it.
  */
 export function parse(text: string, uri = "untitled.flow"): ParseResult {
+  return parseInChunks(text, uri, STREAM_CHUNK);
+}
+
+/**
+ * `parse`, with the lexer streaming chunks of about `chunkSize` characters
+ * to the parser (see `TokenStream`). The result does not depend on the
+ * chunk size; tests parse with tiny chunks to check it.
+ */
+export function parseInChunks(text: string, uri: string, chunkSize: number): ParseResult {
   try {
-    return parseUnsafe(text, uri);
+    return parseUnsafe(text, uri, chunkSize);
   } catch (error) {
     // A bug in the parser must not take down the CLI or the language server:
     // report it as a diagnostic on the whole file and return an empty tree.
@@ -2596,17 +2724,23 @@ function parserFor(tokens: IToken[], uri: string, textLength: number): FluxoPars
   parser.extra = [];
   parser.interpolations = [];
   parser.missingBraces = new Set();
-  parser.input = tokens;
+  parser.readVector(tokens);
   return parser;
 }
 
-function parseUnsafe(text: string, uri: string): ParseResult {
-  const lexed = tokenize(text, uri);
-  const parser = parserFor(lexed.tokens, uri, text.length);
+function parseUnsafe(text: string, uri: string, chunkSize: number): ParseResult {
+  // The parser reads the tokens as they are lexed (`readFrom`).
+  const lexed = new TokenStream(text, uri, chunkSize);
+  const parser = parserFor([], uri, text.length);
+  parser.readFrom(lexed);
   const declarations = parser.sourceFile() ?? [];
   const errors = parser.errors;
   // Let go of the token vector: the parser is reused, the tokens are not.
   parser.input = [];
+  // The parser stops at the end of the input, so the whole text is lexed:
+  // the lexer's diagnostics, comments and silenced ranges are complete.
+  while (lexed.next());
+
 
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const syntax: Diagnostic[] = [];
@@ -2640,7 +2774,7 @@ function parseUnsafe(text: string, uri: string): ParseResult {
   syntax.sort((a, b) => a.range.start - b.range.start);
   // Lines and `;`s are only needed when there are syntax errors to deduplicate.
   const lineOf = syntax.length > 0 ? new LineIndex(text) : undefined;
-  const semicolons = syntax.length > 0 ? lexed.tokens.filter((t) => t.tokenType === T.Semicolon).map((t) => t.startOffset) : [];
+  const semicolons = lexed.semicolons;
   const reportedStatements = new Set<string>();
   const seenOffsets = new Set<number>();
   for (const d of syntax) {

@@ -65,7 +65,7 @@ export const StringOpen = token({ name: "StringOpen", pattern: /"/, push_mode: "
 /**
  * A whole one-line string without interpolation, assembled by the lexer's
  * post-pass (most strings are like this): one token instead of three or more
- * for the parser. `payload` holds the decoded text.
+ * for the parser, which decodes its text from the image (`simpleStringValue`).
  */
 export const SimpleString = token({ name: "SimpleString", pattern: Lexer.NA });
 export const StringClose = token({ name: "StringClose", pattern: /"/, pop_mode: true }, false);
