@@ -229,6 +229,8 @@ class FluxoParser extends EmbeddedActionsParser {
   private resyncDistance = 1;
   /** The lexer the tokens come from, while it has more (see `readFrom`). */
   private stream: TokenStream | undefined;
+  /** The input is a stream, not a vector lexed beforehand. */
+  private streaming = false;
   /** Tokens in the vector: reading at or past this index lexes more first. */
   private available = Infinity;
   /** Entries of the vector before this index have been let go. */
@@ -292,6 +294,7 @@ class FluxoParser extends EmbeddedActionsParser {
     const internals = this as unknown as ParserInternals;
     internals.tokVectorLength = Infinity;
     this.stream = stream;
+    this.streaming = true;
     this.available = 0;
     this.released = 0;
     this.lexAhead(STREAM_LOOKAHEAD);
@@ -301,6 +304,7 @@ class FluxoParser extends EmbeddedActionsParser {
   readVector(tokens: IToken[]): void {
     this.input = tokens;
     this.stream = undefined;
+    this.streaming = false;
     this.available = Infinity;
   }
 
@@ -339,7 +343,7 @@ class FluxoParser extends EmbeddedActionsParser {
 
   /** Chevrotain pads an input vector with end-of-input sentinels here; a stream gets them when it ends. */
   onBeforeParse(ruleName: string): void {
-    if (this.stream === undefined) (EmbeddedActionsParser.prototype as unknown as { onBeforeParse(name: string): void }).onBeforeParse.call(this, ruleName);
+    if (!this.streaming) (EmbeddedActionsParser.prototype as unknown as { onBeforeParse(name: string): void }).onBeforeParse.call(this, ruleName);
   }
 
   /** Chevrotain's last resort after an error it cannot recover from: skip to the end of the input. */
