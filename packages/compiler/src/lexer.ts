@@ -436,14 +436,12 @@ export class TokenStream {
       }
     }
 
+    // The line break that ended the previous chunk, now that the token after
+    // it is known (after a chunk of comments only, it waits for the next one).
     const pending = this.pendingNewline;
-    if (pending !== undefined) {
-      if (rawTokens.length === 0 && !final) {
-        // A chunk of comments only: the line break still waits for a token.
-      } else {
-        this.pendingNewline = undefined;
-        this.newline(pending, rawTokens[0]);
-      }
+    if (pending !== undefined && (rawTokens.length > 0 || final)) {
+      this.pendingNewline = undefined;
+      this.newline(pending, rawTokens[0]);
     }
 
     for (let index = 0; index < rawTokens.length; index++) {
@@ -594,11 +592,6 @@ export class TokenStream {
     }
 
     if (!final) return;
-    const pendingAtEnd = this.pendingNewline;
-    if (pendingAtEnd !== undefined) {
-      this.pendingNewline = undefined;
-      this.newline(pendingAtEnd, undefined);
-    }
     // Strings, block strings and interpolations still open at the end of the file.
     const isStringConstruct = (o: Open): boolean => o.kind === "string" || o.kind === "block" || o.kind === "interpolation" || o.kind === "nested";
     while (stack.some(isStringConstruct)) {
