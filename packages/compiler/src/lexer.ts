@@ -243,8 +243,9 @@ function endsInCode(raw: ILexingResult, length: number): boolean {
  * garbage collector with the tree (about a third of the parse time, measured
  * on a 45k-line flow).
  *
- * `tokens[0 … count)` are the tokens so far, in order; a consumer may clear
- * entries it no longer needs. Comments, diagnostics and silenced ranges are
+ * `tokens[0 … count)` are the tokens so far, in order; a consumer that is
+ * past the first ones drops them with `discard`, so the array stays about
+ * the size of a chunk. Comments, diagnostics and silenced ranges are
  * complete once `next()` has returned false.
  */
 export class TokenStream {
@@ -282,7 +283,16 @@ export class TokenStream {
   ) {
     // Pre-sized (a flow has about one token per 6 characters): growing a
     // 300k-element array is a measurable part of lexing.
-    this.tokens = new Array<IToken>(Math.floor(text.length / 4) + 16);
+    this.tokens = new Array<IToken>(Math.floor(Math.min(text.length, chunkSize) / 4) + 16);
+  }
+
+  /** Drops the first `n` tokens: the ones after them move to the front of `tokens`. */
+  discard(n: number): void {
+    const tokens = this.tokens;
+    const count = this.count;
+    tokens.copyWithin(0, n, count);
+    tokens.fill(undefined as unknown as IToken, count - n, count);
+    this.count = count - n;
   }
 
   /** Lexes the next chunk. False, and nothing done, once the whole text is lexed. */

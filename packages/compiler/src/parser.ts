@@ -233,8 +233,8 @@ class FluxoParser extends EmbeddedActionsParser {
   private streaming = false;
   /** Tokens in the vector: reading at or past this index lexes more first. */
   private available = Infinity;
-  /** Entries of the vector before this index have been let go. */
-  private released = 0;
+  /** Tokens dropped from the front of the vector so far: a position in the input is `currIdx + dropped`. */
+  private dropped = 0;
   /** Chevrotain's end-of-input token (returned for reads outside the input). */
   private readonly endOfInput: IToken;
 
@@ -284,8 +284,9 @@ class FluxoParser extends EmbeddedActionsParser {
    * they die young. Chevrotain reads tokens through `LA`, `LA_FAST` and
    * `consumeToken` (its lexer adapter is made to be overridden for this);
    * `LA_FAST` has no bounds check, so `STREAM_LOOKAHEAD` tokens past the
-   * current one are always there. Going back further than `STREAM_KEEP`
-   * tokens is not supported: Chevrotain only goes back for in-repetition
+   * current one are always there. The tokens more than `STREAM_KEEP`
+   * behind the current one are dropped from the front of the vector;
+   * going back further is not supported: Chevrotain only goes back for in-repetition
    * recovery, which this parser turns off, and for `BACKTRACK`, which it
    * does not use.
    */
@@ -296,7 +297,6 @@ class FluxoParser extends EmbeddedActionsParser {
     this.stream = stream;
     this.streaming = true;
     this.available = 0;
-    this.released = 0;
     this.lexAhead(STREAM_LOOKAHEAD);
   }
 
@@ -306,14 +306,26 @@ class FluxoParser extends EmbeddedActionsParser {
     this.stream = undefined;
     this.streaming = false;
     this.available = Infinity;
+    this.dropped = 0;
   }
 
-  /** Lexes until the token at `index` is there (or the input ends), and lets go of tokens far behind. */
+  /**
+   * Lets go of the tokens far behind, then lexes until the token at `index`
+   * is there (or the input ends). Dropping tokens moves the rest to the
+   * front of the vector and `currIdx` with them: read `currIdx` again after.
+   */
   private lexAhead(index: number): void {
     const stream = this.stream;
     if (stream === undefined) return;
-    while (stream.count <= index + STREAM_LOOKAHEAD && stream.next());
     const internals = this as unknown as ParserInternals;
+    const behind = internals.currIdx - STREAM_KEEP;
+    if (behind > 0) {
+      stream.discard(behind);
+      internals.currIdx -= behind;
+      this.dropped += behind;
+      index -= behind;
+    }
+    while (stream.count <= index + STREAM_LOOKAHEAD && stream.next());
     const tokens = stream.tokens;
     if (stream.done) {
       // Chevrotain's sentinels after the last token, as `onBeforeParse` pads an input vector.
@@ -322,18 +334,32 @@ class FluxoParser extends EmbeddedActionsParser {
       this.available = Infinity;
       this.stream = undefined;
     } else this.available = stream.count - STREAM_LOOKAHEAD;
-    const keepFrom = internals.currIdx - STREAM_KEEP;
-    let released = this.released;
-    for (; released < keepFrom; released++) tokens[released] = undefined as unknown as IToken;
-    this.released = released;
   }
 
   override LA(howMuch: number): IToken {
     const internals = this as unknown as ParserInternals;
-    const index = internals.currIdx + howMuch;
-    if (index >= this.available) this.lexAhead(index);
+    let index = internals.currIdx + howMuch;
+    if (index >= this.available) {
+      this.lexAhead(index);
+      index = internals.currIdx + howMuch;
+    }
     if (index < 0 || index >= internals.tokVectorLength) return this.endOfInput;
     return internals.tokVector[index]!;
+  }
+
+  // Positions Chevrotain saves are in the input, not in the vector, whose
+  // front the stream drops (a repetition compares its position before and
+  // after an iteration to tell whether it is stuck).
+  getLexerPosition(): number {
+    return (this as unknown as ParserInternals).currIdx + this.dropped;
+  }
+
+  exportLexerState(): number {
+    return this.getLexerPosition();
+  }
+
+  importLexerState(state: number): void {
+    (this as unknown as ParserInternals).currIdx = state - this.dropped;
   }
 
   consumeToken(): void {
