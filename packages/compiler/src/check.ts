@@ -100,8 +100,16 @@ export interface FileCheckResult {
  * changes, no previous result is used.
  */
 export interface StepCheck {
-  types: [A.Node, Type][];
-  resolutions: [A.Name, Resolution][];
+  /**
+   * The nodes the step typed and their types, at the same indices (two
+   * arrays, not an array of pairs: a step of a large flow records hundreds
+   * of types, and a pair is an allocation of its own).
+   */
+  typedNodes: A.Node[];
+  types: Type[];
+  /** The names the step resolved and their resolutions, at the same indices. */
+  resolvedNames: A.Name[];
+  resolutions: Resolution[];
   exhaustive: A.MatchStatement[];
   /** Per name read: the variable's first declaration and its type, or the step. */
   reads: Map<string, StepRead>;
@@ -480,7 +488,11 @@ class FileChecker {
   private record(node: A.Node, type: Type): Type {
     if (this.silent === 0) {
       this.types.set(node, type);
-      this.capture?.types.push([node, type]);
+      const capture = this.capture;
+      if (capture !== undefined) {
+        capture.typedNodes.push(node);
+        capture.types.push(type);
+      }
     }
     return type;
   }
@@ -488,7 +500,11 @@ class FileChecker {
   private resolve(name: A.Name, resolution: Resolution): void {
     if (this.silent === 0) {
       this.resolutions.set(name, resolution);
-      this.capture?.resolutions.push([name, resolution]);
+      const capture = this.capture;
+      if (capture !== undefined) {
+        capture.resolvedNames.push(name);
+        capture.resolutions.push(resolution);
+      }
     }
   }
 
@@ -552,13 +568,14 @@ class FileChecker {
   private checkStep(step: A.Step, scope: FlowScope): void {
     const previous = this.previous?.steps.get(step);
     if (previous && this.readsHold(previous, scope)) {
-      for (const [node, type] of previous.types) this.types.set(node, type);
-      for (const [name, resolution] of previous.resolutions) this.resolutions.set(name, resolution);
+      const { typedNodes, types, resolvedNames, resolutions } = previous;
+      for (let i = 0; i < typedNodes.length; i++) this.types.set(typedNodes[i]!, types[i]!);
+      for (let i = 0; i < resolvedNames.length; i++) this.resolutions.set(resolvedNames[i]!, resolutions[i]!);
       for (const match of previous.exhaustive) this.exhaustiveMatches.add(match);
       this.steps.set(step, previous);
       return;
     }
-    const capture: StepCheck = { types: [], resolutions: [], exhaustive: [], reads: new Map() };
+    const capture: StepCheck = { typedNodes: [], types: [], resolvedNames: [], resolutions: [], exhaustive: [], reads: new Map() };
     const reported = this.diagnostics.length;
     this.capture = capture;
     try {
