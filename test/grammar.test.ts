@@ -371,7 +371,7 @@ describe("seed examples", () => {
 
     const lexed = lex(text, file);
     for (const comment of lexed.comments) {
-      const scopes = tokenAt(text, lines, comment.range.start + 1).scopes.join(" ");
+      const scopes = tokenAt(text, lines, comment.start + 1).scopes.join(" ");
       expect(scopes, comment.text).toContain(comment.style === "doc" ? "comment.line.documentation" : comment.style === "block" ? "comment.block" : "comment.line.double-slash");
     }
     for (const token of lexed.tokens) {

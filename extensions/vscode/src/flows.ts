@@ -19,7 +19,7 @@ export function flowsOf(text: string): FlowSpan[] {
   const flows: FlowSpan[] = [];
   for (const declaration of file.declarations) {
     if (declaration.kind === "Flow" && declaration.name) {
-      flows.push({ name: declaration.name.text, start: declaration.range.start, end: declaration.range.end });
+      flows.push({ name: declaration.name.text, start: declaration.start, end: declaration.end });
     }
   }
   return flows;

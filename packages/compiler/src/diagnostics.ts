@@ -276,9 +276,10 @@ export function diagnostic(
     severity: info.severity,
     message: formatMessage(info.message, args),
     uri,
-    range,
+    // A copy: callers pass nodes, which are ranges themselves.
+    range: { start: range.start, end: range.end },
   };
-  if (related && related.length > 0) result.related = related;
+  if (related && related.length > 0) result.related = related.map((r) => ({ uri: r.uri, range: { start: r.range.start, end: r.range.end }, message: r.message }));
   if (info.tags) result.tags = [...info.tags];
   return result;
 }

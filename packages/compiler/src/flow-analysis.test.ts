@@ -158,23 +158,23 @@ flow f(c: Cor) {
   });
 
   it("never throws on partial trees built by hand", () => {
-    const range = { start: 0, end: 0 };
     const holey = {
       kind: "Flow",
-      range,
+      start: 0,
+      end: 0,
       params: undefined,
       triggers: [],
       body: [
         undefined,
-        { kind: "Say", range },
-        { kind: "If", range, then: { kind: "Block", range, statements: undefined } },
-        { kind: "Ask", range, clauses: [undefined, { kind: "Invalid", range }] },
-        { kind: "Goto", range },
-        { kind: "Set", range, name: { kind: "Name", range, text: "x" }, value: { kind: "Binary", range, operator: "and" } },
+        { kind: "Say", start: 0, end: 0 },
+        { kind: "If", start: 0, end: 0, then: { kind: "Block", start: 0, end: 0, statements: undefined } },
+        { kind: "Ask", start: 0, end: 0, clauses: [undefined, { kind: "Invalid", start: 0, end: 0 }] },
+        { kind: "Goto", start: 0, end: 0 },
+        { kind: "Set", start: 0, end: 0, name: { kind: "Name", start: 0, end: 0, text: "x" }, value: { kind: "Binary", start: 0, end: 0, operator: "and" } },
       ],
-      steps: [{ kind: "Step", range, body: undefined }, undefined],
+      steps: [{ kind: "Step", start: 0, end: 0, body: undefined }, undefined],
     } as unknown as FlowDecl;
-    const file = { kind: "SourceFile", uri: "h.flow", range, comments: [], declarations: [holey, undefined] } as unknown as SourceFile;
+    const file = { kind: "SourceFile", uri: "h.flow", start: 0, end: 0, comments: [], declarations: [holey, undefined] } as unknown as SourceFile;
     expect(() => analyzeFlows([{ uri: "h.flow", file }])).not.toThrow();
   });
 });

@@ -89,6 +89,7 @@
 
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic, type RelatedInformation } from "./diagnostics.js";
+import { rangeOf } from "./ast.js";
 
 /** One parsed file of the project, in project order (sorted by uri). */
 export interface FlowAnalysisInput {
@@ -324,9 +325,9 @@ function analyzeFlow(
     if (operation.kind !== "read") return;
     let state = (reachable[node] ? fromStart : fromDeadRoots)[node]!;
     if (operation.bound !== NONE) state |= bit(operation.bound);
-    if ((state & bit(operation.variable)) !== 0n || reported.has(operation.name.range.start)) return;
-    reported.add(operation.name.range.start);
-    diagnostics.push(diagnostic("FX4001", { name: operation.name.text }, uri, operation.name.range));
+    if ((state & bit(operation.variable)) !== 0n || reported.has(operation.name.start)) return;
+    reported.add(operation.name.start);
+    diagnostics.push(diagnostic("FX4001", { name: operation.name.text }, uri, rangeOf(operation.name)));
   });
 
   // FX4004: `return` misuse and falling off the end of a flow with a return type.
@@ -338,12 +339,12 @@ function analyzeFlow(
           "FX4004",
           { problem: `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')` },
           uri,
-          statement.range,
+          rangeOf(statement),
         ),
       );
     } else if (returnType !== undefined && !statement.value) {
       diagnostics.push(
-        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, statement.range),
+        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, rangeOf(statement)),
       );
     }
   }
@@ -353,7 +354,7 @@ function analyzeFlow(
       if (operation.kind !== "fallOff" || !reachable[node]) return;
       const owner = operation.step === NONE ? flow : steps[operation.step]!;
       const where = operation.step === NONE ? "the flow body" : `step '${steps[operation.step]!.name?.text ?? ""}'`;
-      related.push({ uri, range: closingBrace(owner.range), message: `a path reaches the end of ${where} without 'return'` });
+      related.push({ uri, range: closingBrace(rangeOf(owner)), message: `a path reaches the end of ${where} without 'return'` });
     });
     if (related.length > 0) {
       diagnostics.push(
@@ -361,7 +362,7 @@ function analyzeFlow(
           "FX4004",
           { problem: `flow '${flowName}' returns ${returnType}, but a path reaches its end without 'return'` },
           uri,
-          flow.name?.range ?? keywordRange(flow.range, "flow"),
+          (flow.name ? rangeOf(flow.name) : keywordRange(rangeOf(flow), "flow")),
           related,
         ),
       );
@@ -372,11 +373,11 @@ function analyzeFlow(
   for (const variable of variables.list) {
     if (variable.isParameter || !variable.declaration || variable.name.startsWith("_")) continue;
     if (syntax.readNames.has(variable.name) || expectNames.has(variable.name)) continue;
-    diagnostics.push(diagnostic("FX4005", { what: "variable", name: variable.name }, uri, variable.declaration.range));
+    diagnostics.push(diagnostic("FX4005", { what: "variable", name: variable.name }, uri, rangeOf(variable.declaration)));
   }
   steps.forEach((step, index) => {
     if (!isPrimaryStep(index) || syntax.gotoTargets.has(step.name!.text)) return;
-    diagnostics.push(diagnostic("FX4005", { what: "step", name: step.name!.text }, uri, step.name!.range));
+    diagnostics.push(diagnostic("FX4005", { what: "step", name: step.name!.text }, uri, rangeOf(step.name!)));
   });
 
   return {
@@ -420,7 +421,7 @@ function collectVariables(flow: A.FlowDecl, declarations: readonly A.Name[]): Va
       list.push(variable);
     }
     if (isParameter) variable.isParameter = true;
-    else if (!variable.declaration || name.range.start < variable.declaration.range.start) variable.declaration = name;
+    else if (!variable.declaration || name.start < variable.declaration.start) variable.declaration = name;
   };
   for (const parameter of items(flow.params)) declare(parameter.name, true);
   for (const name of declarations) declare(name, false);
@@ -652,7 +653,7 @@ class CfgBuilder {
   private reportUnreachable(first: A.Statement, last: A.Statement, after: A.Statement): void {
     let leaver = after;
     for (let inner = this.blockLeavers.get(leaver as A.Block); inner; inner = this.blockLeavers.get(inner as A.Block)) leaver = inner;
-    const range = { start: first.range.start, end: Math.max(first.range.end, last.range.end) };
+    const range = { start: first.start, end: Math.max(first.end, last.end) };
     this.diagnostics.push(diagnostic("FX4002", describeLeaving(leaver), this.uri, range));
   }
 
@@ -686,7 +687,7 @@ class CfgBuilder {
       case "Var": {
         // `var x: T` assigns nothing; a `var` whose type or value a syntax error lost assigns (no cascade).
         const type = statement.type;
-        const assigns = statement.value !== undefined || type === undefined || statement.range.end > type.range.end;
+        const assigns = statement.value !== undefined || type === undefined || statement.end > type.end;
         this.expression(statement.value);
         this.buildAssignment(assigns ? this.variableOf(statement.name) : NONE, statement.else);
         break;
@@ -1053,7 +1054,7 @@ function reportGotoCycles(analysis: FlowAnalysis, canWait: readonly boolean[], d
   }
   const edges = analysis.gotos
     .filter((site) => site.target !== NONE && noWait.has(site.node))
-    .sort((a, b) => a.statement.range.start - b.statement.range.start)
+    .sort((a, b) => a.statement.start - b.statement.start)
     .map((site) => ({ from: site.region + 1, to: site.target + 1, site }));
   const regionName = (node: number): string => (node === 0 ? "(body)" : analysis.stepNames[node - 1]!);
   for (const cycle of closingCycles(entries.length, edges)) {
@@ -1063,10 +1064,10 @@ function reportGotoCycles(analysis: FlowAnalysis, canWait: readonly boolean[], d
       .filter((edge) => edge !== cycle.closing)
       .map((edge) => ({
         uri: unit.uri,
-        range: edge.site.statement.range,
+        range: rangeOf(edge.site.statement),
         message: `part of the cycle: 'goto ${regionName(edge.to)}' in step '${regionName(edge.from)}'`,
       }));
-    diagnostics.push(diagnostic("FX4003", { cycle: names }, unit.uri, site.statement.range, related));
+    diagnostics.push(diagnostic("FX4003", { cycle: names }, unit.uri, rangeOf(site.statement), related));
   }
 }
 
@@ -1091,7 +1092,7 @@ function reportRunRecursion(
       if (to !== undefined) edges.push({ from, to, site: { unit: analysis.unit, expression } });
     }
   });
-  edges.sort((a, b) => a.site.unit.fileIndex - b.site.unit.fileIndex || a.site.expression.range.start - b.site.expression.range.start);
+  edges.sort((a, b) => a.site.unit.fileIndex - b.site.unit.fileIndex || a.site.expression.start - b.site.expression.start);
   const flowName = (index: number): string => units[index]!.flow.name?.text ?? "";
   for (const cycle of closingCycles(units.length, edges)) {
     const { closing } = cycle;
@@ -1101,11 +1102,11 @@ function reportRunRecursion(
       .filter((edge) => edge !== closing)
       .map((edge) => ({
         uri: edge.site.unit.uri,
-        range: edge.site.expression.range,
+        range: rangeOf(edge.site.expression),
         message: `part of the cycle: flow '${flowName(edge.from)}' runs '${flowName(edge.to)}'`,
       }));
     diagnostics.push(
-      diagnostic("FX4006", { name: flowName(closing.from), cycle: names }, closing.site.unit.uri, closing.site.expression.range, related),
+      diagnostic("FX4006", { name: flowName(closing.from), cycle: names }, closing.site.unit.uri, rangeOf(closing.site.expression), related),
     );
   }
 }

@@ -51,9 +51,9 @@ function sourceOf(text: string, node: A.Node | undefined): string {
   if (node.kind === "String") {
     const value = stringValue(node);
     if (value !== undefined) return value;
-    return node.parts.map((p) => (p.kind === "StringText" ? p.value : text.slice(p.range.start, p.range.end))).join("");
+    return node.parts.map((p) => (p.kind === "StringText" ? p.value : text.slice(p.start, p.end))).join("");
   }
-  return text.slice(node.range.start, node.range.end);
+  return text.slice(node.start, node.end);
 }
 
 /** Builds the graph of the given flows of one file (all of them when `names` is empty). */

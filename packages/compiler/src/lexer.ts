@@ -598,7 +598,7 @@ export class TokenStream {
           }),
         );
       }
-      this.comments.push({ kind: "Comment", style, text: image, range });
+      this.comments.push({ kind: "Comment", style, text: image, start: range.start, end: range.end });
     }
 
     if (!final) return;

@@ -261,7 +261,7 @@ class BundleBuilder {
     const steps: Record<string, number> = { "": 0 };
 
     const emit = (instruction: Instruction, at: A.Node | undefined): number => {
-      const position = lineIndex.positionAt(at?.range.start ?? node.range.start);
+      const position = lineIndex.positionAt(at?.start ?? node.start);
       lowering.code.push(instruction);
       lowering.map.push([fileIndex, position.line + 1, position.character + 1]);
       return lowering.code.length - 1;

@@ -115,7 +115,7 @@ export function lowerTests(program: Program, filter: (uri: string) => boolean = 
     const text = program.getText(uri)!;
     const lines = program.getLineIndex(uri)!;
     const location = (node: A.Node): TestLocation => {
-      const position = lines.positionAt(node.range.start);
+      const position = lines.positionAt(node.start);
       return { uri, line: position.line + 1, column: position.character + 1 };
     };
     for (const declaration of file.declarations) {
@@ -123,7 +123,7 @@ export function lowerTests(program: Program, filter: (uri: string) => boolean = 
       const steps: TestStep[] = [];
       for (const statement of declaration.body) {
         const step = lowerStep(statement);
-        if (step) steps.push({ ...step, at: location(statement), source: text.slice(statement.range.start, statement.range.end) });
+        if (step) steps.push({ ...step, at: location(statement), source: text.slice(statement.start, statement.end) });
       }
       cases.push({
         name: declaration.name?.parts.map((p) => (p.kind === "StringText" ? p.value : "{…}")).join("") ?? "(unnamed test)",

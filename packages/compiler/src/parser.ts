@@ -186,11 +186,15 @@ function smallInt(offset: number): number {
   return offset | 0;
 }
 
-/** The range of one token; Chevrotain's placeholder tokens (no offset or no image) get an empty range at 0. */
-function tokenRange(token: IToken): A.Range {
-  const start = smallInt(token.startOffset);
+/** Start offset of a token; Chevrotain's placeholder tokens (no offset) start at 0. */
+function tokenStart(token: IToken): number {
+  return smallInt(token.startOffset);
+}
+
+/** End offset of a token; Chevrotain's placeholder tokens (no offset or no image) are empty. */
+function tokenEnd(token: IToken): number {
   const image = token.image;
-  return { start, end: image === undefined ? start : start + image.length };
+  return smallInt(token.startOffset) + (image === undefined ? 0 : image.length);
 }
 
 /**
@@ -213,7 +217,7 @@ interface ParserInternals {
   flattenFollowSet(): TokenType[];
 }
 
-type Partial = { range: A.Range };
+type Partial = A.Range;
 
 /**
  * Arguments of the expression rules (`noRecord`), shared so that a rule call
@@ -490,7 +494,7 @@ class FluxoParser extends EmbeddedActionsParser {
 
   /** Closes a node's range at the last consumed token. */
   private finish<N extends Partial>(node: N): N {
-    node.range.end = Math.max(node.range.start, this.lastEnd());
+    node.end = Math.max(node.start, this.lastEnd());
     return node;
   }
 
@@ -500,7 +504,7 @@ class FluxoParser extends EmbeddedActionsParser {
     const node = this.partials[index] ?? this.lastExited;
     this.partials[index] = undefined;
     this.lastExited = undefined;
-    if (node) node.range.end = Math.max(node.range.start, this.lastEnd());
+    if (node) node.end = Math.max(node.start, this.lastEnd());
     return node as unknown as N;
   };
 
@@ -550,7 +554,7 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   private name(token: IToken): A.Name {
-    return { kind: "Name", text: token.image, range: tokenRange(token) };
+    return { kind: "Name", text: token.image, start: tokenStart(token), end: tokenEnd(token) };
   }
 
   private expectItemEnd(): void {
@@ -620,7 +624,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "sourceFile",
     (): A.Declaration[] => {
       const declarations: A.Declaration[] = [];
-      this.begin({ range: { start: 0, end: 0 }, declarations });
+      this.begin({ start: 0, end: 0, declarations });
       this.MANY(() => {
         const declaration = this.OR(this.topItems);
         if (declaration && !this.recording) declarations.push(declaration);
@@ -697,7 +701,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "importDecl",
     (): A.ImportDecl => {
       const keyword = this.CONSUME(T.Kw.import);
-      const node = this.begin<A.ImportDecl>({ kind: "Import", names: [], range: tokenRange(keyword) });
+      const node = this.begin<A.ImportDecl>({ kind: "Import", names: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       this.CONSUME(T.LBrace);
       // Names are separated by commas (line breaks are only layout): a name
       // right after another is FX1001, and both are kept.
@@ -735,7 +739,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "contextDecl",
     (): A.ContextDecl => {
       const keyword = this.CONSUME(T.Kw.context);
-      const node = this.begin<A.ContextDecl>({ kind: "Context", fields: [], range: tokenRange(keyword) });
+      const node = this.begin<A.ContextDecl>({ kind: "Context", fields: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.fields = this.SUBRULE(this.fieldList);
       return this.finish(node);
     },
@@ -747,7 +751,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "fieldList",
     (): A.FieldDecl[] => {
       const fields: A.FieldDecl[] = [];
-      const partial = this.begin({ range: { start: 0, end: 0 }, fields });
+      const partial = this.begin({ start: 0, end: 0, fields });
       void partial;
       this.CONSUME(T.LBrace);
       this.MANY(() => {
@@ -778,7 +782,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "fieldDecl",
     (): A.FieldDecl => {
       const name = this.CONSUME(T.AnyWord);
-      const node = this.begin<A.FieldDecl>({ kind: "Field", name: this.name(name), range: tokenRange(name) });
+      const node = this.begin<A.FieldDecl>({ kind: "Field", name: this.name(name), start: tokenStart(name), end: tokenEnd(name) });
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
       return this.finish(node);
@@ -790,7 +794,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "typeDecl",
     (): A.TypeDecl => {
       const keyword = this.CONSUME(T.Kw.type);
-      const node = this.begin<A.TypeDecl>({ kind: "TypeAlias", range: tokenRange(keyword) });
+      const node = this.begin<A.TypeDecl>({ kind: "TypeAlias", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.type = this.SUBRULE(this.type);
@@ -803,7 +807,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "actionDecl",
     (): A.ActionDecl => {
       const keyword = this.CONSUME(T.Kw.action);
-      const node = this.begin<A.ActionDecl>({ kind: "Action", params: [], range: tokenRange(keyword) });
+      const node = this.begin<A.ActionDecl>({ kind: "Action", params: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       node.params = this.SUBRULE(this.paramList);
       this.OPTION(() => {
@@ -827,7 +831,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "httpBinding",
     (): A.HttpBinding => {
       const keyword = this.CONSUME(T.Ctx.http);
-      const node = this.begin<A.HttpBinding>({ kind: "Http", headers: [], range: tokenRange(keyword) });
+      const node = this.begin<A.HttpBinding>({ kind: "Http", headers: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       const method = this.OR({
         ERR_MSG: "an HTTP method (GET, POST, PUT, PATCH or DELETE)",
         DEF: [
@@ -885,7 +889,7 @@ class FluxoParser extends EmbeddedActionsParser {
     {
       ALT: (): HttpItem => {
         const header = this.CONSUME(T.Ctx.header);
-        const entry = this.begin<A.HttpHeader>({ kind: "Header", range: tokenRange(header) });
+        const entry = this.begin<A.HttpHeader>({ kind: "Header", start: tokenStart(header), end: tokenEnd(header) });
         entry.name = this.SUBRULE(this.stringLiteral);
         this.CONSUME(T.Equals);
         entry.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -895,7 +899,7 @@ class FluxoParser extends EmbeddedActionsParser {
     {
       ALT: (): HttpItem => {
         const body = this.CONSUME(T.Ctx.body);
-        const item = this.begin<HttpBody>({ kind: "Body", range: tokenRange(body) });
+        const item = this.begin<HttpBody>({ kind: "Body", start: tokenStart(body), end: tokenEnd(body) });
         item.value = this.SUBRULE1(this.expression, ARGS_RECORD);
         return this.finish(item);
       },
@@ -912,7 +916,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "paramList",
     (): A.Param[] => {
       const params: A.Param[] = [];
-      this.begin({ range: { start: 0, end: 0 }, params });
+      this.begin({ start: 0, end: 0, params });
       this.CONSUME(T.LParen);
       this.MANY(() => {
         this.OR([
@@ -930,7 +934,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "param",
     (): A.Param => {
       const name = this.CONSUME(T.Identifier);
-      const node = this.begin<A.Param>({ kind: "Param", name: this.name(name), range: tokenRange(name) });
+      const node = this.begin<A.Param>({ kind: "Param", name: this.name(name), start: tokenStart(name), end: tokenEnd(name) });
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
       this.OPTION(() => {
@@ -952,7 +956,7 @@ class FluxoParser extends EmbeddedActionsParser {
         triggers: [],
         body: [],
         steps: [],
-        range: tokenRange(keyword),
+        start: tokenStart(keyword), end: tokenEnd(keyword),
       });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => {
@@ -1024,7 +1028,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.keyword);
-              const node = this.begin<A.KeywordTrigger>({ kind: "KeywordTrigger", keywords: [], range: { start, end: start } });
+              const node = this.begin<A.KeywordTrigger>({ kind: "KeywordTrigger", keywords: [], start, end: start });
               pushNode(node.keywords, this.SUBRULE(this.stringLiteral));
               this.MANY(() => {
                 this.CONSUME(T.Comma);
@@ -1036,7 +1040,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.event);
-              const node = this.begin<A.EventTrigger>({ kind: "EventTrigger", range: { start, end: start } });
+              const node = this.begin<A.EventTrigger>({ kind: "EventTrigger", start, end: start });
               node.event = this.SUBRULE2(this.stringLiteral);
               return this.finish(node);
             },
@@ -1044,7 +1048,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Ctx.start);
-              return this.finish<A.StartTrigger>({ kind: "StartTrigger", range: { start, end: start } });
+              return this.finish<A.StartTrigger>({ kind: "StartTrigger", start, end: start });
             },
           },
         ],
@@ -1057,7 +1061,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "step",
     (): A.Step => {
       const keyword = this.CONSUME(T.Kw.step);
-      const node = this.begin<A.Step>({ kind: "Step", body: [], range: tokenRange(keyword) });
+      const node = this.begin<A.Step>({ kind: "Step", body: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       const block = this.SUBRULE(this.block);
       this.ACTION(() => {
@@ -1072,7 +1076,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "testDecl",
     (): A.TestDecl => {
       const keyword = this.CONSUME(T.Kw.test);
-      const node = this.begin<A.TestDecl>({ kind: "Test", body: [], range: tokenRange(keyword) });
+      const node = this.begin<A.TestDecl>({ kind: "Test", body: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.SUBRULE(this.stringLiteral);
       this.CONSUME(T.LBrace);
       this.MANY({
@@ -1111,7 +1115,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "block",
     (): A.Block => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin<A.Block>({ kind: "Block", statements: [], range: tokenRange(open) });
+      const node = this.begin<A.Block>({ kind: "Block", statements: [], start: tokenStart(open), end: tokenEnd(open) });
       this.MANY({
         GATE: this.notBlockStopper,
         DEF: () => {
@@ -1175,10 +1179,10 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.SayStatement | A.MediaStatement => {
       const keyword = this.CONSUME(T.Kw.say);
       // Recovery keeps a `say` whose text could not be parsed.
-      const say = this.begin<A.SayStatement>({ kind: "Say", range: tokenRange(keyword) });
+      const say = this.begin<A.SayStatement>({ kind: "Say", start: tokenStart(keyword), end: tokenEnd(keyword) });
       const media = this.OPTION({ GATE: this.mediaAhead, DEF: () => this.SUBRULE(this.mediaTail) });
       if (media && !this.recording) {
-        const node: A.MediaStatement = { kind: "SayMedia", media: media.kind, range: say.range };
+        const node: A.MediaStatement = { kind: "SayMedia", media: media.kind, start: say.start, end: say.end };
         if (media.url) node.url = media.url;
         if (media.caption) node.caption = media.caption;
         return this.finish(node);
@@ -1217,7 +1221,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "waitStatement",
     (): A.WaitStatement => {
       const keyword = this.CONSUME(T.Kw.wait);
-      const node = this.begin<A.WaitStatement>({ kind: "Wait", range: tokenRange(keyword) });
+      const node = this.begin<A.WaitStatement>({ kind: "Wait", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.duration = this.SUBRULE(this.duration);
       return this.finish(node);
     },
@@ -1228,7 +1232,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "askStatement",
     (): A.AskStatement => {
       const keyword = this.CONSUME(T.Kw.ask);
-      const node = this.begin<A.AskStatement>({ kind: "Ask", clauses: [], range: tokenRange(keyword) });
+      const node = this.begin<A.AskStatement>({ kind: "Ask", clauses: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OR({
         ERR_MSG: "':' and a type, or 'from' and a list",
@@ -1264,7 +1268,7 @@ class FluxoParser extends EmbeddedActionsParser {
         kind: "Choose",
         options: [],
         clauses: [],
-        range: tokenRange(keyword),
+        start: tokenStart(keyword), end: tokenEnd(keyword),
       });
       node.prompt = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       const body = this.SUBRULE(this.clauseBlock, ARGS_NO_RECORD);
@@ -1279,9 +1283,9 @@ class FluxoParser extends EmbeddedActionsParser {
 
   private clauseBlock = this.RULE(
     "clauseBlock",
-    (withOptions: boolean): { clauses: A.QuestionClause[]; options: A.ChooseOption[]; range: A.Range } => {
+    (withOptions: boolean): { clauses: A.QuestionClause[]; options: A.ChooseOption[]; start: number; end: number } => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], range: tokenRange(open) });
+      const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], start: tokenStart(open), end: tokenEnd(open) });
       this.MANY({
         GATE: this.notBlockStopper,
         DEF: () => {
@@ -1300,10 +1304,10 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     {
       recoveryValueFunc: () =>
-        (this.recovered() as { clauses: A.QuestionClause[]; options: A.ChooseOption[]; range: A.Range } | undefined) ?? {
+        (this.recovered() as { clauses: A.QuestionClause[]; options: A.ChooseOption[]; start: number; end: number } | undefined) ?? {
           clauses: [],
           options: [],
-          range: { start: 0, end: 0 },
+          start: 0, end: 0,
         },
     },
   );
@@ -1348,7 +1352,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "chooseOption",
     (): A.ChooseOption => {
       const keyword = this.CONSUME(T.Kw.option);
-      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], range: tokenRange(keyword) });
+      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       pushNode(node.labels, this.SUBRULE(this.stringLiteral));
       this.MANY(() => {
         this.CONSUME(T.Comma);
@@ -1374,7 +1378,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.validate);
-              const node = this.begin<A.ValidateClause>({ kind: "Validate", range: { start, end: start } });
+              const node = this.begin<A.ValidateClause>({ kind: "Validate", start, end: start });
               node.condition = this.SUBRULE(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1382,7 +1386,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.invalid);
-              const node = this.begin<A.InvalidClause>({ kind: "Invalid", range: { start, end: start } });
+              const node = this.begin<A.InvalidClause>({ kind: "Invalid", start, end: start });
               node.message = this.SUBRULE1(this.expression, ARGS_RECORD);
               this.OPTION(() => {
                 this.CONSUME(T.Kw.retries);
@@ -1398,7 +1402,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.timeout);
-              const node = this.begin<A.TimeoutClause>({ kind: "Timeout", range: { start, end: start } });
+              const node = this.begin<A.TimeoutClause>({ kind: "Timeout", start, end: start });
               node.duration = this.SUBRULE(this.duration);
               this.OPTION2(() => {
                 this.CONSUME1(T.FatArrow);
@@ -1410,7 +1414,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Ctx.label);
-              const node = this.begin<A.LabelClause>({ kind: "Label", range: { start, end: start } });
+              const node = this.begin<A.LabelClause>({ kind: "Label", start, end: start });
               node.value = this.SUBRULE2(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1434,7 +1438,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "letStatement",
     (): A.LetStatement => {
       const keyword = this.CONSUME(T.Kw.let);
-      const node = this.begin<A.LetStatement>({ kind: "Let", range: tokenRange(keyword) });
+      const node = this.begin<A.LetStatement>({ kind: "Let", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1449,7 +1453,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "varStatement",
     (): A.VarStatement => {
       const keyword = this.CONSUME(T.Kw.var);
-      const node = this.begin<A.VarStatement>({ kind: "Var", range: tokenRange(keyword) });
+      const node = this.begin<A.VarStatement>({ kind: "Var", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Colon);
       node.type = this.SUBRULE(this.type);
@@ -1468,7 +1472,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "setStatement",
     (): A.SetStatement => {
       const keyword = this.CONSUME(T.Kw.set);
-      const node = this.begin<A.SetStatement>({ kind: "Set", range: tokenRange(keyword) });
+      const node = this.begin<A.SetStatement>({ kind: "Set", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1483,7 +1487,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "runStatement",
     (): A.RunStatement => {
       const run = this.SUBRULE(this.runExpression);
-      return { kind: "RunStatement", run, range: { start: run?.range?.start ?? 0, end: this.lastEnd() } };
+      return { kind: "RunStatement", run, start: run?.start ?? 0, end: this.lastEnd() };
     },
     { recoveryValueFunc: this.recovered },
   );
@@ -1492,7 +1496,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "callStatement",
     (): A.CallStatement => {
       const call = this.SUBRULE(this.callExpression);
-      const node = this.begin<A.CallStatement>({ kind: "CallStatement", call, range: { start: call?.range?.start ?? 0, end: 0 } });
+      const node = this.begin<A.CallStatement>({ kind: "CallStatement", call, start: call?.start ?? 0, end: 0 });
       const otherwise = this.elseBlock();
       if (otherwise) node.else = otherwise;
       return this.finish(node);
@@ -1504,7 +1508,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "returnStatement",
     (): A.ReturnStatement => {
       const keyword = this.CONSUME(T.Kw.return);
-      const node = this.begin<A.ReturnStatement>({ kind: "Return", range: tokenRange(keyword) });
+      const node = this.begin<A.ReturnStatement>({ kind: "Return", start: tokenStart(keyword), end: tokenEnd(keyword) });
       this.OPTION(() => {
         node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       });
@@ -1517,7 +1521,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "ifStatement",
     (): A.IfStatement => {
       const keyword = this.CONSUME(T.Kw.if);
-      const node = this.begin<A.IfStatement>({ kind: "If", range: tokenRange(keyword) });
+      const node = this.begin<A.IfStatement>({ kind: "If", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.condition = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       node.then = this.SUBRULE(this.block);
       this.OPTION({
@@ -1543,7 +1547,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "matchStatement",
     (): A.MatchStatement => {
       const keyword = this.CONSUME(T.Kw.match);
-      const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], range: tokenRange(keyword) });
+      const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.subject = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       this.CONSUME(T.LBrace);
       this.MANY({
@@ -1580,7 +1584,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "matchArm",
     (): A.MatchArm => {
       const start = this.startOf(this.LA(1));
-      const node = this.begin<A.MatchArm>({ kind: "MatchArm", patterns: [], isElse: false, range: { start, end: start } });
+      const node = this.begin<A.MatchArm>({ kind: "MatchArm", patterns: [], isElse: false, start, end: start });
       this.OR([
         {
           ALT: () => {
@@ -1609,7 +1613,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "randomStatement",
     (): A.RandomStatement => {
       const keyword = this.CONSUME(T.Kw.random);
-      const node = this.begin<A.RandomStatement>({ kind: "Random", arms: [], range: tokenRange(keyword) });
+      const node = this.begin<A.RandomStatement>({ kind: "Random", arms: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       this.CONSUME(T.LBrace);
       this.MANY({
         GATE: () => this.notStopper(blockStoppers),
@@ -1641,7 +1645,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "randomArm",
     (): A.RandomArm => {
       const weight = this.SUBRULE(this.numberLiteral);
-      const node = this.begin<A.RandomArm>({ kind: "RandomArm", weight, range: { start: weight?.range?.start ?? 0, end: 0 } });
+      const node = this.begin<A.RandomArm>({ kind: "RandomArm", weight, start: weight?.start ?? 0, end: 0 });
       this.CONSUME(T.FatArrow);
       node.body = this.SUBRULE(this.statement);
       return this.finish(node);
@@ -1653,7 +1657,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "gotoStatement",
     (): A.GotoStatement => {
       const keyword = this.CONSUME(T.Kw.goto);
-      const node = this.begin<A.GotoStatement>({ kind: "Goto", range: tokenRange(keyword) });
+      const node = this.begin<A.GotoStatement>({ kind: "Goto", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.target = this.name(this.CONSUME(T.Identifier));
       return this.finish(node);
     },
@@ -1662,14 +1666,14 @@ class FluxoParser extends EmbeddedActionsParser {
 
   private endStatement = this.RULE("endStatement", (): A.EndStatement => {
     const keyword = this.CONSUME(T.Kw.end);
-    return { kind: "End", range: tokenRange(keyword) };
+    return { kind: "End", start: tokenStart(keyword), end: tokenEnd(keyword) };
   });
 
   private handoffStatement = this.RULE(
     "handoffStatement",
     (): A.HandoffStatement => {
       const keyword = this.CONSUME(T.Kw.handoff);
-      const node = this.begin<A.HandoffStatement>({ kind: "Handoff", range: tokenRange(keyword) });
+      const node = this.begin<A.HandoffStatement>({ kind: "Handoff", start: tokenStart(keyword), end: tokenEnd(keyword) });
       this.OPTION(() => {
         this.CONSUME(T.Kw.to);
         node.department = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1694,13 +1698,13 @@ class FluxoParser extends EmbeddedActionsParser {
             ALT: () => {
               this.CONSUME(T.Kw.context);
               const value = this.SUBRULE(this.recordLiteral);
-              return this.finish<A.TestContext>({ kind: "TestContext", value, range: at() });
+              return this.finish<A.TestContext>({ kind: "TestContext", value, start, end: start });
             },
           },
           {
             ALT: () => {
               this.CONSUME(T.Ctx.clock);
-              const node = this.begin<A.TestClock>({ kind: "TestClock", range: at() });
+              const node = this.begin<A.TestClock>({ kind: "TestClock", start, end: start });
               node.value = this.SUBRULE(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1708,7 +1712,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Ctx.seed);
-              const node = this.begin<A.TestSeed>({ kind: "TestSeed", range: at() });
+              const node = this.begin<A.TestSeed>({ kind: "TestSeed", start, end: start });
               node.value = this.SUBRULE(this.numberLiteral);
               return this.finish(node);
             },
@@ -1717,7 +1721,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Ctx.start);
-              const node = this.begin<A.TestStart>({ kind: "TestStart", args: [], range: at() });
+              const node = this.begin<A.TestStart>({ kind: "TestStart", args: [], start, end: start });
               node.flow = this.name(this.CONSUME(T.Identifier));
               this.OPTION(() => {
                 node.args = this.SUBRULE(this.argumentList);
@@ -1728,7 +1732,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.trigger);
-              const node = this.begin<A.TestTrigger>({ kind: "TestTrigger", range: at() });
+              const node = this.begin<A.TestTrigger>({ kind: "TestTrigger", start, end: start });
               node.text = this.SUBRULE1(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1736,7 +1740,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.event);
-              const node = this.begin<A.TestEvent>({ kind: "TestEvent", range: at() });
+              const node = this.begin<A.TestEvent>({ kind: "TestEvent", start, end: start });
               node.event = this.SUBRULE(this.stringLiteral);
               this.OPTION1(() => {
                 node.payload = this.SUBRULE1(this.recordLiteral);
@@ -1747,7 +1751,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.reply);
-              const node = this.begin<A.TestReply>({ kind: "TestReply", range: at() });
+              const node = this.begin<A.TestReply>({ kind: "TestReply", start, end: start });
               node.text = this.SUBRULE2(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1755,7 +1759,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.timeout);
-              return this.finish<A.TestTimeout>({ kind: "TestTimeout", range: at() });
+              return this.finish<A.TestTimeout>({ kind: "TestTimeout", start, end: start });
             },
           },
           { ALT: () => this.SUBRULE(this.expectStatement) },
@@ -1769,7 +1773,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "mockStatement",
     (): A.TestMock => {
       const keyword = this.CONSUME(T.Kw.mock);
-      const node = this.begin<A.TestMock>({ kind: "TestMock", range: tokenRange(keyword) });
+      const node = this.begin<A.TestMock>({ kind: "TestMock", start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.action = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => {
         node.args = this.SUBRULE(this.argumentList);
@@ -1779,7 +1783,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const returns = this.CONSUME(T.Kw.returns);
-              const result: A.MockReturns = { kind: "MockReturns", range: tokenRange(returns) };
+              const result: A.MockReturns = { kind: "MockReturns", start: tokenStart(returns), end: tokenEnd(returns) };
               node.result = result;
               result.value = this.SUBRULE(this.expression, ARGS_RECORD);
               this.finish(result);
@@ -1788,7 +1792,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               const fails = this.CONSUME(T.Kw.fails);
-              node.result = { kind: "MockFails", range: tokenRange(fails) };
+              node.result = { kind: "MockFails", start: tokenStart(fails), end: tokenEnd(fails) };
             },
           },
         ]);
@@ -1811,7 +1815,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.say);
-              const node = this.begin<A.ExpectSay>({ kind: "ExpectSay", contains: false, range: at() });
+              const node = this.begin<A.ExpectSay>({ kind: "ExpectSay", contains: false, start, end: start });
               this.OPTION({
                 GATE: () => !statementEnds.has(this.LA(2).tokenType) && !T.continuationTokens.has(this.LA(2).tokenType),
                 DEF: () => {
@@ -1827,7 +1831,7 @@ class FluxoParser extends EmbeddedActionsParser {
             GATE: () => !statementEnds.has(this.LA(2).tokenType) && !T.continuationTokens.has(this.LA(2).tokenType),
             ALT: () => {
               this.CONSUME(T.Ctx.media);
-              const node = this.begin<A.ExpectMedia>({ kind: "ExpectMedia", range: at() });
+              const node = this.begin<A.ExpectMedia>({ kind: "ExpectMedia", start, end: start });
               node.url = this.SUBRULE1(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1835,7 +1839,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.ask);
-              const node = this.begin<A.ExpectAsk>({ kind: "ExpectAsk", range: at() });
+              const node = this.begin<A.ExpectAsk>({ kind: "ExpectAsk", start, end: start });
               this.OPTION1({
                 GATE: () => this.LA(1).tokenType !== T.Ctx.options,
                 DEF: () => {
@@ -1858,7 +1862,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.action);
-              const node = this.begin<A.ExpectAction>({ kind: "ExpectAction", range: at() });
+              const node = this.begin<A.ExpectAction>({ kind: "ExpectAction", start, end: start });
               node.action = this.name(this.CONSUME(T.Identifier));
               this.OPTION3(() => {
                 node.args = this.SUBRULE(this.argumentList);
@@ -1869,7 +1873,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.wait);
-              const node = this.begin<A.ExpectWait>({ kind: "ExpectWait", range: at() });
+              const node = this.begin<A.ExpectWait>({ kind: "ExpectWait", start, end: start });
               node.duration = this.SUBRULE(this.duration);
               return this.finish(node);
             },
@@ -1877,7 +1881,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.handoff);
-              const node = this.begin<A.ExpectHandoff>({ kind: "ExpectHandoff", range: at() });
+              const node = this.begin<A.ExpectHandoff>({ kind: "ExpectHandoff", start, end: start });
               this.OPTION4(() => {
                 this.CONSUME(T.Kw.to);
                 node.department = this.SUBRULE5(this.expression, ARGS_RECORD);
@@ -1888,7 +1892,7 @@ class FluxoParser extends EmbeddedActionsParser {
           {
             ALT: () => {
               this.CONSUME(T.Kw.end);
-              const node = this.begin<A.ExpectEnd>({ kind: "ExpectEnd", range: at() });
+              const node = this.begin<A.ExpectEnd>({ kind: "ExpectEnd", start, end: start });
               this.OPTION5(() => {
                 node.reason = this.SUBRULE6(this.expression, ARGS_RECORD);
               });
@@ -1899,12 +1903,12 @@ class FluxoParser extends EmbeddedActionsParser {
             GATE: () => statementEnds.has(this.LA(2).tokenType),
             ALT: () => {
               this.CONSUME(T.Ctx.error);
-              return this.finish<A.ExpectError>({ kind: "ExpectError", range: at() });
+              return this.finish<A.ExpectError>({ kind: "ExpectError", start, end: start });
             },
           },
           {
             ALT: () => {
-              const node = this.begin<A.ExpectCondition>({ kind: "ExpectCondition", range: at() });
+              const node = this.begin<A.ExpectCondition>({ kind: "ExpectCondition", start, end: start });
               node.condition = this.SUBRULE7(this.expression, ARGS_RECORD);
               return this.finish(node);
             },
@@ -1926,7 +1930,7 @@ class FluxoParser extends EmbeddedActionsParser {
         this.CONSUME(T.Pipe);
         const next = this.SUBRULE1(this.postfixType);
         this.ACTION(() => {
-          union ??= this.begin<A.UnionType>({ kind: "UnionType", types: [first], range: { start: first.range.start, end: 0 } });
+          union ??= this.begin<A.UnionType>({ kind: "UnionType", types: [first], start: first.start, end: 0 });
           union.types.push(next);
           this.finish(union);
         });
@@ -1944,7 +1948,7 @@ class FluxoParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(T.Question);
             this.ACTION(() => {
-              type = { kind: "OptionalType", type, range: { start: type.range.start, end: this.lastEnd() } };
+              type = { kind: "OptionalType", type, start: type.start, end: this.lastEnd() };
             });
           },
         },
@@ -1953,7 +1957,7 @@ class FluxoParser extends EmbeddedActionsParser {
             this.CONSUME(T.LBracket);
             this.CONSUME(T.RBracket);
             this.ACTION(() => {
-              type = { kind: "ListType", element: type, range: { start: type.range.start, end: this.lastEnd() } };
+              type = { kind: "ListType", element: type, start: type.start, end: this.lastEnd() };
             });
           },
         },
@@ -1969,19 +1973,19 @@ class FluxoParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const name = this.name(this.CONSUME(T.Identifier));
-            return { kind: "TypeRef", name, range: name.range };
+            return { kind: "TypeRef", name, start: name.start, end: name.end };
           },
         },
         {
           ALT: () => {
             const literal = this.SUBRULE(this.stringLiteral);
-            return { kind: "LiteralType", literal, range: literal?.range ?? { start: 0, end: 0 } };
+            return { kind: "LiteralType", literal, start: literal?.start ?? 0, end: literal?.end ?? 0 };
           },
         },
         {
           ALT: () => {
             const literal = this.SUBRULE(this.numberLiteral);
-            return { kind: "LiteralType", literal, range: literal?.range ?? { start: 0, end: 0 } };
+            return { kind: "LiteralType", literal, start: literal?.start ?? 0, end: literal?.end ?? 0 };
           },
         },
         {
@@ -1990,27 +1994,30 @@ class FluxoParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Kw.true) },
               { ALT: () => this.CONSUME(T.Kw.false) },
             ]);
-            const range = tokenRange(token);
-            return { kind: "LiteralType", literal: { kind: "Boolean", value: token.image === "true", range }, range };
+            const start = tokenStart(token);
+            const end = tokenEnd(token);
+            return { kind: "LiteralType", literal: { kind: "Boolean", value: token.image === "true", start, end }, start, end };
           },
         },
         {
           ALT: () => {
-            const range = tokenRange(this.CONSUME(T.Kw.null));
-            return { kind: "LiteralType", literal: { kind: "Null", range }, range };
+            const token = this.CONSUME(T.Kw.null);
+            const start = tokenStart(token);
+            const end = tokenEnd(token);
+            return { kind: "LiteralType", literal: { kind: "Null", start, end }, start, end };
           },
         },
         {
           ALT: () => {
             const open = this.startOf(this.LA(1));
             const fields = this.SUBRULE(this.fieldList);
-            return { kind: "RecordType", fields, range: { start: open, end: this.lastEnd() } };
+            return { kind: "RecordType", fields, start: open, end: this.lastEnd() };
           },
         },
         {
           ALT: () => {
             const open = this.CONSUME(T.LParen);
-            const node = this.begin<A.ParenType>({ kind: "ParenType", range: tokenRange(open) });
+            const node = this.begin<A.ParenType>({ kind: "ParenType", start: tokenStart(open), end: tokenEnd(open) });
             node.type = this.SUBRULE(this.type);
             this.CONSUME(T.RParen);
             return this.finish(node);
@@ -2077,7 +2084,7 @@ class FluxoParser extends EmbeddedActionsParser {
         const tail = this.OR1(this.postfixTails);
         if (this.recording) return;
         tail.object = object;
-        tail.range.start = object?.range?.start ?? tail.range.start;
+        tail.start = object?.start ?? tail.start;
         object = tail;
       });
       return object;
@@ -2093,7 +2100,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** `.name` or `?.name`; `object` is filled in by `postfix`. */
   private memberTail = this.RULE("memberTail", (): A.MemberExpression => {
     const dot = this.OR(this.dots);
-    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, range: tokenRange(dot) } as A.MemberExpression;
+    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, start: tokenStart(dot), end: tokenEnd(dot) } as A.MemberExpression;
     node.name = this.name(this.CONSUME(T.AnyWord));
     return this.finish(node);
   });
@@ -2103,7 +2110,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** `[index]`; `object` is filled in by `postfix`. */
   private indexTail = this.RULE("indexTail", (): A.IndexExpression => {
     const open = this.CONSUME(T.LBracket);
-    const node = { kind: "Index", range: tokenRange(open) } as A.IndexExpression;
+    const node = { kind: "Index", start: tokenStart(open), end: tokenEnd(open) } as A.IndexExpression;
     node.index = this.SUBRULE(this.expression, ARGS_RECORD);
     this.CONSUME(T.RBracket);
     return this.finish(node);
@@ -2123,17 +2130,27 @@ class FluxoParser extends EmbeddedActionsParser {
       {
         ALT: (): A.Expression => {
           const token = this.CONSUME(T.Kw.true);
-          return { kind: "Boolean", value: true, range: tokenRange(token) };
+          return { kind: "Boolean", value: true, start: tokenStart(token), end: tokenEnd(token) };
         },
       },
       {
         ALT: (): A.Expression => {
           const token = this.CONSUME(T.Kw.false);
-          return { kind: "Boolean", value: false, range: tokenRange(token) };
+          return { kind: "Boolean", value: false, start: tokenStart(token), end: tokenEnd(token) };
         },
       },
-      { ALT: (): A.Expression => ({ kind: "Null", range: tokenRange(this.CONSUME(T.Kw.null)) }) },
-      { ALT: (): A.Expression => ({ kind: "ContextRef", range: tokenRange(this.CONSUME(T.Kw.context)) }) },
+      {
+        ALT: (): A.Expression => {
+          const token = this.CONSUME(T.Kw.null);
+          return { kind: "Null", start: tokenStart(token), end: tokenEnd(token) };
+        },
+      },
+      {
+        ALT: (): A.Expression => {
+          const token = this.CONSUME(T.Kw.context);
+          return { kind: "ContextRef", start: tokenStart(token), end: tokenEnd(token) };
+        },
+      },
       { ALT: (): A.Expression => this.SUBRULE(this.listLiteral) },
       { GATE: () => this.recordAllowed, ALT: (): A.Expression => this.SUBRULE(this.recordLiteral) },
       { ALT: (): A.Expression => this.SUBRULE(this.runExpression) },
@@ -2141,7 +2158,7 @@ class FluxoParser extends EmbeddedActionsParser {
       {
         ALT: (): A.Expression => {
           const name = this.name(this.CONSUME(T.Identifier));
-          return { kind: "NameRef", name, range: name.range };
+          return { kind: "NameRef", name, start: name.start, end: name.end };
         },
       },
       { ALT: (): A.Expression => this.SUBRULE(this.parenExpression) },
@@ -2152,7 +2169,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "parenExpression",
     (): A.ParenExpression => {
       const open = this.CONSUME(T.LParen);
-      const node = this.begin<A.ParenExpression>({ kind: "Paren", range: tokenRange(open) });
+      const node = this.begin<A.ParenExpression>({ kind: "Paren", start: tokenStart(open), end: tokenEnd(open) });
       node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
       this.CONSUME(T.RParen);
       return this.finish(node);
@@ -2164,7 +2181,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "callExpression",
     (): A.CallExpression => {
       const callee = this.name(this.CONSUME(T.Identifier));
-      const node = this.begin<A.CallExpression>({ kind: "Call", callee, args: [], range: { ...callee.range } });
+      const node = this.begin<A.CallExpression>({ kind: "Call", callee, args: [], start: callee.start, end: callee.end });
       this.readArguments(node);
       return this.finish(node);
     },
@@ -2175,7 +2192,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "runExpression",
     (): A.RunExpression => {
       const keyword = this.CONSUME(T.Kw.run);
-      const node = this.begin<A.RunExpression>({ kind: "Run", args: [], range: tokenRange(keyword) });
+      const node = this.begin<A.RunExpression>({ kind: "Run", args: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.flow = this.name(this.CONSUME(T.Identifier));
       this.readArguments(node);
       return this.finish(node);
@@ -2188,7 +2205,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "argumentList",
     (): A.Expression[] => {
       const args: A.Expression[] = [];
-      this.begin({ range: { start: 0, end: 0 }, args });
+      this.begin({ start: 0, end: 0, args });
       this.CONSUME(T.LParen);
       this.OPTION(() => {
         pushNode(args, this.SUBRULE(this.expression, ARGS_RECORD));
@@ -2213,7 +2230,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "listLiteral",
     (): A.ListLiteral => {
       const open = this.CONSUME(T.LBracket);
-      const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], range: tokenRange(open) });
+      const node = this.begin<A.ListLiteral>({ kind: "List", elements: [], start: tokenStart(open), end: tokenEnd(open) });
       this.OPTION(() => {
         pushNode(node.elements, this.SUBRULE(this.expression, ARGS_RECORD));
         this.MANY({
@@ -2235,7 +2252,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "recordLiteral",
     (): A.RecordLiteral => {
       const open = this.CONSUME(T.LBrace);
-      const node = this.begin<A.RecordLiteral>({ kind: "Record", fields: [], range: tokenRange(open) });
+      const node = this.begin<A.RecordLiteral>({ kind: "Record", fields: [], start: tokenStart(open), end: tokenEnd(open) });
       // A field whose string runs to the end of its line (FX1002) ends the
       // record there: its `}` is inside the string, and nothing more is reported.
       const unterminated = this.unterminatedStrings;
@@ -2268,7 +2285,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "recordField",
     (): A.RecordField => {
       const name = this.name(this.CONSUME(T.AnyWord));
-      const node = this.begin<A.RecordField>({ kind: "RecordField", name, range: { ...name.range } });
+      const node = this.begin<A.RecordField>({ kind: "RecordField", name, start: name.start, end: name.end });
       this.CONSUME(T.Colon);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
       return this.finish(node);
@@ -2286,7 +2303,7 @@ class FluxoParser extends EmbeddedActionsParser {
       value: Number(token.image),
       integer: !token.image.includes("."),
       raw: token.image,
-      range: tokenRange(token),
+      start: tokenStart(token), end: tokenEnd(token),
     };
     if (token.tokenType === T.InvalidNumber) {
       node.invalid = true;
@@ -2301,7 +2318,7 @@ class FluxoParser extends EmbeddedActionsParser {
       kind: "Duration",
       ms: durationMs(token.image) ?? NaN,
       raw: token.image,
-      range: tokenRange(token),
+      start: tokenStart(token), end: tokenEnd(token),
     };
     if (token.tokenType === T.InvalidNumber) node.invalid = true;
     return node;
@@ -2325,17 +2342,18 @@ class FluxoParser extends EmbeddedActionsParser {
 
   /** The node of a `SimpleString` token (a one-line string without interpolation). */
   private simpleString(token: IToken): A.StringLiteral {
-    const range = tokenRange(token);
+    const start = tokenStart(token);
+    const end = tokenEnd(token);
     const value = simpleStringValue(token.image);
-    const parts: A.StringLiteral["parts"] = value === "" ? [] : [{ kind: "StringText", value, range: { start: range.start + 1, end: range.end - 1 } }];
-    return { kind: "String", block: false, parts, range };
+    const parts: A.StringLiteral["parts"] = value === "" ? [] : [{ kind: "StringText", value, start: start + 1, end: end - 1 }];
+    return { kind: "String", block: false, parts, start, end };
   }
 
   private interpolatedString = this.RULE(
     "interpolatedString",
     (): A.StringLiteral => {
       const open = this.CONSUME(T.StringOpen);
-      const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], range: tokenRange(open) });
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], start: tokenStart(open), end: tokenEnd(open) });
       this.MANY(() => {
         const part = this.OR(this.stringParts);
         if (!this.recording) this.addPart(node, part);
@@ -2356,7 +2374,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "blockString",
     (): A.StringLiteral => {
       const open = this.CONSUME(T.BlockStringOpen);
-      const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], range: tokenRange(open) });
+      const node = this.begin<A.StringLiteral>({ kind: "String", block: true, parts: [], start: tokenStart(open), end: tokenEnd(open) });
       this.MANY(() => {
         const part = this.OR(this.blockStringParts);
         if (!this.recording) this.addPart(node, part);
@@ -2393,11 +2411,11 @@ class FluxoParser extends EmbeddedActionsParser {
     const last = node.parts[node.parts.length - 1];
     const start = this.startOf(token);
     const end = start + token.image.length;
-    if (last && last.kind === "StringText" && !escape && !(last as TextPart).escaped && last.range.end === start) {
+    if (last && last.kind === "StringText" && !escape && !(last as TextPart).escaped && last.end === start) {
       last.value += value;
-      last.range.end = end;
+      last.end = end;
     } else {
-      const text: TextPart = { kind: "StringText", value, range: { start, end } };
+      const text: TextPart = { kind: "StringText", value, start, end };
       if (escape) text.escaped = true;
       node.parts.push(text);
     }
@@ -2407,7 +2425,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "interpolation",
     (): A.Interpolation => {
       const open = this.CONSUME(T.InterpolationOpen);
-      const node = this.begin<A.Interpolation>({ kind: "Interpolation", range: tokenRange(open) });
+      const node = this.begin<A.Interpolation>({ kind: "Interpolation", start: tokenStart(open), end: tokenEnd(open) });
       const empty = this.LA(1).tokenType === T.InterpolationClose;
       this.OPTION(() => {
         node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -2415,10 +2433,10 @@ class FluxoParser extends EmbeddedActionsParser {
       const close = this.CONSUME(T.InterpolationClose);
       this.ACTION(() => {
         this.finish(node);
-        this.interpolations.push(node.range);
+        this.interpolations.push(node);
         if (empty && close.image === "}") {
           this.extra.push(
-            diagnostic("FX1003", { problem: "empty interpolation '{}': expected an expression (write \\{ for a literal brace)" }, this.uri, node.range),
+            diagnostic("FX1003", { problem: "empty interpolation '{}': expected an expression (write \\{ for a literal brace)" }, this.uri, node),
           );
         }
       });
@@ -2428,11 +2446,11 @@ class FluxoParser extends EmbeddedActionsParser {
       recoveryValueFunc: () => {
         const node = this.recovered() as A.Interpolation | undefined;
         if (node) {
-          this.interpolations.push(node.range);
+          this.interpolations.push(node);
           // Recovery resumes before the closing brace; step over it so the string goes on.
           if (this.LA(1).tokenType === T.InterpolationClose) {
             (this as unknown as ParserInternals).consumeToken();
-            node.range.end = this.lastEnd();
+            node.end = this.lastEnd();
           }
         }
         return node as A.Interpolation;
@@ -2467,7 +2485,7 @@ function isToken(item: ExpressionItem): item is IToken {
  */
 function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
   let index = 0;
-  const rangeEnd = (node: A.Expression | undefined, fallback: number): number => node?.range.end ?? fallback;
+  const rangeEnd = (node: A.Expression | undefined, fallback: number): number => node?.end ?? fallback;
 
   const unit = (): A.Expression | undefined => {
     const item = run[index];
@@ -2478,7 +2496,7 @@ function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
       const node: A.UnaryExpression = {
         kind: "Unary",
         operator,
-        range: { start: item.startOffset, end: rangeEnd(operand, item.startOffset + item.image.length) },
+        start: item.startOffset, end: rangeEnd(operand, item.startOffset + item.image.length),
       };
       if (operand) node.operand = operand;
       return node;
@@ -2505,7 +2523,7 @@ function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
         kind: "Binary",
         operator: operator.image as A.BinaryOperator,
         left,
-        range: { start: left.range.start, end: rangeEnd(right, operator.startOffset + operator.image.length) },
+        start: left.start, end: rangeEnd(right, operator.startOffset + operator.image.length),
       };
       if (right) node.right = right;
       left = node;
@@ -2533,8 +2551,8 @@ function mergeText(node: A.StringLiteral): void {
     const last = parts[parts.length - 1];
     if (part.kind === "StringText" && last?.kind === "StringText") {
       last.value += part.value;
-      last.range.end = part.range.end;
-    } else parts.push(part.kind === "StringText" ? { kind: "StringText", value: part.value, range: { ...part.range } } : part);
+      last.end = part.end;
+    } else parts.push(part.kind === "StringText" ? { kind: "StringText", value: part.value, start: part.start, end: part.end } : part);
   }
   node.parts = parts;
 }
@@ -2565,15 +2583,16 @@ function asStatement(node: unknown): A.Statement {
   const partial = node as A.Node | undefined;
   if (!partial) return undefined as unknown as A.Statement;
   if (statementNodeKinds.has(partial.kind)) return partial as A.Statement;
-  if (partial.kind === "Call") return { kind: "CallStatement", call: partial, range: { ...partial.range } };
-  if (partial.kind === "Run") return { kind: "RunStatement", run: partial, range: { ...partial.range } };
+  if (partial.kind === "Call") return { kind: "CallStatement", call: partial, start: partial.start, end: partial.end };
+  if (partial.kind === "Run") return { kind: "RunStatement", run: partial, start: partial.start, end: partial.end };
   return undefined as unknown as A.Statement;
 }
 
 /** A `body` line of an HTTP block, while parsing. */
 interface HttpBody {
   kind: "Body";
-  range: A.Range;
+  start: number;
+  end: number;
   value?: A.Expression;
 }
 type HttpItem = A.HttpHeader | HttpBody | A.DurationLiteral;
@@ -2594,16 +2613,16 @@ function trimBlockIndentation(node: A.StringLiteral): void {
   const lines: Segment[][] = [[]];
   for (const part of node.parts) {
     if (part.kind === "Interpolation") {
-      lines[lines.length - 1]!.push({ part, escaped: false, start: part.range.start });
+      lines[lines.length - 1]!.push({ part, escaped: false, start: part.start });
       continue;
     }
     const escaped = (part as TextPart).escaped === true;
     if (escaped) {
-      lines[lines.length - 1]!.push({ part, text: part.value, escaped, start: part.range.start });
+      lines[lines.length - 1]!.push({ part, text: part.value, escaped, start: part.start });
       continue;
     }
     const pieces = part.value.split(/\r\n|\r|\n/);
-    let offset = part.range.start;
+    let offset = part.start;
     const raw = part.value;
     let cursor = 0;
     pieces.forEach((piece, index) => {
@@ -2639,14 +2658,14 @@ function trimBlockIndentation(node: A.StringLiteral): void {
     const last = parts[parts.length - 1];
     if (last && last.kind === "StringText") {
       last.value += value;
-      last.range.end = end;
-    } else parts.push({ kind: "StringText", value, range: { start, end } });
+      last.end = end;
+    } else parts.push({ kind: "StringText", value, start, end });
   };
   lines.forEach((line, lineIndex) => {
     if (lineIndex > 0) {
       const previous = parts[parts.length - 1];
-      const at = line[0]?.start ?? previous?.range.end ?? node.range.start;
-      pushText("\n", previous?.range.end ?? at, at);
+      const at = line[0]?.start ?? previous?.end ?? node.start;
+      pushText("\n", previous?.end ?? at, at);
     }
     // Every line loses the common indentation; a blank line keeps what it has
     // beyond it (as Kotlin's trimIndent does).
@@ -2688,17 +2707,17 @@ export function validateGrammar(): void {
 
 /** The outermost record literal whose range holds `offset` (within a statement: one that spans lines). */
 function outermostRecordAt(declarations: readonly (A.Declaration | undefined)[], offset: number): A.RecordLiteral | undefined {
-  const declaration = declarations.find((d) => d !== undefined && d.range.start <= offset && offset < d.range.end);
+  const declaration = declarations.find((d) => d !== undefined && d.start <= offset && offset < d.end);
   if (!declaration) return undefined;
   let found: A.RecordLiteral | undefined;
   const visit = (node: A.Node): void => {
     if (found) return;
-    if (node.kind === "Record" && node.range.start <= offset && offset <= node.range.end) {
+    if (node.kind === "Record" && node.start <= offset && offset <= node.end) {
       found = node;
       return;
     }
     forEachChild(node, (child) => {
-      if (child.range.start <= offset && offset <= child.range.end) visit(child);
+      if (child.start <= offset && offset <= child.end) visit(child);
     });
   };
   visit(declaration);
@@ -2707,7 +2726,7 @@ function outermostRecordAt(declarations: readonly (A.Declaration | undefined)[],
 
 /** The furthest end of the ranges of a node and its descendants. */
 function furthestEnd(node: A.Node): number {
-  let end = node.range.end;
+  let end = node.end;
   forEachChild(node, (child) => {
     end = Math.max(end, furthestEnd(child));
   });
@@ -2761,7 +2780,7 @@ export function parseInChunks(text: string, uri: string, chunkSize: number): Par
     parser = undefined;
     const message = error instanceof Error ? error.message : String(error);
     return {
-      file: { kind: "SourceFile", uri, declarations: [], comments: [], range: { start: 0, end: text.length } },
+      file: { kind: "SourceFile", uri, declarations: [], comments: [], start: 0, end: text.length },
       diagnostics: [
         diagnostic("FX1001", { expected: "a file the parser can read", found: `an internal parser error (${message})` }, uri, {
           start: 0,
@@ -2842,7 +2861,7 @@ function parseUnsafe(text: string, uri: string, chunkSize: number): ParseResult 
       const line = lineOf!.positionAt(d.range.start).line;
       const lineStart = lineOf!.lineStarts[line]!;
       const statement = record
-        ? `record ${record.range.start}`
+        ? `record ${record.start}`
         : `${line}:${lowerBound(semicolons, d.range.start) - lowerBound(semicolons, lineStart)}`;
       if (reportedStatements.has(statement)) continue;
       reportedStatements.add(statement);
@@ -2857,12 +2876,12 @@ function parseUnsafe(text: string, uri: string, chunkSize: number): ParseResult 
     uri,
     declarations: declarations.filter(Boolean),
     comments: lexed.comments,
-    range: { start: 0, end: text.length },
+    start: 0, end: text.length,
   };
   // A declaration whose error recovery ran into the end of the file was never
   // closed (its range still ends at its first word): it ends with the file.
   const last = file.declarations[file.declarations.length - 1];
-  if (last && diagnostics.length > 0 && furthestEnd(last) > last.range.end) last.range.end = text.length;
+  if (last && diagnostics.length > 0 && furthestEnd(last) > last.end) last.end = text.length;
   attachDocComments(file, text);
   return { file, diagnostics };
 }
@@ -2900,30 +2919,30 @@ function attachDocComments(file: A.SourceFile, text: string): void {
     let cursor = start;
     for (let i = docs.length - 1; i >= 0; i--) {
       const comment = docs[i]!;
-      if (comment.range.end > cursor) continue;
-      const between = text.slice(comment.range.end, cursor);
+      if (comment.end > cursor) continue;
+      const between = text.slice(comment.end, cursor);
       if (!/^[ \t]*(\r\n|\r|\n)[ \t]*$/.test(between)) break;
       lines.unshift(comment.text.replace(/^\/\/\/ ?/, ""));
-      cursor = comment.range.start;
+      cursor = comment.start;
     }
     return lines.length > 0 ? lines.join("\n") : undefined;
   };
   const visitFields = (fields: A.FieldDecl[]): void => {
     for (const field of fields) {
-      const doc = docFor(field.range.start);
+      const doc = docFor(field.start);
       if (doc !== undefined) field.doc = doc;
     }
   };
   for (const declaration of file.declarations) {
     if (declaration.kind !== "Import") {
-      const doc = docFor(declaration.range.start);
+      const doc = docFor(declaration.start);
       if (doc !== undefined) declaration.doc = doc;
     }
     if (declaration.kind === "Context") visitFields(declaration.fields);
     if (declaration.kind === "TypeAlias" && declaration.type?.kind === "RecordType") visitFields(declaration.type.fields);
     if (declaration.kind === "Flow") {
       for (const step of declaration.steps) {
-        const doc = docFor(step.range.start);
+        const doc = docFor(step.start);
         if (doc !== undefined) step.doc = doc;
       }
     }

@@ -23,6 +23,7 @@ import { analyzeFlows } from "./flow-analysis.js";
 import { LineIndex } from "./line-index.js";
 import { parse, type ParseResult } from "./parser.js";
 import { reparse } from "./reparse.js";
+import { rangeOf } from "./ast.js";
 
 /** A file handed to the compiler: its identity and its full text. */
 export interface SourceInput {
@@ -64,22 +65,22 @@ interface ProjectState {
 function shapeOf(file: A.SourceFile, text: string): string {
   const parts: string[] = [];
   for (const declaration of file.declarations) {
-    if (declaration.kind === "Context") parts.push(declaration.fields.map((f) => `${f.range.start}`).join(","));
-    else if (declaration.kind !== "Test" && declaration.kind !== "Import" && declaration.name) parts.push(`@${declaration.name.range.start}`);
+    if (declaration.kind === "Context") parts.push(declaration.fields.map((f) => `${f.start}`).join(","));
+    else if (declaration.kind !== "Test" && declaration.kind !== "Import" && declaration.name) parts.push(`@${declaration.name.start}`);
   }
   const slice = (range: A.Range | undefined): string => (range ? text.slice(range.start, range.end) : "");
   for (const declaration of file.declarations) {
     switch (declaration.kind) {
       case "Flow":
         parts.push(
-          `flow ${declaration.name?.text}(${declaration.params.map((p) => slice(p.range)).join(",")})->${slice(declaration.returnType?.range)}`,
-          ...declaration.triggers.map((t) => slice(t.range)),
+          `flow ${declaration.name?.text}(${declaration.params.map((p) => slice(rangeOf(p))).join(",")})->${slice(declaration.returnType)}`,
+          ...declaration.triggers.map((t) => slice(rangeOf(t))),
         );
         break;
       case "Test":
         break;
       default:
-        parts.push(slice(declaration.range));
+        parts.push(slice(rangeOf(declaration)));
     }
   }
   return parts.join("\n");

@@ -7,6 +7,7 @@ import type * as A from "./ast.js";
 import type { Resolution, SymbolKind } from "./check.js";
 import type { Program } from "./program.js";
 import { typeToString, type Type } from "./types.js";
+import { rangeOf } from "./ast.js";
 
 /** Calls `visit` for each direct child node of `node` (any property holding nodes). */
 export function forEachChild(node: A.Node, visit: (child: A.Node) => void): void {
@@ -24,15 +25,15 @@ export function forEachChildWith<C>(node: A.Node, visit: (child: A.Node, context
   const fields = node as unknown as Record<string, unknown>;
   for (const key in fields) {
     const value = fields[key];
-    if (typeof value !== "object" || value === null || key === "range") continue;
+    if (typeof value !== "object" || value === null) continue;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        const item = value[i] as { kind?: unknown; range?: unknown } | null | undefined;
-        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node, context);
+        const item = value[i] as { kind?: unknown; end?: unknown } | null | undefined;
+        if (typeof item === "object" && item !== null && typeof item.kind === "string" && item.end !== undefined) visit(item as A.Node, context);
       }
     } else {
-      const item = value as { kind?: unknown; range?: unknown };
-      if (typeof item.kind === "string" && item.range !== undefined) visit(item as A.Node, context);
+      const item = value as { kind?: unknown; end?: unknown };
+      if (typeof item.kind === "string" && item.end !== undefined) visit(item as A.Node, context);
     }
   }
 }
@@ -45,7 +46,7 @@ export function nodePathAt(file: A.SourceFile, offset: number): A.Node[] {
     let next: A.Node | undefined;
     forEachChild(current, (child) => {
       // The end is inclusive so that a cursor just after a name still finds it.
-      if (!next && child.range.start <= offset && offset <= child.range.end) next = child;
+      if (!next && child.start <= offset && offset <= child.end) next = child;
     });
     if (!next) return path;
     path.push(next);
@@ -79,7 +80,7 @@ export function resolutionAt(program: Program, uri: string, offset: number): { n
 export function definitionAt(program: Program, uri: string, offset: number): Location | undefined {
   const found = resolutionAt(program, uri, offset);
   if (!found?.resolution.uri || !found.resolution.range) return undefined;
-  return { uri: found.resolution.uri, range: found.resolution.range };
+  return { uri: found.resolution.uri, range: rangeOf(found.resolution.range) };
 }
 
 function sameSymbol(a: Resolution, b: Resolution): boolean {
@@ -97,14 +98,14 @@ export function referencesAt(program: Program, uri: string, offset: number, incl
     if (!check) continue;
     for (const [name, resolution] of check.resolutions) {
       if (!sameSymbol(resolution, target)) continue;
-      const isDeclaration = fileUri === target.uri && name.range.start === target.range!.start;
+      const isDeclaration = fileUri === target.uri && name.start === target.range!.start;
       if (isDeclaration && !includeDeclaration) continue;
-      out.push({ uri: fileUri, range: name.range });
+      out.push({ uri: fileUri, range: rangeOf(name) });
     }
   }
   // A declaration that no checker visit resolved (e.g. a step never used) is still an occurrence.
   if (includeDeclaration && !out.some((l) => l.uri === target.uri && l.range.start === target.range!.start)) {
-    out.push({ uri: target.uri!, range: target.range! });
+    out.push({ uri: target.uri!, range: rangeOf(target.range!) });
   }
   return out.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start : a.uri < b.uri ? -1 : 1));
 }
@@ -119,11 +120,11 @@ export function typeAt(program: Program, uri: string, offset: number): { range: 
     const node = path[i]!;
     if (node.kind === "Name") {
       const type = check.resolutions.get(node)?.type;
-      if (type) return { range: node.range, type, text: typeToString(type) };
+      if (type) return { range: rangeOf(node), type, text: typeToString(type) };
       continue;
     }
     const type = check.types.get(node);
-    if (type) return { range: node.range, type, text: typeToString(type) };
+    if (type) return { range: rangeOf(node), type, text: typeToString(type) };
   }
   return undefined;
 }
@@ -146,11 +147,11 @@ export function documentSymbols(file: A.SourceFile): DocumentSymbol[] {
         out.push({
           name: declaration.name.text,
           kind: "flow",
-          range: declaration.range,
-          selectionRange: declaration.name.range,
+          range: rangeOf(declaration),
+          selectionRange: rangeOf(declaration.name),
           children: declaration.steps
             .filter((s) => s.name)
-            .map((s) => ({ name: s.name!.text, kind: "step" as const, range: s.range, selectionRange: s.name!.range, children: [] })),
+            .map((s) => ({ name: s.name!.text, kind: "step" as const, range: rangeOf(s), selectionRange: rangeOf(s.name!), children: [] })),
         });
         break;
       case "TypeAlias":
@@ -159,25 +160,25 @@ export function documentSymbols(file: A.SourceFile): DocumentSymbol[] {
         out.push({
           name: declaration.name.text,
           kind: declaration.kind === "Action" ? "action" : "type",
-          range: declaration.range,
-          selectionRange: declaration.name.range,
+          range: rangeOf(declaration),
+          selectionRange: rangeOf(declaration.name),
           children: [],
         });
         break;
       case "Test": {
         const name = declaration.name?.parts.map((p) => (p.kind === "StringText" ? p.value : "{…}")).join("") ?? "test";
-        out.push({ name, kind: "test", range: declaration.range, selectionRange: declaration.name?.range ?? declaration.range, children: [] });
+        out.push({ name, kind: "test", range: rangeOf(declaration), selectionRange: rangeOf(declaration.name ?? declaration), children: [] });
         break;
       }
       case "Context":
         out.push({
           name: "context",
           kind: "context",
-          range: declaration.range,
-          selectionRange: { start: declaration.range.start, end: declaration.range.start + "context".length },
+          range: rangeOf(declaration),
+          selectionRange: { start: declaration.start, end: declaration.start + "context".length },
           children: declaration.fields
             .filter((f) => f.name)
-            .map((f) => ({ name: f.name!.text, kind: "field" as const, range: f.range, selectionRange: f.name!.range, children: [] })),
+            .map((f) => ({ name: f.name!.text, kind: "field" as const, range: rangeOf(f), selectionRange: rangeOf(f.name!), children: [] })),
         });
         break;
       default:

@@ -1,6 +1,6 @@
 //! Incremental re-parsing: when an edit falls inside one step of a flow, only
 //! that step's text is parsed again and spliced into the previous tree; the
-//! nodes after the edit keep their identity and have their ranges moved.
+//! nodes after the edit keep their identity and have their offsets moved.
 //!
 //! Editors change a large file a few characters at a time, and a 10k-line
 //! flow takes tens of milliseconds to parse whole; a step takes well under
@@ -50,18 +50,18 @@ export function reparse(previous: { text: string; parsed: ParseResult }, text: s
   let stepIndex = -1;
   for (let d = 0; d < file.declarations.length && flowIndex < 0; d++) {
     const declaration = file.declarations[d]!;
-    if (declaration.kind !== "Flow" || declaration.range.start > span.start || declaration.range.end < span.end) continue;
+    if (declaration.kind !== "Flow" || declaration.start > span.start || declaration.end < span.end) continue;
     const steps = declaration.steps;
     // Steps are in source order: a binary search finds the last one starting before the change.
     let low = 0;
     let high = steps.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (steps[mid]!.range.start < span.start) low = mid;
+      if (steps[mid]!.start < span.start) low = mid;
       else high = mid - 1;
     }
     const step = steps[low];
-    if (step && step.range.start < span.start && span.end < step.range.end) {
+    if (step && step.start < span.start && span.end < step.end) {
       flowIndex = d;
       stepIndex = low;
     }
@@ -72,69 +72,59 @@ export function reparse(previous: { text: string; parsed: ParseResult }, text: s
   const oldStep = flow.steps[stepIndex]!;
 
   // Parse the step's new text; nothing is changed until it parses cleanly.
-  const start = oldStep.range.start;
-  const newEnd = oldStep.range.end + span.delta;
+  const start = oldStep.start;
+  const newEnd = oldStep.end + span.delta;
   const parsedStep = parseStepText(text.slice(start, newEnd), uri);
   if (!parsedStep) return undefined;
   const { step, comments: stepComments } = parsedStep;
-  if (step.range.end !== newEnd - start) return undefined;
-  shiftTree(step, 0, start, undefined);
-  for (const comment of stepComments) shiftTree(comment, 0, start, undefined);
+  if (step.end !== newEnd - start) return undefined;
+  shiftTree(step, 0, start);
+  for (const comment of stepComments) shiftTree(comment, 0, start);
   if (oldStep.doc !== undefined) step.doc = oldStep.doc;
 
   // Everything from the old step's end on moves by the length change.
-  const moved = oldStep.range.end;
+  const moved = oldStep.end;
   const steps = flow.steps.slice();
   steps[stepIndex] = step;
-  const newFlow: A.FlowDecl = { ...flow, steps, range: { start: flow.range.start, end: flow.range.end + span.delta } };
-  for (let i = stepIndex + 1; i < steps.length; i++) shiftTree(steps[i]!, moved, span.delta, undefined);
-  for (const statement of flow.body) if (statement.range.start >= moved) shiftTree(statement, moved, span.delta, undefined);
-  for (const trigger of flow.triggers) if (trigger.range.start >= moved) shiftTree(trigger, moved, span.delta, undefined);
+  const newFlow: A.FlowDecl = { ...flow, steps, start: flow.start, end: flow.end + span.delta };
+  for (let i = stepIndex + 1; i < steps.length; i++) shiftTree(steps[i]!, moved, span.delta);
+  for (const statement of flow.body) if (statement.start >= moved) shiftTree(statement, moved, span.delta);
+  for (const trigger of flow.triggers) if (trigger.start >= moved) shiftTree(trigger, moved, span.delta);
   const declarations = file.declarations.slice();
   declarations[flowIndex] = newFlow;
-  for (let i = flowIndex + 1; i < declarations.length; i++) shiftTree(declarations[i]!, moved, span.delta, undefined);
+  for (let i = flowIndex + 1; i < declarations.length; i++) shiftTree(declarations[i]!, moved, span.delta);
 
   const comments: A.Comment[] = [];
   for (const comment of file.comments) {
-    if (comment.range.end <= start) comments.push(comment);
-    else if (comment.range.start >= moved) {
-      shiftTree(comment, moved, span.delta, undefined);
+    if (comment.end <= start) comments.push(comment);
+    else if (comment.start >= moved) {
+      shiftTree(comment, moved, span.delta);
       comments.push(comment);
     }
     // Comments inside the old step are replaced by those of the new one.
   }
-  const firstAfter = comments.findIndex((c) => c.range.start >= start);
+  const firstAfter = comments.findIndex((c) => c.start >= start);
   comments.splice(firstAfter < 0 ? comments.length : firstAfter, 0, ...stepComments);
 
-  const newFile: A.SourceFile = { ...file, declarations, comments, range: { start: 0, end: text.length } };
+  const newFile: A.SourceFile = { ...file, declarations, comments, start: 0, end: text.length };
   return { file: newFile, diagnostics: [] };
 }
 
-/** A shift in progress: ranges starting at or after `from` move by `delta`. */
+/** A shift in progress: nodes starting at or after `from` move by `delta`. */
 interface Shift {
   from: number;
   delta: number;
-  /** The range of the node whose children are being visited. */
-  parentRange: A.Range | undefined;
 }
 
-/**
- * Moves the ranges of `node` and its descendants that start at or after
- * `from` by `delta`. A child may share its range object with its parent
- * (`NameRef` and its `Name`): that object is moved once.
- */
-function shiftTree(node: A.Node, from: number, delta: number, parentRange: A.Range | undefined): void {
-  shiftNode(node, { from, delta, parentRange });
+/** Moves `node` and its descendants that start at or after `from` by `delta`. */
+function shiftTree(node: A.Node, from: number, delta: number): void {
+  shiftNode(node, { from, delta });
 }
 
 function shiftNode(node: A.Node, shift: Shift): void {
-  const range = node.range;
-  if (range !== shift.parentRange && range.start >= shift.from) {
-    range.start += shift.delta;
-    range.end += shift.delta;
+  if (node.start >= shift.from) {
+    node.start += shift.delta;
+    node.end += shift.delta;
   }
-  const outer = shift.parentRange;
-  shift.parentRange = range;
   forEachChildWith(node, shiftNode, shift);
-  shift.parentRange = outer;
 }

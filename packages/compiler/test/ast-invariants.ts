@@ -6,7 +6,7 @@
 
 import type { Diagnostic, ParseResult, Range } from "@fluxo/compiler";
 
-type AnyNode = { kind: string; range?: Range; [key: string]: unknown };
+type AnyNode = { kind: string; start?: number; end?: number; [key: string]: unknown };
 
 function isNode(value: unknown): value is AnyNode {
   return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
@@ -48,7 +48,7 @@ const allowed: Record<string, [string, ReadonlySet<string>]> = {
   "Random.arms": ["random arm", new Set(["RandomArm"])],
 };
 
-function rangeProblem(range: Range | undefined, length: number): string | undefined {
+function rangeProblem(range: Partial<Range> | undefined, length: number): string | undefined {
   if (!range || typeof range.start !== "number" || typeof range.end !== "number") return "no range";
   if (!Number.isInteger(range.start) || !Number.isInteger(range.end)) return `non-integer range ${range.start}-${range.end}`;
   if (range.start < 0 || range.end > length) return `range ${range.start}-${range.end} outside the text (length ${length})`;
@@ -65,7 +65,7 @@ export function invariantViolations(text: string, result: ParseResult): string[]
   const out: string[] = [];
   const { file, diagnostics } = result;
   if (!isNode(file) || file.kind !== "SourceFile") return ["no SourceFile: parse returned no file"];
-  if (file.range.start !== 0 || file.range.end !== text.length) out.push(`file range: ${file.range.start}-${file.range.end}`);
+  if (file.start !== 0 || file.end !== text.length) out.push(`file range: ${file.start}-${file.end}`);
 
   diagnostics.forEach((d: Diagnostic, i) => {
     const problem = rangeProblem(d.range, text.length);
@@ -76,24 +76,16 @@ export function invariantViolations(text: string, result: ParseResult): string[]
   });
 
   const seen = new Set<object>();
-  // A range object may be shared by a node and its direct child only (a
-  // `NameRef` and its `Name`): incremental re-parsing moves each range once.
-  const rangeOwners = new Map<object, AnyNode>();
-  const visit = (node: AnyNode, path: string, parent?: AnyNode): void => {
+  const visit = (node: AnyNode, path: string): void => {
     if (seen.has(node)) {
       out.push(`shared node: ${node.kind} at ${path}`);
       return;
     }
     seen.add(node);
-    if (node.range && typeof node.range === "object") {
-      const owner = rangeOwners.get(node.range);
-      if (owner && owner !== parent) out.push(`shared range: ${node.kind} shares the range of a ${owner.kind} at ${path}`);
-      else if (!owner) rangeOwners.set(node.range, node);
-    }
-    const problem = rangeProblem(node.range, text.length);
+    if ("range" in node) out.push(`range object: ${node.kind} has a 'range' field (offsets are the node's own start and end) at ${path}`);
+    const problem = rangeProblem(node as Partial<Range>, text.length);
     if (problem) out.push(`node range: ${node.kind} ${problem} at ${path}`);
     for (const [key, value] of Object.entries(node)) {
-      if (key === "range") continue;
       const rule = allowed[`${node.kind}.${key}`];
       if (!Array.isArray(value) && !isNode(value)) continue;
       const items: unknown[] = Array.isArray(value) ? value : [value];
@@ -103,11 +95,11 @@ export function invariantViolations(text: string, result: ParseResult): string[]
           out.push(`hole: ${node.kind}.${key} at ${where}`);
           return;
         }
-        if (item.range && node.range && node.kind !== "SourceFile" && (item.range.start < node.range.start || item.range.end > node.range.end)) {
+        if (node.kind !== "SourceFile" && (item.start! < node.start! || item.end! > node.end!)) {
           out.push(`child outside parent: ${item.kind} in ${node.kind}.${key} at ${where}`);
         }
         if (rule && !rule[1].has(item.kind)) out.push(`misplaced: ${item.kind} as a ${rule[0]} in ${node.kind}.${key} at ${where}`);
-        visit(item, where, node);
+        visit(item, where);
       });
     }
   };

@@ -65,15 +65,15 @@ function render(program: Program, uri: string): string {
   const check = program.getCheckResult(uri)!;
   const visit = (node: Node): void => {
     const type = check.types.get(node);
-    if (type) lines.push(`type ${node.kind} ${node.range.start}-${node.range.end} ${typeToString(type)}`);
+    if (type) lines.push(`type ${node.kind} ${node.start}-${node.end} ${typeToString(type)}`);
     if (node.kind === "Name") {
       const resolution = check.resolutions.get(node);
-      if (resolution) lines.push(`name ${node.text} ${node.range.start} → ${resolution.kind} ${resolution.name} ${resolution.uri ?? ""} ${resolution.range?.start ?? ""}-${resolution.range?.end ?? ""} ${resolution.type ? typeToString(resolution.type) : ""}`);
+      if (resolution) lines.push(`name ${node.text} ${node.start} → ${resolution.kind} ${resolution.name} ${resolution.uri ?? ""} ${resolution.range?.start ?? ""}-${resolution.range?.end ?? ""} ${resolution.type ? typeToString(resolution.type) : ""}`);
     }
     forEachChild(node, visit);
   };
   visit(program.getSourceFile(uri)!);
-  lines.push(`exhaustive ${[...check.exhaustiveMatches].map((m) => m.range.start).sort((a, b) => a - b).join(",")}`);
+  lines.push(`exhaustive ${[...check.exhaustiveMatches].map((m) => m.start).sort((a, b) => a - b).join(",")}`);
   return lines.join("\n");
 }
 

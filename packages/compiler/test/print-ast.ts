@@ -14,7 +14,7 @@
 
 import { LineIndex, type Diagnostic, type Range, type SourceFile } from "@fluxo/compiler";
 
-type AnyNode = { kind: string; range: Range; [key: string]: unknown };
+type AnyNode = { kind: string; start: number; end: number; [key: string]: unknown };
 
 function isNode(value: unknown): value is AnyNode {
   return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
@@ -112,7 +112,7 @@ function summary(node: AnyNode): string[] {
   }
   for (const key of Object.keys(node)) {
     const value = node[key];
-    if (key === "kind" || key === "range" || value === undefined) continue;
+    if (key === "kind" || key === "start" || key === "end" || value === undefined) continue;
     if ((summarised[node.kind] ?? []).includes(key)) continue;
     if (node.kind === "Import" && key === "names") continue;
     if (node.kind === "Member" && key === "name") continue;
@@ -133,7 +133,7 @@ function summary(node: AnyNode): string[] {
 
 /** Stands for an `undefined` or `null` entry of a node list (placed after the entry before it). */
 function missing(previous: AnyNode): AnyNode {
-  return { kind: "<missing>", range: { start: previous.range.start, end: previous.range.start } };
+  return { kind: "<missing>", start: previous.start, end: previous.start };
 }
 
 /** The children of a node, as `[role, node]` pairs in source order. */
@@ -160,7 +160,7 @@ function children(node: AnyNode): [string, AnyNode][] {
   // Stable sort: equal starts keep field order.
   return out
     .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => a.entry[1].range.start - b.entry[1].range.start || a.index - b.index)
+    .sort((a, b) => a.entry[1].start - b.entry[1].start || a.index - b.index)
     .map(({ entry }) => entry);
 }
 
@@ -175,7 +175,7 @@ export function printParse(text: string, file: SourceFile, diagnostics: readonly
   const out: string[] = [];
   const visit = (role: string | undefined, node: AnyNode, depth: number): void => {
     const head = [node.kind, ...summary(node)].join(" ");
-    out.push(`${"  ".repeat(depth)}${role ? `${role}: ` : ""}${head} ${at(node.range)}`);
+    out.push(`${"  ".repeat(depth)}${role ? `${role}: ` : ""}${head} ${at(node)}`);
     for (const [childRole, child] of children(node)) visit(childRole, child, depth + 1);
   };
   visit(undefined, file as unknown as AnyNode, 0);

@@ -220,7 +220,8 @@ describe("Program", () => {
     const related = (p: Program): unknown => p.getDiagnostics(uri("b.flow"))[0]?.related?.[0]?.range;
     const definition = (p: Program): unknown => {
       const resolutions = [...p.getCheckResult(uri("b.flow"))!.resolutions.values()];
-      return resolutions.find((r) => r.kind === "context-field" && r.uri === uri("a.flow"))?.range;
+      const range = resolutions.find((r) => r.kind === "context-field" && r.uri === uri("a.flow"))?.range;
+      return range && { start: range.start, end: range.end };
     };
     expect(related(program)).toEqual({ start: 10, end: 14 });
     expect(definition(program)).toEqual({ start: 10, end: 14 });

@@ -35,10 +35,10 @@ function declarationOutline(declaration: Declaration): string {
   switch (declaration.kind) {
     case "Flow": {
       const items = [
-        ...declaration.triggers.map((t) => ({ at: t?.range.start ?? 0, text: t?.kind ?? "<missing>" })),
-        ...declaration.body.map((s) => ({ at: s?.range.start ?? 0, text: statementOutline(s) })),
+        ...declaration.triggers.map((t) => ({ at: t?.start ?? 0, text: t?.kind ?? "<missing>" })),
+        ...declaration.body.map((s) => ({ at: s?.start ?? 0, text: statementOutline(s) })),
         ...declaration.steps.map((s) => ({
-          at: s.range.start,
+          at: s.start,
           text: `step ${s.name?.text ?? "?"} { ${s.body.map(statementOutline).join(" ")} }`,
         })),
       ].sort((a, b) => a.at - b.at);
@@ -219,7 +219,8 @@ flow b { end }
     expect(diagnostics[0]?.message).toBe("expected '}', found end of file");
     expect(outline(file)).toEqual(["Flow complete: End", "Flow unfinished: Say"]);
     // The unclosed flow ends at the end of the file.
-    expect(file.declarations[1]?.range).toEqual({ start: text.indexOf("flow unfinished"), end: text.length });
+    const unfinished = file.declarations[1];
+    expect({ start: unfinished?.start, end: unfinished?.end }).toEqual({ start: text.indexOf("flow unfinished"), end: text.length });
 
     const step = 'flow a {\n    step s {\n        say "typing"\n';
     expect(codes(step)).toEqual(["FX1001 4:1"]);
@@ -234,7 +235,10 @@ flow b { end }
     // When a declaration's error recovery runs into the end of the file (an
     // error on the last line, or one whose skip reaches the end), the
     // declaration ends with the file, around its name and statements.
-    const rangeOf = (source: string) => parse(source, "eof.flow").file.declarations[0]?.range;
+    const rangeOf = (source: string) => {
+      const declaration = parse(source, "eof.flow").file.declarations[0];
+      return { start: declaration?.start, end: declaration?.end };
+    };
     for (const source of [text, "flow a", 'test "', "flow a -x> string {\n", "action f() -> "]) {
       expect(rangeOf(source)).toEqual({ start: 0, end: source.length });
     }
@@ -360,7 +364,7 @@ flow c {
     expect(diagnosticPositions(text, diagnostics)).toEqual(["FX1002 6:9"]);
     expect(diagnostics[0]?.message).toContain("unterminated block string");
     expect(outline(file)).toEqual(["Flow a: Say", "Flow b: Say"]);
-    expect(file.declarations[1]?.range.end).toBe(text.length);
+    expect(file.declarations[1]?.end).toBe(text.length);
   });
 
   it("runs an unterminated block comment to the end of the file", () => {
@@ -369,7 +373,7 @@ flow c {
     expect(diagnosticPositions(text, diagnostics)).toEqual(["FX1002 4:1"]);
     expect(diagnostics[0]?.message).toContain("unterminated block comment");
     expect(outline(file)).toEqual(["Flow a: Say"]);
-    expect(file.comments.map((c) => [c.style, c.range.end])).toEqual([["block", text.length]]);
+    expect(file.comments.map((c) => [c.style, c.end])).toEqual([["block", text.length]]);
   });
 
   it("reports invalid escapes and malformed interpolations as FX1003 only", () => {

@@ -40,8 +40,8 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
         const name = nameOf(program, d);
         const statement = statementAt(path);
         if (!statement || !/^[A-Za-z_]\w*$/.test(name)) break;
-        const at = lineStartOf(text, statement.range.start);
-        const indent = indentationAt(text, statement.range.start);
+        const at = lineStartOf(text, statement.start);
+        const indent = indentationAt(text, statement.start);
         const valueType = statement.kind === "Set" && statement.value ? program.getCheckResult(uri)?.types.get(statement.value) : undefined;
         const type = valueType && valueType.kind !== "error" ? typeToString(widen(valueType)) : "string";
         single(`Declare variable '${name}'`, d, at, at, `${indent}var ${name}: ${type}\n`, true);
@@ -50,9 +50,9 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
       case "FX2002": {
         const flow = innermost(path, ["Flow"]);
         const name = nameOf(program, d);
-        if (!flow || !text.slice(flow.range.start, flow.range.end).endsWith("}")) break;
-        const close = flow.range.end - 1;
-        const indent = indentationAt(text, flow.range.start);
+        if (!flow || !text.slice(flow.start, flow.end).endsWith("}")) break;
+        const close = flow.end - 1;
+        const indent = indentationAt(text, flow.start);
         const inner = `${indent}    `;
         const at = lineStartOf(text, close);
         const onOwnLine = text.slice(at, close).trim() === "";
@@ -62,8 +62,8 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
         break;
       }
       case "FX3007": {
-        const match = path.find((n): n is Extract<Node, { kind: "Match" }> => n.kind === "Match" && n.range.start === d.range.start);
-        if (!match || !text.slice(match.range.start, match.range.end).endsWith("}")) break;
+        const match = path.find((n): n is Extract<Node, { kind: "Match" }> => n.kind === "Match" && n.start === d.range.start);
+        if (!match || !text.slice(match.start, match.end).endsWith("}")) break;
         const subject = match.subject ? program.getCheckResult(uri)?.types.get(match.subject) : undefined;
         const covered = new Set<string>();
         for (const arm of match.arms) {
@@ -83,12 +83,12 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
           else if (member.kind !== "never") infinite = true;
         }
         const cases = missing.filter((m) => !covered.has(m));
-        const indent = indentationAt(text, match.range.start);
-        const inner = match.arms[0] ? indentationAt(text, match.arms[0].range.start) : `${indent}    `;
+        const indent = indentationAt(text, match.start);
+        const inner = match.arms[0] ? indentationAt(text, match.arms[0].start) : `${indent}    `;
         const lines = cases.map((c) => `${inner}${c} => {}\n`);
         if (infinite) lines.push(`${inner}else => {}\n`);
         if (lines.length === 0) break;
-        const close = match.range.end - 1;
+        const close = match.end - 1;
         const at = lineStartOf(text, close);
         const title = cases.length > 0 ? `Add missing case${cases.length > 1 ? "s" : ""} ${cases.join(", ")}${infinite ? " and else" : ""}` : "Add an 'else' arm";
         if (text.slice(at, close).trim() === "") single(title, d, at, at, lines.join(""), true);
@@ -117,7 +117,7 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
 }
 
 /** The statement of a flow that holds the innermost node of a path. */
-function statementAt(path: readonly Node[]): Extract<Node, { range: Range; kind: string }> | undefined {
+function statementAt(path: readonly Node[]): Node | undefined {
   for (let i = path.length - 1; i > 0; i--) {
     const parent = path[i - 1]!;
     if (parent.kind === "Flow" || parent.kind === "Step" || parent.kind === "Block") return path[i];

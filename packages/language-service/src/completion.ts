@@ -180,7 +180,7 @@ function variableSource(scope: Scope): { flow: FlowDecl; check: FileCheckResult 
   const test = innermost(scope.path, ["Test"]);
   if (!test || !innermost(scope.path, ["ExpectCondition"])) return undefined;
   const started = scope.check?.testStarts.get(test);
-  if (!started || started.statement.range.end > scope.offset) return undefined;
+  if (!started || started.statement.end > scope.offset) return undefined;
   return { flow: started.flow, check: scope.program.getCheckResult(started.uri) };
 }
 
@@ -314,33 +314,33 @@ function statements(scope: Scope, container: Node | undefined, before: string): 
  */
 function neighbourhood(text: string, file: SourceFile, offset: number, flow: FlowDecl | undefined, programCheck: FileCheckResult | undefined): string {
   const declarations = file.declarations;
-  const index = declarations.findIndex((d) => d.range.start <= offset && offset <= d.range.end);
+  const index = declarations.findIndex((d) => d.start <= offset && offset <= d.end);
   const blank = (length: number): string => " ".repeat(Math.max(0, length));
   if (index < 0) {
     // Between declarations: what lies between the neighbours, and the one before when the cursor is on
     // its last line, since the cursor may continue it (`action a() -> |` ends at the arrow).
-    const previous = [...declarations].reverse().find((d) => d.range.end <= offset);
-    const next = declarations.find((d) => d.range.start > offset);
-    const continues = previous !== undefined && !text.slice(previous.range.end, offset).includes("\n");
-    const from = continues ? previous.range.start : (previous?.range.end ?? 0);
-    return blank(from) + text.slice(from, next?.range.start ?? text.length);
+    const previous = [...declarations].reverse().find((d) => d.end <= offset);
+    const next = declarations.find((d) => d.start > offset);
+    const continues = previous !== undefined && !text.slice(previous.end, offset).includes("\n");
+    const from = continues ? previous.start : (previous?.end ?? 0);
+    return blank(from) + text.slice(from, next?.start ?? text.length);
   }
   const declaration = declarations[index]!;
-  const whole = blank(declaration.range.start) + text.slice(declaration.range.start, declaration.range.end);
+  const whole = blank(declaration.start) + text.slice(declaration.start, declaration.end);
   if (declaration !== flow || !flow) return whole;
-  const elements: Node[] = [...flow.triggers, ...flow.body, ...flow.steps].sort((a, b) => a.range.start - b.range.start);
+  const elements: Node[] = [...flow.triggers, ...flow.body, ...flow.steps].sort((a, b) => a.start - b.start);
   if (elements.length < 2) return whole;
-  const headerEnd = elements[0]!.range.start;
-  const holding = elements.find((e) => e.range.start <= offset && offset <= e.range.end);
+  const headerEnd = elements[0]!.start;
+  const holding = elements.find((e) => e.start <= offset && offset <= e.end);
   // Between elements, the one before is kept too: the cursor may continue it (`goto |` parses as a `goto` without a target).
-  const from = holding ? holding.range.start : ([...elements].reverse().find((e) => e.range.end <= offset)?.range.start ?? headerEnd);
-  const to = holding ? holding.range.end : (elements.find((e) => e.range.start > offset)?.range.start ?? from);
+  const from = holding ? holding.start : ([...elements].reverse().find((e) => e.end <= offset)?.start ?? headerEnd);
+  const to = holding ? holding.end : (elements.find((e) => e.start > offset)?.start ?? from);
   if (from <= headerEnd) return whole;
   const declared: string[] = [];
   const seen = new Set(flow.params.map((p) => p.name?.text));
   for (const node of variableDeclarations(flow)) {
     if (seen.has(node.name!.text)) continue;
-    if (node.range.start >= from && node.range.end <= to) continue;
+    if (node.start >= from && node.end <= to) continue;
     seen.add(node.name!.text);
     const type = programCheck?.resolutions.get(node.name!)?.type;
     if (type && type.kind !== "error" && type.kind !== "void" && type.kind !== "never") declared.push(`var ${node.name!.text}: ${typeToString(type)}\n`);
@@ -348,7 +348,7 @@ function neighbourhood(text: string, file: SourceFile, offset: number, flow: Flo
   const prelude = declared.join("");
   if (prelude.length > from - headerEnd) return whole;
   const end = Math.max(to, offset);
-  return blank(flow.range.start) + text.slice(flow.range.start, headerEnd) + prelude + blank(from - headerEnd - prelude.length) + text.slice(from, end) + "\n}\n";
+  return blank(flow.start) + text.slice(flow.start, headerEnd) + prelude + blank(from - headerEnd - prelude.length) + text.slice(from, end) + "\n}\n";
 }
 
 /** The `let`, `var` and `ask` statements that name a variable, by flow (a flow's tree is a value: an edit makes a new flow object). */
@@ -372,7 +372,7 @@ function openIfEndingAt(file: SourceFile, end: number): boolean {
   const path = nodePathAt(file, end - 1);
   for (let i = path.length - 1; i >= 0; i--) {
     const node = path[i]!;
-    if (node.kind === "If" && !node.else && node.then?.range.end === end) return true;
+    if (node.kind === "If" && !node.else && node.then?.end === end) return true;
   }
   return false;
 }

@@ -32,8 +32,8 @@ export function getFoldingRanges(program: Program, uri: string): FoldingRange[] 
     byStart.set(startLine, { startLine, endLine, ...(kind ? { kind } : {}) });
   };
   walk(file, (node) => {
-    if (foldable.has(node.kind)) add(node.range.start, node.range.end);
-    else if (node.kind === "String" && node.block) add(node.range.start, node.range.end, undefined, true);
+    if (foldable.has(node.kind)) add(node.start, node.end);
+    else if (node.kind === "String" && node.block) add(node.start, node.end, undefined, true);
   });
   // Comment runs: a block comment over several lines, or consecutive line comments.
   let run: { start: number; end: number; line: number } | undefined;
@@ -44,20 +44,20 @@ export function getFoldingRanges(program: Program, uri: string): FoldingRange[] 
   for (const comment of file.comments) {
     if (comment.style === "block") {
       flush();
-      add(comment.range.start, comment.range.end, "comment", true);
+      add(comment.start, comment.end, "comment", true);
       continue;
     }
-    const line = lines.positionAt(comment.range.start).line;
+    const line = lines.positionAt(comment.start).line;
     if (run && line === run.line + 1 && lines.lineText(line).trimStart().startsWith("//")) {
-      run.end = comment.range.end;
+      run.end = comment.end;
       run.line = line;
     } else {
       flush();
-      run = { start: comment.range.start, end: comment.range.end, line };
+      run = { start: comment.start, end: comment.end, line };
     }
   }
   flush();
   const imports = file.declarations.filter((d) => d.kind === "Import");
-  if (imports.length > 1) add(imports[0]!.range.start, imports[imports.length - 1]!.range.end, "imports", true);
+  if (imports.length > 1) add(imports[0]!.start, imports[imports.length - 1]!.end, "imports", true);
   return [...byStart.values()].sort((a, b) => a.startLine - b.startLine);
 }

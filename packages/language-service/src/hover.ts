@@ -3,7 +3,7 @@
 //! their `///` doc comment. Works inside string interpolations too, since
 //! their expressions are ordinary nodes of the tree.
 
-import { nodePathAt, typeAt, typeToString, type Program, type Resolution } from "@fluxo/compiler";
+import { nodePathAt, rangeOf, typeAt, typeToString, type Program, type Resolution } from "@fluxo/compiler";
 import type { Range } from "./service-types.js";
 import { builtinSignature, declarationSignature, standardActionSignature } from "./signatures.js";
 import { docOf } from "./syntax.js";
@@ -65,16 +65,16 @@ export function getHover(program: Program, uri: string, offset: number): Hover |
     if (resolution) {
       const { code, doc } = describe(program, resolution);
       const comment = doc ?? docOf(program, resolution);
-      return { range: innermost.range, contents: fence(code) + (comment ? `\n\n${comment}` : "") };
+      return { range: rangeOf(innermost), contents: fence(code) + (comment ? `\n\n${comment}` : "") };
     }
   }
   if (innermost?.kind === "ContextRef") {
-    return { range: innermost.range, contents: fence(`context: ${typeToString({ ...program.getProjectTypes().context, alias: undefined } as never)}`) };
+    return { range: rangeOf(innermost), contents: fence(`context: ${typeToString({ ...program.getProjectTypes().context, alias: undefined } as never)}`) };
   }
   const typed = typeAt(program, uri, offset);
   // A whole string literal or a block says nothing useful; expressions inside them do.
   if (!typed || typed.type.kind === "error") return undefined;
-  const node = [...path].reverse().find((n) => n.range.start === typed.range.start && n.range.end === typed.range.end);
+  const node = [...path].reverse().find((n) => n.start === typed.range.start && n.end === typed.range.end);
   if (node?.kind === "String" && innermost?.kind === "StringText") return undefined;
   return { range: typed.range, contents: fence(typed.text) };
 }

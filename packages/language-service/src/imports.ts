@@ -35,19 +35,19 @@ export function importEdit(program: Program, uri: string, name: string, targetUr
     if (resolveImportUri(program, uri, stringValue(declaration.path) ?? "") !== targetUri) continue;
     if (declaration.names.some((n) => n.text === name)) return undefined;
     const last = declaration.names[declaration.names.length - 1];
-    if (last) return { range: { start: last.range.end, end: last.range.end }, newText: `, ${name}` };
+    if (last) return { range: { start: last.end, end: last.end }, newText: `, ${name}` };
   }
   const line = `import { ${name} } from "${relativeImportPath(uri, targetUri)}"\n`;
   const lastImport = imports[imports.length - 1];
   if (lastImport) {
-    const end = text.indexOf("\n", lastImport.range.end);
+    const end = text.indexOf("\n", lastImport.end);
     const at = end === -1 ? text.length : end + 1;
     return { range: { start: at, end: at }, newText: end === -1 ? `\n${line}` : line };
   }
   // After the leading comment lines (a file header), keeping a blank line between.
   let at = 0;
   const header = /^(?:[ \t]*\/\/[^\n]*\n)+/.exec(text);
-  if (header && file.declarations.every((d) => d.range.start >= header[0].length)) {
+  if (header && file.declarations.every((d) => d.start >= header[0].length)) {
     at = header[0].length;
     return { range: { start: at, end: at }, newText: `\n${line}` };
   }

@@ -21,10 +21,10 @@ export function getInlayHints(program: Program, uri: string, range?: Range): Inl
   const hints: InlayHint[] = [];
   walk(file, (node) => {
     if (node.kind !== "Let" || !node.name) return;
-    if (range && (node.name.range.end < range.start || node.name.range.end > range.end)) return;
+    if (range && (node.name.end < range.start || node.name.end > range.end)) return;
     const type = check.resolutions.get(node.name)?.type;
     if (!type || type.kind === "error" || type.kind === "void" || type.kind === "never") return;
-    hints.push({ offset: node.name.range.end, label: `: ${typeToString(type)}`, kind: "type" });
+    hints.push({ offset: node.name.end, label: `: ${typeToString(type)}`, kind: "type" });
   });
   return hints;
 }

@@ -27,7 +27,7 @@ export function getHighlights(program: Program, uri: string, offset: number): Hi
     .filter((location) => location.uri === uri)
     .map((location) => {
       const path = nodePathAt(file, location.range.start);
-      const nameIndex = path.findIndex((n) => n.kind === "Name" && n.range.start === location.range.start);
+      const nameIndex = path.findIndex((n) => n.kind === "Name" && n.start === location.range.start);
       const parent = nameIndex > 0 ? (path[nameIndex - 1] as { kind: string; name?: unknown }) : undefined;
       const writes = parent !== undefined && declaringKinds.has(parent.kind) && parent.name === path[nameIndex];
       return { range: location.range, kind: writes ? ("write" as const) : ("read" as const) };

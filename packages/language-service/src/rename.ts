@@ -2,7 +2,7 @@
 //! across files, answered as one edit set. Built-ins, standard actions and
 //! primitive types have no declaration in the project and cannot be renamed.
 
-import { nodePathAt, resolutionAt, type Program } from "@fluxo/compiler";
+import { nodePathAt, rangeOf, resolutionAt, type Program } from "@fluxo/compiler";
 import { isValidIdentifier } from "./keywords.js";
 import { getReferences } from "./references.js";
 import type { Range, WorkspaceEdit } from "./service-types.js";
@@ -19,7 +19,7 @@ export function prepareRename(program: Program, uri: string, offset: number): Re
     const what = resolution.kind === "builtin" ? "a built-in function" : resolution.kind === "standard-action" ? "a standard action" : "a primitive type";
     return { error: `'${name.text}' is ${what} and cannot be renamed.` };
   }
-  return { range: name.range, placeholder: name.text };
+  return { range: rangeOf(name), placeholder: name.text };
 }
 
 /** The edits renaming the symbol at `offset` to `newName`, or why it cannot be done. */
@@ -49,7 +49,7 @@ function conflictOf(program: Program, kind: string, declarationUri: string, decl
   if (kind === "variable" || kind === "parameter") {
     const check = program.getCheckResult(declarationUri);
     for (const [name, resolution] of check?.resolutions ?? []) {
-      if ((resolution.kind === "variable" || resolution.kind === "parameter") && resolution.name === newName && name.range.start >= flow.range.start && name.range.end <= flow.range.end) {
+      if ((resolution.kind === "variable" || resolution.kind === "parameter") && resolution.name === newName && name.start >= flow.start && name.end <= flow.end) {
         return `The flow already has a variable '${newName}'.`;
       }
     }

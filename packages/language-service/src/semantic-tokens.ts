@@ -31,7 +31,7 @@ const operatorTokens = new Set([
 
 function nameToken(resolution: Resolution | undefined, parent: Node, uri: string, name: Name): Pick<SemanticToken, "type" | "modifiers"> {
   const modifiers: SemanticTokenModifier[] = [];
-  if (resolution?.uri === uri && resolution.range?.start === name.range.start) modifiers.push("declaration");
+  if (resolution?.uri === uri && resolution.range?.start === name.start) modifiers.push("declaration");
   switch (resolution?.kind) {
     case "variable":
       return { type: "variable", modifiers };
@@ -66,7 +66,7 @@ export function getSemanticTokens(program: Program, uri: string, range?: Range):
   if (!file || text === undefined || !check) return [];
   const names = new Map<number, Pick<SemanticToken, "type" | "modifiers">>();
   walk(file, (node, parent) => {
-    if (node.kind === "Name") names.set(node.range.start, nameToken(check.resolutions.get(node), parent, uri, node));
+    if (node.kind === "Name") names.set(node.start, nameToken(check.resolutions.get(node), parent, uri, node));
   });
   const out: SemanticToken[] = [];
   const push = (start: number, length: number, token: Pick<SemanticToken, "type" | "modifiers">): void => {
@@ -86,7 +86,7 @@ export function getSemanticTokens(program: Program, uri: string, range?: Range):
     else if (operatorTokens.has(type)) push(start, length, { type: "operator", modifiers: [] });
   }
   for (const comment of file.comments) {
-    push(comment.range.start, comment.range.end - comment.range.start, { type: "comment", modifiers: comment.style === "doc" ? ["documentation"] : [] });
+    push(comment.start, comment.end - comment.start, { type: "comment", modifiers: comment.style === "doc" ? ["documentation"] : [] });
   }
   return out.sort((a, b) => a.start - b.start);
 }

@@ -24,7 +24,7 @@ export function getSignatureHelp(program: Program, uri: string, offset: number):
   // Only the statement holding the cursor is tokenised (a call may span lines), not the whole file.
   const path = nodePathAt(file, offset);
   const statement = path[1]?.kind === "Step" ? path[2] : path[1];
-  const from = Math.min(lineStartOf(text, offset), statement?.range.start ?? Infinity);
+  const from = Math.min(lineStartOf(text, offset), statement?.start ?? Infinity);
   const tokens = tokenize(text.slice(from, offset)).tokens;
   let depth = 0;
   let commas = 0;

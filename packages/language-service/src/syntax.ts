@@ -61,15 +61,15 @@ export function docOf(program: Program, resolution: Resolution): string | undefi
   if (!file) return undefined;
   const path = nodePathAt(file, resolution.range.start);
   for (let i = path.length - 1; i >= 0; i--) {
-    const node = path[i]! as Node & { doc?: string; name?: { range: Range } };
-    if (node.name && node.name.range.start === resolution.range.start && "doc" in node) return node.doc;
+    const node = path[i]! as Node & { doc?: string; name?: Range };
+    if (node.name && node.name.start === resolution.range.start && "doc" in node) return node.doc;
   }
   return undefined;
 }
 
 /** Is `offset` inside a comment of the file? */
 export function inComment(file: SourceFile, offset: number): boolean {
-  return file.comments.some((c) => c.range.start < offset && offset <= c.range.end && (c.range.end !== offset || c.style !== "block"));
+  return file.comments.some((c) => c.start < offset && offset <= c.end && (c.end !== offset || c.style !== "block"));
 }
 
 export interface TokenInfo {

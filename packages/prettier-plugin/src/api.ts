@@ -92,7 +92,7 @@ export async function isFormatted(text: string, options: FormatOptions = {}): Pr
 type Sorted = Node[];
 
 function byStart(...lists: (readonly Node[])[]): Sorted {
-  return lists.flat().sort((a, b) => a.range.start - b.range.start);
+  return lists.flat().sort((a, b) => a.start - b.start);
 }
 
 /** The lists of items (declarations, statements, clauses, arms) directly inside `node`. */
@@ -134,8 +134,8 @@ function itemLists(node: Node): Sorted[] {
 }
 
 function overlaps(node: Node, range: Range): boolean {
-  if (range.start === range.end) return node.range.start <= range.start && range.start <= node.range.end;
-  return node.range.start < range.end && range.start < node.range.end;
+  if (range.start === range.end) return node.start <= range.start && range.start <= node.end;
+  return node.start < range.end && range.start < node.end;
 }
 
 /** The items overlapping `range`, from the innermost list that holds the whole range. */
@@ -144,7 +144,7 @@ function selectItems(list: Sorted, range: Range): Node[] {
   if (selected.length === 1) {
     for (const inner of itemLists(selected[0]!)) {
       if (inner.length === 0) continue;
-      if (inner[0]!.range.start <= range.start && range.end <= inner[inner.length - 1]!.range.end) return selectItems(inner, range);
+      if (inner[0]!.start <= range.start && range.end <= inner[inner.length - 1]!.end) return selectItems(inner, range);
     }
   }
   return selected;
@@ -174,9 +174,9 @@ function itemSpan(text: string, comments: SourceFile["comments"], start: number,
   let to = end;
   for (;;) {
     while (to < text.length && (text[to] === " " || text[to] === "\t")) to++;
-    const comment = comments.find((c) => c.range.start === to);
+    const comment = comments.find((c) => c.start === to);
     if (!comment || comment.text.includes("\n")) break;
-    to = comment.range.end;
+    to = comment.end;
   }
   if (to < text.length && text[to] !== "\n" && text[to] !== "\r") to = end;
   return { start: from, end: to, atLineStart };
@@ -211,13 +211,13 @@ export async function formatRange(text: string, range: Range, options: FormatOpt
   const lastAfter = counterpart(last);
   if (!firstAfter || !lastAfter || firstAfter.kind !== first.kind || lastAfter.kind !== last.kind) return whole;
 
-  const original = itemSpan(text, before.comments, first.range.start, last.range.end);
-  const replacement = itemSpan(formattedLf, after.comments, firstAfter.range.start, lastAfter.range.end);
+  const original = itemSpan(text, before.comments, first.start, last.end);
+  const replacement = itemSpan(formattedLf, after.comments, firstAfter.start, lastAfter.end);
   // The indentation is replaced along with the items when both start their
   // lines; otherwise (`say "a"; say "b"`) the edit starts at the item itself.
   if (!original.atLineStart || !replacement.atLineStart) {
-    original.start = first.range.start;
-    replacement.start = firstAfter.range.start;
+    original.start = first.start;
+    replacement.start = firstAfter.start;
   }
   let newText = formattedLf.slice(replacement.start, replacement.end);
   if (eol !== "\n") newText = newText.replace(/\n/g, eol);

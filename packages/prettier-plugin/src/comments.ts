@@ -30,7 +30,7 @@
 
 import { doc, util, type AstPath, type Doc } from "prettier";
 import type * as A from "@fluxo/compiler";
-import { forEachChild } from "@fluxo/compiler";
+import { forEachChild, rangeOf } from "@fluxo/compiler";
 import type { FluxoComment } from "./parse.js";
 
 const { hardline, join, lineSuffix, breakParent } = doc.builders;
@@ -55,10 +55,10 @@ export function isBlockComment(comment: FluxoComment): boolean {
   return comment.style === "block";
 }
 
-/** `printer.getVisitorKeys`: the keys that hold nodes (never `range`, nor Prettier's own). */
+/** `printer.getVisitorKeys`: the keys that hold nodes (never Prettier's own). */
 export function getVisitorKeys(node: object, nonTraversableKeys: ReadonlySet<string>): string[] {
   return Object.keys(node).filter((key) => {
-    if (key === "range" || nonTraversableKeys.has(key)) return false;
+    if (nonTraversableKeys.has(key)) return false;
     const value = (node as Record<string, unknown>)[key];
     return value !== null && typeof value === "object";
   });
@@ -74,9 +74,9 @@ function previousSignificant(text: string, offset: number, comments: readonly Fl
     while (index >= 0 && (text[index] === " " || text[index] === "\t")) index--;
     if (index < 0 || text[index] === "\n" || text[index] === "\r") return -1;
     const end = index + 1;
-    const comment = comments.find((c) => c.range.end === end && c.style === "block");
+    const comment = comments.find((c) => c.end === end && c.style === "block");
     if (!comment) return index;
-    index = comment.range.start - 1;
+    index = comment.start - 1;
   }
 }
 
@@ -85,12 +85,12 @@ function previousSignificant(text: string, offset: number, comments: readonly Fl
  * child node or inside a comment), or undefined.
  */
 function ownBraces(owner: A.Node, text: string, comments: readonly FluxoComment[]): { open: number; close: number } | undefined {
-  const skipped: A.Range[] = commentsIn(comments, owner.range.start, owner.range.end).map((c) => c.range);
-  forEachChild(owner, (child) => skipped.push(child.range));
+  const skipped: A.Range[] = commentsIn(comments, owner.start, owner.end).map((c) => rangeOf(c));
+  forEachChild(owner, (child) => skipped.push(rangeOf(child)));
   skipped.sort((a, b) => a.start - b.start);
   let open = -1;
   let next = 0;
-  for (let offset = owner.range.start; offset < owner.range.end; offset++) {
+  for (let offset = owner.start; offset < owner.end; offset++) {
     while (next < skipped.length && skipped[next]!.end <= offset) next++;
     const range = skipped[next];
     if (range && range.start <= offset) {
@@ -113,25 +113,25 @@ function handleBraceComment(comment: FluxoComment, text: string, options: { [key
   if (!owner || !braceOwners.has(owner.kind)) return false;
   const all = (options[Symbol.for("comments")] as FluxoComment[] | undefined) ?? [];
   const braces = ownBraces(owner, text, all);
-  if (!braces || comment.range.start > braces.close) return false;
-  if (comment.range.end <= braces.open) {
+  if (!braces || comment.start > braces.close) return false;
+  if (comment.end <= braces.open) {
     // `context /* c */ {`, `flow f(x: T) /* c */ {`: nothing of the header
     // follows it, and the items after the brace must not lead with it (an
     // end-of-line comment after the brace would then print first): it
     // stays right before the brace.
-    if (util.getNextNonSpaceNonCommentCharacterIndex(text, comment.range.end) !== braces.open) return false;
+    if (util.getNextNonSpaceNonCommentCharacterIndex(text, comment.end) !== braces.open) return false;
     util.addDanglingComment(owner, comment, "before");
     return true;
   }
-  if (comment.placement === "endOfLine" && previousSignificant(text, comment.range.start, all) === braces.open) {
+  if (comment.placement === "endOfLine" && previousSignificant(text, comment.start, all) === braces.open) {
     util.addDanglingComment(owner, comment, "open");
     return true;
   }
   const preceding = comment.precedingNode;
-  if (comment.followingNode && comment.followingNode.range.start < braces.close) return false;
+  if (comment.followingNode && comment.followingNode.start < braces.close) return false;
   // Nothing follows inside the braces: never lead a node after the `}` (the
   // path of an import); stay after the last item, or inside the empty braces.
-  if (preceding && preceding.range.start > braces.open) util.addTrailingComment(preceding, comment);
+  if (preceding && preceding.start > braces.open) util.addTrailingComment(preceding, comment);
   else util.addDanglingComment(owner, comment, undefined);
   return true;
 }
@@ -140,9 +140,9 @@ function handleBraceComment(comment: FluxoComment, text: string, options: { [key
 function handleIfElseComment(comment: FluxoComment, text: string): boolean {
   const owner = comment.enclosingNode;
   if (owner?.kind !== "If" || !owner.then || !owner.else) return false;
-  if (comment.range.start < owner.then.range.end || comment.range.end > owner.else.range.start) return false;
-  const elseKeyword = util.getNextNonSpaceNonCommentCharacterIndex(text, owner.then.range.end);
-  if (elseKeyword === false || comment.range.start > elseKeyword) return false;
+  if (comment.start < owner.then.end || comment.end > owner.else.start) return false;
+  const elseKeyword = util.getNextNonSpaceNonCommentCharacterIndex(text, owner.then.end);
+  if (elseKeyword === false || comment.start > elseKeyword) return false;
   util.addTrailingComment(owner.then, comment);
   return true;
 }
@@ -157,11 +157,11 @@ function handleHttpItemComment(comment: FluxoComment, text: string, options: { [
   const owner = comment.enclosingNode;
   const following = comment.followingNode;
   if (owner?.kind !== "Http" || !following || (following !== owner.body && following !== owner.timeout)) return false;
-  if (!/\b(body|timeout)\b/.test(text.slice(comment.range.end, following.range.start))) return false;
+  if (!/\b(body|timeout)\b/.test(text.slice(comment.end, following.start))) return false;
   const all = (options[Symbol.for("comments")] as FluxoComment[] | undefined) ?? [];
   const braces = ownBraces(owner, text, all);
   const preceding = comment.precedingNode;
-  if (preceding && braces && preceding.range.start > braces.open) util.addTrailingComment(preceding, comment);
+  if (preceding && braces && preceding.start > braces.open) util.addTrailingComment(preceding, comment);
   else util.addDanglingComment(owner, comment, undefined);
   return true;
 }
@@ -175,14 +175,14 @@ function handleHttpItemComment(comment: FluxoComment, text: string, options: { [
 function handleCloserComment(comment: FluxoComment, text: string): boolean {
   const following = comment.followingNode;
   const owner = comment.enclosingNode;
-  const next = util.getNextNonSpaceNonCommentCharacterIndex(text, comment.range.end);
+  const next = util.getNextNonSpaceNonCommentCharacterIndex(text, comment.end);
   if (next === false || (text[next] !== ")" && text[next] !== "]")) return false;
-  if (following ? next >= following.range.start : !owner || next >= owner.range.end) return false;
+  if (following ? next >= following.start : !owner || next >= owner.end) return false;
   const preceding = comment.precedingNode;
-  const opener = preceding ? util.getNextNonSpaceNonCommentCharacterIndex(text, preceding.range.end) : false;
+  const opener = preceding ? util.getNextNonSpaceNonCommentCharacterIndex(text, preceding.end) : false;
   // After the last element: trailing on it. Inside empty brackets: dangling
   // on the node, which prints it between them.
-  if (preceding && !(opener !== false && opener < comment.range.start && (text[opener] === "(" || text[opener] === "["))) {
+  if (preceding && !(opener !== false && opener < comment.start && (text[opener] === "(" || text[opener] === "["))) {
     util.addTrailingComment(preceding, comment);
   } else if (owner) util.addDanglingComment(owner, comment, undefined);
   else return false;
@@ -198,7 +198,7 @@ function handleOpenerComment(comment: FluxoComment, text: string, options: { [ke
   const following = comment.followingNode;
   if (comment.placement !== "endOfLine" || !following) return false;
   const all = (options[Symbol.for("comments")] as FluxoComment[] | undefined) ?? [];
-  const opener = previousSignificant(text, comment.range.start, all);
+  const opener = previousSignificant(text, comment.start, all);
   if (opener < 0 || (text[opener] !== "(" && text[opener] !== "[")) return false;
   util.addLeadingComment(following, comment);
   return true;
@@ -214,10 +214,10 @@ function handleAfterCloserComment(comment: FluxoComment, text: string, options: 
   if (!preceding || !following || comment.placement === "ownLine") return false;
   const all = (options[Symbol.for("comments")] as FluxoComment[] | undefined) ?? [];
   let closed = false;
-  const skipped = commentsIn(all, preceding.range.end, comment.range.start);
-  for (let offset = preceding.range.end; offset < comment.range.start; offset++) {
-    const inside = skipped.find((c) => c.range.start <= offset && offset < c.range.end);
-    if (inside) offset = inside.range.end - 1;
+  const skipped = commentsIn(all, preceding.end, comment.start);
+  for (let offset = preceding.end; offset < comment.start; offset++) {
+    const inside = skipped.find((c) => c.start <= offset && offset < c.end);
+    if (inside) offset = inside.end - 1;
     else if (text[offset] === ")" || text[offset] === "]" || text[offset] === "}") closed = true;
   }
   if (!closed) return false;
@@ -269,7 +269,7 @@ export function printDanglingLines(node: { comments?: FluxoComment[] }, text: st
     comment.printed = true;
     if (index > 0) {
       parts.push(hardline);
-      if (util.isPreviousLineEmpty(text, comment.range.start)) parts.push(hardline);
+      if (util.isPreviousLineEmpty(text, comment.start)) parts.push(hardline);
     }
     parts.push(commentDoc(comment));
   });
@@ -316,12 +316,12 @@ export function commentsIn(comments: readonly FluxoComment[], start: number, end
   let high = comments.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (comments[middle]!.range.start < start) low = middle + 1;
+    if (comments[middle]!.start < start) low = middle + 1;
     else high = middle;
   }
   const found: FluxoComment[] = [];
-  for (let index = low; index < comments.length && comments[index]!.range.start < end; index++) {
-    if (comments[index]!.range.end <= end) found.push(comments[index]!);
+  for (let index = low; index < comments.length && comments[index]!.start < end; index++) {
+    if (comments[index]!.end <= end) found.push(comments[index]!);
   }
   return found;
 }

@@ -15,7 +15,7 @@
 //!   fixed here: Prettier hands this same options object to the printer.
 
 import { LineIndex, parse as parseFluxo, type Comment, type Diagnostic, type Node, type SourceFile } from "@fluxo/compiler";
-import { forEachChild } from "@fluxo/compiler";
+import { forEachChild, rangeOf } from "@fluxo/compiler";
 
 /** A comment as Prettier's comment attachment sees it (it adds the placement fields). */
 export interface FluxoComment extends Comment {
@@ -64,7 +64,7 @@ function stringRanges(file: SourceFile): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
   const visit = (node: Node): void => {
     if (node.kind === "String") {
-      ranges.push(node.range);
+      ranges.push(rangeOf(node));
       return;
     }
     forEachChild(node, visit);
@@ -82,9 +82,9 @@ export function parseForPrettier(text: string, uri = "untitled.flow"): FluxoRoot
   const comments: FluxoComment[] = [];
   let next = 0;
   for (const comment of file.comments) {
-    while (next < strings.length && strings[next]!.end <= comment.range.start) next++;
+    while (next < strings.length && strings[next]!.end <= comment.start) next++;
     const string = strings[next];
-    if (string && string.start < comment.range.start && comment.range.end <= string.end) continue;
+    if (string && string.start < comment.start && comment.end <= string.end) continue;
     comments.push({ ...comment, value: comment.text });
   }
   return { ...file, comments };
@@ -104,10 +104,10 @@ export function parse(text: string, options: MutableOptions): FluxoRoot {
   return parseForPrettier(text, options.filepath ?? "untitled.flow");
 }
 
-export function locStart(node: { range: { start: number } }): number {
-  return node.range.start;
+export function locStart(node: { start: number }): number {
+  return node.start;
 }
 
-export function locEnd(node: { range: { end: number } }): number {
-  return node.range.end;
+export function locEnd(node: { end: number }): number {
+  return node.end;
 }

@@ -49,7 +49,7 @@ function fileComments(options: Options): readonly FluxoComment[] {
 
 /** Whether `node` holds a comment that must end its line (a line comment, or one that sat on a line of its own). */
 function hasLineComment(node: A.Node, options: Options): boolean {
-  return hasLineCommentIn(options, node.range.start, node.range.end);
+  return hasLineCommentIn(options, node.start, node.end);
 }
 
 /** A blank line in the source between `end` and the next item. */
@@ -74,7 +74,7 @@ function listItems<K extends string>(
 }
 
 function sortedItems(...lists: { node: A.Node; selector: (string | number)[] }[][]): { node: A.Node; selector: (string | number)[] }[] {
-  return lists.flat().sort((a, b) => a.node.range.start - b.node.range.start);
+  return lists.flat().sort((a, b) => a.node.start - b.node.start);
 }
 
 /** Items one a line, with the blank lines between them kept (up to one). */
@@ -83,7 +83,7 @@ function printSequence(items: { node: A.Node; doc: Doc }[], options: Options): D
   items.forEach((item, index) => {
     if (index > 0) {
       parts.push(hardline);
-      if (blankLineAfter(options, items[index - 1]!.node.range.end)) parts.push(hardline);
+      if (blankLineAfter(options, items[index - 1]!.node.end)) parts.push(hardline);
     }
     parts.push(item.doc);
   });
@@ -135,13 +135,13 @@ function printBracedAfterComments(node: A.Node, elements: { node: A.Node; doc: D
   }
   const text = options.originalText;
   const first = elements[0]!.node;
-  const shouldBreak = util.hasNewlineInRange(text, node.range.start, first.range.start) || hasLineComment(node, options);
+  const shouldBreak = util.hasNewlineInRange(text, node.start, first.start) || hasLineComment(node, options);
   const separator = style.brokenSeparator === style.separator ? style.separator : ifBreak(style.brokenSeparator, style.separator);
   const body: Doc[] = [];
   elements.forEach((element, index) => {
     if (index > 0) {
       body.push(separator, line);
-      if (blankLineAfter(options, elements[index - 1]!.node.range.end)) body.push(softline);
+      if (blankLineAfter(options, elements[index - 1]!.node.end)) body.push(softline);
     }
     body.push(element.doc);
   });
@@ -166,7 +166,7 @@ function closerAfter(text: string, end: number): number {
 function hasLineCommentIn(options: Options, start: number, end: number): boolean {
   const text = options.originalText;
   return commentsIn(fileComments(options), start, end).some(
-    (c) => c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.range.start, { backwards: true }),
+    (c) => c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.start, { backwards: true }),
   );
 }
 
@@ -185,14 +185,14 @@ function printDelimited(
   }
   const first = elements[0]!.node;
   const last = elements[elements.length - 1]!.node;
-  const end = closerAfter(options.originalText, last.range.end);
+  const end = closerAfter(options.originalText, last.end);
   // A lone record or list hugs the brackets: `f({` … `})`.
   if (
     elements.length === 1 &&
     open === "(" &&
     (first.kind === "Record" || first.kind === "List") &&
     isEmptyDoc(dangling) &&
-    !hasCommentIn(fileComments(options), first.range.start - 1, end + 1) &&
+    !hasCommentIn(fileComments(options), first.start - 1, end + 1) &&
     !(first as { comments?: unknown[] }).comments?.length
   ) {
     return [open, elements[0]!.doc, close];
@@ -204,7 +204,7 @@ function printDelimited(
   });
   if (!isEmptyDoc(dangling)) body.unshift(dangling, hardline);
   return group([open, indent([softline, body]), ifBreak(","), softline, close], {
-    shouldBreak: hasLineCommentIn(options, first.range.start, end),
+    shouldBreak: hasLineCommentIn(options, first.start, end),
   });
 }
 
@@ -214,7 +214,7 @@ function endsLine(node: A.Node, which: "leading" | "trailing", options: Options)
   return ((node as { comments?: FluxoComment[] }).comments ?? []).some(
     (c) =>
       c[which] === true &&
-      (c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.range.start, { backwards: true })),
+      (c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.start, { backwards: true })),
   );
 }
 
@@ -286,12 +286,12 @@ function printBinary(path: AstPath<A.BinaryExpression>, print: Print): Doc {
 /** A `"""` block: its lines re-indented one level deeper than the statement, the closing quotes with them. */
 function printString(node: A.StringLiteral, options: Options): Doc {
   const text = options.originalText;
-  const raw = text.slice(node.range.start, node.range.end);
+  const raw = text.slice(node.start, node.end);
   if (!node.block) return raw;
   const lines = raw.slice(3, -3).split("\n");
   const blank = (value: string): boolean => /^[ \t]*$/.test(value);
   const spansLines = node.parts.some(
-    (part) => part.kind === "Interpolation" && text.slice(part.range.start, part.range.end).includes("\n"),
+    (part) => part.kind === "Interpolation" && text.slice(part.start, part.end).includes("\n"),
   );
   // Only the shape the language trims (a blank first and last line) can be
   // re-indented without changing the value; anything else is kept as written.
@@ -366,7 +366,7 @@ function alignArms(
     const arm = item.node as Arm;
     if (arm.kind !== "MatchArm" && arm.kind !== "RandomArm" && arm.kind !== "Option") return;
     const body = arm.kind === "Option" ? arm.then : arm.body;
-    if (!body || hasCommentIn(comments, arm.range.start, arm.range.end)) return;
+    if (!body || hasCommentIn(comments, arm.start, arm.end)) return;
     const head = flatText(printArmHead(arm, item.selector, print, options));
     const bodyText = flatText(print([...item.selector, armBodyKey(arm)]));
     if (head.includes("\n") || bodyText.includes("\n")) return;
@@ -404,7 +404,7 @@ function alignArms(
       run = [];
       return;
     }
-    if (run.length > 0 && blankLineAfter(options, items[index - 1]!.node.range.end)) {
+    if (run.length > 0 && blankLineAfter(options, items[index - 1]!.node.end)) {
       settle(run);
       run = [];
     }
@@ -498,7 +498,7 @@ function printNode(path: AstPath, options: Options, print: Print, args: ArmArgs 
       const items: { node: A.Node; doc: Doc }[] = printed(listItems(node, "headers"), print);
       if (node.body) items.push({ node: node.body, doc: ["body ", print("body")] });
       if (node.timeout) items.push({ node: node.timeout, doc: ["timeout ", print("timeout")] });
-      items.sort((a, b) => a.node.range.start - b.node.range.start);
+      items.sort((a, b) => a.node.start - b.node.start);
       const block = printBlockBody(node, items, options);
       return ["http ", node.method ?? "", " ", optional(node.url, () => print("url")), block === "{}" ? "" : [" ", block]];
     }
@@ -602,7 +602,7 @@ function printNode(path: AstPath, options: Options, print: Print, args: ArmArgs 
         const comments = (node.then as { comments?: FluxoComment[] } | undefined)?.comments ?? [];
         const text = options.originalText;
         const breaks = comments.some(
-          (c) => c.trailing && (c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.range.start, { backwards: true })),
+          (c) => c.trailing && (c.style !== "block" || c.text.includes("\n") || util.hasNewline(text, c.start, { backwards: true })),
         );
         parts.push(breaks ? hardline : " ", "else ", print("else"));
       }

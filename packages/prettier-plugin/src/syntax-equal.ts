@@ -19,7 +19,7 @@ function normalizeText(text: string): string {
 }
 
 /** Keys that are not part of the program. */
-const ignored = new Set(["range", "uri"]);
+const ignored = new Set(["start", "end", "uri"]);
 
 function comparable(value: unknown, key: string, parent: Record<string, unknown> | undefined): unknown {
   if (typeof value === "string" && (key === "doc" || (key === "text" && parent?.["kind"] === "Comment"))) {

@@ -6,7 +6,7 @@
 
 import fc from "fast-check";
 import { parse, tokenize, type Node, type SourceFile } from "@fluxo/compiler";
-import { forEachChild } from "@fluxo/compiler";
+import { forEachChild, rangeOf } from "@fluxo/compiler";
 
 /** The gap between two tokens: `[start, end)` of the text, and what surrounds it. */
 export interface Slot {
@@ -23,7 +23,7 @@ const continuation = new Set([",", "|", "??", "==", "!=", "<=", ">=", "<", ">", 
 function stringRanges(file: SourceFile): { start: number; end: number }[] {
   const ranges: { start: number; end: number }[] = [];
   const visit = (node: Node): void => {
-    if (node.kind === "String") ranges.push(node.range);
+    if (node.kind === "String") ranges.push(rangeOf(node));
     else forEachChild(node, visit);
   };
   visit(file);
