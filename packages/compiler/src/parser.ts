@@ -956,7 +956,8 @@ class FluxoParser extends EmbeddedActionsParser {
         triggers: [],
         body: [],
         steps: [],
-        start: tokenStart(keyword), end: tokenEnd(keyword),
+        start: tokenStart(keyword),
+        end: tokenEnd(keyword),
       });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.OPTION(() => {
@@ -1061,7 +1062,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "step",
     (): A.Step => {
       const keyword = this.CONSUME(T.Kw.step);
-      const node = this.begin<A.Step>({ kind: "Step", body: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const node = this.begin<A.Step>({ kind: "Step", name: undefined, body: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       const block = this.SUBRULE(this.block);
       this.ACTION(() => {
@@ -1179,7 +1180,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.SayStatement | A.MediaStatement => {
       const keyword = this.CONSUME(T.Kw.say);
       // Recovery keeps a `say` whose text could not be parsed.
-      const say = this.begin<A.SayStatement>({ kind: "Say", start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const say = this.begin<A.SayStatement>({ kind: "Say", text: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       const media = this.OPTION({ GATE: this.mediaAhead, DEF: () => this.SUBRULE(this.mediaTail) });
       if (media && !this.recording) {
         const node: A.MediaStatement = { kind: "SayMedia", media: media.kind, start: say.start, end: say.end };
@@ -1266,9 +1267,11 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.choose);
       const node = this.begin<A.ChooseStatement>({
         kind: "Choose",
+        prompt: undefined,
         options: [],
         clauses: [],
-        start: tokenStart(keyword), end: tokenEnd(keyword),
+        start: tokenStart(keyword),
+        end: tokenEnd(keyword),
       });
       node.prompt = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       const body = this.SUBRULE(this.clauseBlock, ARGS_NO_RECORD);
@@ -1307,7 +1310,8 @@ class FluxoParser extends EmbeddedActionsParser {
         (this.recovered() as { clauses: A.QuestionClause[]; options: A.ChooseOption[]; start: number; end: number } | undefined) ?? {
           clauses: [],
           options: [],
-          start: 0, end: 0,
+          start: 0,
+          end: 0,
         },
     },
   );
@@ -1352,7 +1356,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "chooseOption",
     (): A.ChooseOption => {
       const keyword = this.CONSUME(T.Kw.option);
-      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], then: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       pushNode(node.labels, this.SUBRULE(this.stringLiteral));
       this.MANY(() => {
         this.CONSUME(T.Comma);
@@ -1472,7 +1476,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "setStatement",
     (): A.SetStatement => {
       const keyword = this.CONSUME(T.Kw.set);
-      const node = this.begin<A.SetStatement>({ kind: "Set", start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const node = this.begin<A.SetStatement>({ kind: "Set", name: undefined, value: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.name = this.name(this.CONSUME(T.Identifier));
       this.CONSUME(T.Equals);
       node.value = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -1521,7 +1525,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "ifStatement",
     (): A.IfStatement => {
       const keyword = this.CONSUME(T.Kw.if);
-      const node = this.begin<A.IfStatement>({ kind: "If", start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const node = this.begin<A.IfStatement>({ kind: "If", condition: undefined, then: undefined, else: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.condition = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       node.then = this.SUBRULE(this.block);
       this.OPTION({
@@ -1657,7 +1661,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "gotoStatement",
     (): A.GotoStatement => {
       const keyword = this.CONSUME(T.Kw.goto);
-      const node = this.begin<A.GotoStatement>({ kind: "Goto", start: tokenStart(keyword), end: tokenEnd(keyword) });
+      const node = this.begin<A.GotoStatement>({ kind: "Goto", target: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.target = this.name(this.CONSUME(T.Identifier));
       return this.finish(node);
     },
@@ -2100,7 +2104,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** `.name` or `?.name`; `object` is filled in by `postfix`. */
   private memberTail = this.RULE("memberTail", (): A.MemberExpression => {
     const dot = this.OR(this.dots);
-    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, start: tokenStart(dot), end: tokenEnd(dot) } as A.MemberExpression;
+    const node = { kind: "Member", optional: dot.tokenType === T.QuestionDot, object: undefined, name: undefined, start: tokenStart(dot), end: tokenEnd(dot) } as unknown as A.MemberExpression;
     node.name = this.name(this.CONSUME(T.AnyWord));
     return this.finish(node);
   });
@@ -2303,7 +2307,8 @@ class FluxoParser extends EmbeddedActionsParser {
       value: Number(token.image),
       integer: !token.image.includes("."),
       raw: token.image,
-      start: tokenStart(token), end: tokenEnd(token),
+      start: tokenStart(token),
+      end: tokenEnd(token),
     };
     if (token.tokenType === T.InvalidNumber) {
       node.invalid = true;
@@ -2318,7 +2323,8 @@ class FluxoParser extends EmbeddedActionsParser {
       kind: "Duration",
       ms: durationMs(token.image) ?? NaN,
       raw: token.image,
-      start: tokenStart(token), end: tokenEnd(token),
+      start: tokenStart(token),
+      end: tokenEnd(token),
     };
     if (token.tokenType === T.InvalidNumber) node.invalid = true;
     return node;
@@ -2425,7 +2431,7 @@ class FluxoParser extends EmbeddedActionsParser {
     "interpolation",
     (): A.Interpolation => {
       const open = this.CONSUME(T.InterpolationOpen);
-      const node = this.begin<A.Interpolation>({ kind: "Interpolation", start: tokenStart(open), end: tokenEnd(open) });
+      const node = this.begin<A.Interpolation>({ kind: "Interpolation", expression: undefined, start: tokenStart(open), end: tokenEnd(open) });
       const empty = this.LA(1).tokenType === T.InterpolationClose;
       this.OPTION(() => {
         node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
@@ -2496,9 +2502,10 @@ function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
       const node: A.UnaryExpression = {
         kind: "Unary",
         operator,
-        start: item.startOffset, end: rangeEnd(operand, item.startOffset + item.image.length),
+        operand,
+        start: item.startOffset,
+        end: rangeEnd(operand, item.startOffset + item.image.length),
       };
-      if (operand) node.operand = operand;
       return node;
     }
     index++;
@@ -2523,9 +2530,10 @@ function buildExpression(run: ExpressionItem[]): A.Expression | undefined {
         kind: "Binary",
         operator: operator.image as A.BinaryOperator,
         left,
-        start: left.start, end: rangeEnd(right, operator.startOffset + operator.image.length),
+        right,
+        start: left.start,
+        end: rangeEnd(right, operator.startOffset + operator.image.length),
       };
-      if (right) node.right = right;
       left = node;
     }
   };
@@ -2876,7 +2884,8 @@ function parseUnsafe(text: string, uri: string, chunkSize: number): ParseResult 
     uri,
     declarations: declarations.filter(Boolean),
     comments: lexed.comments,
-    start: 0, end: text.length,
+    start: 0,
+    end: text.length,
   };
   // A declaration whose error recovery ran into the end of the file was never
   // closed (its range still ends at its first word): it ends with the file.
