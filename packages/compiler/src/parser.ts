@@ -20,6 +20,7 @@
 import {
   EmbeddedActionsParser,
   EOF,
+  LLkLookaheadStrategy,
   tokenMatcher,
   type IParserErrorMessageProvider,
   type IRecognitionException,
@@ -30,6 +31,7 @@ import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
 import { decodeEscape, durationMs, MAX_NESTING, simpleStringValue, STREAM_CHUNK, tokenize, TokenStream } from "./lexer.js";
 import { LineIndex } from "./line-index.js";
+import { IndexedLookahead } from "./lookahead.js";
 import { forEachChild } from "./queries.js";
 import * as T from "./tokens.js";
 
@@ -263,7 +265,13 @@ class FluxoParser extends EmbeddedActionsParser {
    * grammar test (`validateGrammar`) turns them on.
    */
   constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: errorMessages, skipValidations: !validate });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: errorMessages,
+      skipValidations: !validate,
+      lookaheadStrategy: lookahead === "indexed" ? new IndexedLookahead({ maxLookahead: 3 }) : new LLkLookaheadStrategy({ maxLookahead: 3 }),
+    });
     // In-repetition recovery skips tokens without regard to brackets; the
     // junk rules and statement-level re-sync do that job instead.
     (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
@@ -2700,6 +2708,21 @@ function trimBlockIndentation(node: A.StringLiteral): void {
 }
 
 let parser: FluxoParser | undefined;
+
+/** The lookahead strategy parsers are built with (see `lookahead.ts`). */
+let lookahead: "indexed" | "chevrotain" = "indexed";
+
+/**
+ * Internal, for tests: builds the parser again with `IndexedLookahead` or
+ * with Chevrotain's own `LLkLookaheadStrategy`, which must parse the same.
+ */
+export function useLookahead(kind: "indexed" | "chevrotain"): void {
+  if (kind === lookahead) return;
+  lookahead = kind;
+  // Building a parser takes a while: each strategy keeps its own.
+  [parser, otherParser] = [otherParser, parser];
+}
+let otherParser: FluxoParser | undefined;
 
 /** The range an error about a token underlines: a newline token only up to its line break. */
 function errorRange(token: IToken, offset: number): A.Range {
