@@ -495,31 +495,12 @@ export class TokenStream {
           }
           this.push(token);
           break;
-        case StringOpen: {
-          // A string without interpolation that closes on its line becomes one token.
-          // Its value is decoded by the parser from the image (`simpleStringValue`).
-          let end = index + 1;
-          let valid = true;
-          for (; end < rawTokens.length; end++) {
-            const part = rawTokens[end]!;
-            const partType = part.tokenType;
-            if (partType === Escape) {
-              if (!isValidEscape(part.image)) {
-                valid = false;
-                break;
-              }
-            } else if (partType !== StringText) break;
-          }
-          const close = rawTokens[end];
-          if (valid && close !== undefined && close.tokenType === StringClose) {
-            this.push(makeToken(SimpleString, text.slice(token.startOffset, close.startOffset + 1), token.startOffset));
-            index = end;
-            break;
-          }
+        case StringOpen:
+          // A string the `SimpleString` pattern did not take: interpolated,
+          // with a bad escape, or unterminated.
           stack.push({ kind: "string", token });
           this.push(token);
           break;
-        }
         case BlockStringOpen:
           stack.push({ kind: "block", token });
           this.push(token);

@@ -63,11 +63,18 @@ export const InvalidNumber = token({ name: "InvalidNumber", pattern: Lexer.NA, c
 export const BlockStringOpen = token({ name: "BlockStringOpen", pattern: /"""/, push_mode: "block" });
 export const StringOpen = token({ name: "StringOpen", pattern: /"/, push_mode: "string" });
 /**
- * A whole one-line string without interpolation, assembled by the lexer's
- * post-pass (most strings are like this): one token instead of three or more
- * for the parser, which decodes its text from the image (`simpleStringValue`).
+ * A whole one-line string without interpolation and with valid escapes only
+ * (most strings are like this), matched before `StringOpen`: one token
+ * instead of three or more, no lexer mode pushed and popped, and the parser
+ * decodes its text from the image (`simpleStringValue`). A string this does
+ * not match (an interpolation, a bad escape, no closing quote on its line)
+ * is lexed in the `string` mode. The text part is `StringText`'s pattern;
+ * the escapes are those `isValidEscape` accepts (`\u{…}` up to 10FFFF).
  */
-export const SimpleString = token({ name: "SimpleString", pattern: Lexer.NA });
+export const SimpleString = token({
+  name: "SimpleString",
+  pattern: /"(?:[^"\\{\r\n]|\{(?=[0-9])|\\(?:["\\nt{}]|u\{(?:[0-9A-Fa-f]{1,5}|0[0-9A-Fa-f]{5}|10[0-9A-Fa-f]{4})\}))*"/,
+});
 export const StringClose = token({ name: "StringClose", pattern: /"/, pop_mode: true }, false);
 export const BlockStringClose = token({ name: "BlockStringClose", pattern: /"""/, pop_mode: true }, false);
 export const StringText = token({ name: "StringText", pattern: /(?:[^"\\{\r\n]|\{(?=[0-9]))+/ });
@@ -214,7 +221,7 @@ export const wordTypes: ReadonlyMap<string, TokenType> = new Map([
 /** Tokens shared by every code mode, in match order (longer punctuation first). */
 const codeCore: TokenType[] = [
   Whitespace, DocComment, LineComment, BlockComment,
-  BlockStringOpen, StringOpen,
+  BlockStringOpen, SimpleString, StringOpen,
   NumericWord, Identifier,
   LParen, RParen, LBracket, RBracket, Comma, Semicolon, Colon, FatArrow, ThinArrow,
   QuestionDot, QuestionQuestion, Question, Dot, Pipe, EqualEqual, NotEqual, LessEqual, GreaterEqual, Less, Greater,

@@ -5,6 +5,7 @@
 
 import { tokenize } from "@fluxo/compiler";
 import type { IToken } from "chevrotain";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 // Token types are compared by name: the test sees the compiler through its
@@ -247,6 +248,48 @@ describe("strings", () => {
     // What follows the digit does not matter: it is all text, with no FX1003.
     expect(typed('"{1 +}"')).toBe('"{1 +}":SimpleString');
     expect(lexicalDiagnostics('"{6}" "{a}{2}" "\\n{3}" """{3}""" "{1 +}"')).toEqual([]);
+  });
+
+  /**
+   * Where a string that starts at offset 0 of `text` ends, if it is one
+   * `SimpleString` token: closed on its line, no interpolation, every escape
+   * valid (§2). Written as a scan, independently of the lexer's pattern.
+   */
+  function simpleStringEnd(text: string): number | undefined {
+    if (text[0] !== '"' || text.startsWith('"""')) return undefined;
+    for (let i = 1; i < text.length; ) {
+      const c = text[i]!;
+      if (c === '"') return i + 1;
+      if (c === "\r" || c === "\n") return undefined;
+      if (c === "{") {
+        if (!/[0-9]/.test(text[i + 1] ?? "")) return undefined;
+        i++;
+      } else if (c === "\\") {
+        const next = text[i + 1] ?? "";
+        if ('"\\nt{}'.includes(next) && next !== "") i += 2;
+        else if (next === "u") {
+          const close = text.indexOf("}", i);
+          const digits = close < 0 ? "" : text.slice(i + 3, close);
+          if (text[i + 2] !== "{" || !/^[0-9A-Fa-f]{1,6}$/.test(digits) || parseInt(digits, 16) > 0x10ffff) return undefined;
+          i = close + 1;
+        } else return undefined;
+      } else i++;
+    }
+    return undefined;
+  }
+
+  it("makes a string one SimpleString token exactly when it is closed on its line, without interpolation, with valid escapes", () => {
+    const pieces = ["a", " ", "0", "7", "{", "}", '"', "\\", "n", "t", "u", "{1", "{10FFFF}", "{110000}", "{00041}", "{000041}", "\\u{000041}", "\\u{10ffff}", "\\u{110000}", "{41", "\n", "x"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const text = '"' + parts.join("");
+        const end = simpleStringEnd(text);
+        const first = tokenize(text).tokens[0];
+        const isSimple = first?.tokenType.name === "SimpleString";
+        expect(isSimple ? first.image.length : undefined, JSON.stringify(text)).toBe(end);
+      }),
+      { seed: 20261207, numRuns: 3000 },
+    );
   });
 });
 
