@@ -4,27 +4,14 @@
 //! mutations of them (characters deleted, tokens inserted, lines cut), with a
 //! fixed seed. Trees and diagnostics must be equal.
 
-import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { fixtureSources } from "../test/sources.js";
 import { parse, useLookahead } from "./parser.js";
 
 const seed = 20261207;
 
-function flowFiles(directory: URL): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    if (entry.isDirectory()) out.push(...flowFiles(new URL(`${entry.name}/`, directory)));
-    else if (entry.name.endsWith(".flow")) out.push(readFileSync(new URL(entry.name, directory), "utf8"));
-  }
-  return out;
-}
-
-const sources = [
-  ...flowFiles(new URL("../../../examples/", import.meta.url)),
-  ...flowFiles(new URL("../test/parse/", import.meta.url)),
-  ...flowFiles(new URL("../test/check/", import.meta.url)),
-];
+const sources = fixtureSources;
 
 /** Words and symbols a mutation inserts: the starts of alternatives, and what gates look at. */
 const fragments = ["(", ")", "{", "}", "[", "]", ":", ",", ".", "?.", "=>", "\n", " x", " x(", " {a: 1}", ' "s"', " 1", " not", " run f(", " else", " options", " label", " =", " ;"];

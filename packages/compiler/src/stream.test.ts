@@ -8,28 +8,15 @@
 //! one chunk. Properties with a fixed seed, over the examples, the fixtures
 //! and generated texts.
 
-import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixtureSources } from "../test/sources.js";
 import { MAX_NESTING, TokenStream } from "./lexer.js";
 import { parseInChunks } from "./parser.js";
 
 const seed = 20261207;
 
-function flowFiles(directory: URL): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    if (entry.isDirectory()) out.push(...flowFiles(new URL(`${entry.name}/`, directory)));
-    else if (entry.name.endsWith(".flow")) out.push(readFileSync(new URL(entry.name, directory), "utf8"));
-  }
-  return out;
-}
-
-const sources = [
-  ...flowFiles(new URL("../../../examples/", import.meta.url)),
-  ...flowFiles(new URL("../test/parse/", import.meta.url)),
-  ...flowFiles(new URL("../test/check/", import.meta.url)),
-];
+const sources = fixtureSources;
 
 /** A long flow: hundreds of chunks of one line, and tokens let go behind the parser. */
 function longFlow(steps: number): string {
