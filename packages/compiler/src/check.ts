@@ -67,11 +67,11 @@ export interface Resolution {
   /** Where it is declared (absent for built-ins and standard actions). */
   uri?: string;
   /**
-   * The declaring name node itself (a node is a range): it moves with its
+   * The declaring name node itself (a node is a range; copy it with `rangeOf` to keep it): it moves with its
    * file's tree when an edit shifts it, so a resolution replayed from a
    * step's previous check (`StepCheck`) still points at the declaration.
    */
-  range?: A.Range;
+  range?: A.Name;
   type?: Type;
   /** For fields: the record type the field belongs to (display). */
   owner?: string;

@@ -2052,22 +2052,46 @@ class FluxoParser extends EmbeddedActionsParser {
   public expression = this.RULE(
     "expression",
     (noRecord: boolean): A.Expression => {
-      const run: ExpressionItem[] = [];
       // Operators are read inline rather than by rules of their own: a rule
-      // call costs more than the token it reads.
-      const args = noRecord ? ARGS_NO_RECORD : ARGS_RECORD;
-      this.MANY(() => run.push(this.OR(this.prefixOperators)));
-      run.push(this.SUBRULE(this.postfix, args));
-      this.MANY1(() => {
-        run.push(this.OR1(this.binaryOperators));
-        this.MANY2(() => run.push(this.OR2(this.prefixOperators2)));
-        run.push(this.SUBRULE1(this.postfix, args));
-      });
-      if (this.recording) return undefined as unknown as A.Expression;
-      // Undefined only when recovery lost every operand; callers treat the field as missing.
-      return (run.length === 1 ? run[0] : buildExpression(this.limitOperators(run))) as A.Expression;
+      // call costs more than the token it reads. The run is read onto a
+      // stack shared by nested expressions, with repetition bodies made
+      // once: most expressions are one operand, and need no array and no
+      // closures of their own.
+      const stack = this.runStack;
+      const base = stack.length;
+      const outerArgs = this.runArgs;
+      this.runArgs = noRecord ? ARGS_NO_RECORD : ARGS_RECORD;
+      try {
+        this.MANY(this.readPrefix);
+        stack.push(this.SUBRULE(this.postfix, this.runArgs));
+        this.MANY1(this.readOperation);
+        if (this.recording) return undefined as unknown as A.Expression;
+        // Undefined only when recovery lost every operand; callers treat the field as missing.
+        return (stack.length === base + 1 ? stack[base] : buildExpression(this.limitOperators(stack.slice(base)))) as A.Expression;
+      } finally {
+        // Also when recovery unwinds through here: the enclosing expression's run is below `base`.
+        while (stack.length > base) stack.pop();
+        this.runArgs = outerArgs;
+      }
     },
   );
+
+  /** The runs of the `expression`s being read, innermost last (see `expression`). */
+  private readonly runStack: ExpressionItem[] = [];
+  /** The `postfix` arguments of the innermost `expression` being read. */
+  private runArgs = ARGS_RECORD;
+  private readonly readPrefix = (): void => {
+    this.runStack.push(this.OR(this.prefixOperators));
+  };
+  private readonly readPrefix2 = (): void => {
+    this.runStack.push(this.OR2(this.prefixOperators2));
+  };
+  /** A binary operator, prefixes, and the operand after them. */
+  private readonly readOperation = (): void => {
+    this.runStack.push(this.OR1(this.binaryOperators));
+    this.MANY2(this.readPrefix2);
+    this.runStack.push(this.SUBRULE1(this.postfix, this.runArgs));
+  };
 
   /**
    * The operator alternatives of `expression`. Each place that reads a token
@@ -2091,18 +2115,31 @@ class FluxoParser extends EmbeddedActionsParser {
       // `recordAllowed` is read by the record alternative's gate, which runs
       // before any alternative.
       this.recordAllowed = !noRecord;
-      let object = this.OR(this.primaryKinds);
-      this.MANY(() => {
-        const tail = this.OR1(this.postfixTails);
-        if (this.recording) return;
-        tail.object = object;
-        tail.start = object?.start ?? tail.start;
-        object = tail;
-      });
-      return object;
+      // The operand being extended is a field, so that the repetition's body
+      // is made once (not a closure per call); nested `postfix`es (in an
+      // index, in call arguments) keep the enclosing one's and restore it.
+      const outer = this.postfixObject;
+      try {
+        this.postfixObject = this.OR(this.primaryKinds);
+        this.MANY(this.readPostfixTail);
+        return this.postfixObject as A.Expression;
+      } finally {
+        this.postfixObject = outer;
+      }
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  /** The operand the innermost `postfix` is extending. */
+  private postfixObject: A.Expression | undefined;
+  private readonly readPostfixTail = (): void => {
+    const tail = this.OR1(this.postfixTails);
+    if (this.recording) return;
+    const object = this.postfixObject;
+    tail.object = object as A.Expression;
+    tail.start = object?.start ?? tail.start;
+    this.postfixObject = tail;
+  };
 
   private readonly postfixTails = [
     { ALT: (): A.MemberExpression | A.IndexExpression => this.SUBRULE(this.memberTail) },

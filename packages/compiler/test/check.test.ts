@@ -276,7 +276,7 @@ function features(node: unknown, out = new Set<string>()): Set<string> {
         break;
     }
   }
-  for (const [key, value] of Object.entries(n)) if (key !== "range") features(value, out);
+  for (const value of Object.values(n)) features(value, out);
   return out;
 }
 
