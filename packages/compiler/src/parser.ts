@@ -217,7 +217,12 @@ interface ParserInternals {
   RULE_STACK_IDX: number;
   RECORDING_PHASE: boolean;
   flattenFollowSet(): TokenType[];
+  getLaFuncFromCache(key: number): (this: unknown) => boolean;
+  doSingleRepetition(action: () => unknown): boolean;
 }
+
+/** What `MANY` and `OPTION` take: a body, or a body with a gate. */
+type RepetitionDef = (() => unknown) | { DEF: () => unknown; GATE?: () => boolean };
 
 type Partial = A.Range;
 
@@ -300,6 +305,36 @@ class FluxoParser extends EmbeddedActionsParser {
     };
     this.performSelfAnalysis();
     this.endOfInput = super.LA(-1);
+  }
+
+  // ---------------------------------------------------------- MANY and OPTION
+
+  /**
+   * Chevrotain's `MANY` loop (an internal method of its recognizer, like
+   * `LA` below), without the two allocations it makes on every call: a
+   * closure joining a `GATE` to the lookahead, and the arguments array it
+   * passes to in-repetition recovery, which this parser turns off (see the
+   * constructor). The gate still runs before the lookahead, on every turn.
+   * The grammar recording phase uses its own `MANY`, not this.
+   */
+  manyInternalLogic(_occurrence: number, definition: RepetitionDef, key: number): void {
+    const internals = this as unknown as ParserInternals;
+    const lookahead = internals.getLaFuncFromCache(key);
+    const action = typeof definition === "function" ? definition : definition.DEF;
+    const gate = typeof definition === "function" ? undefined : definition.GATE;
+    let notStuck = true;
+    while (notStuck && (gate === undefined || gate.call(this)) && lookahead.call(this) === true) {
+      notStuck = internals.doSingleRepetition(action);
+    }
+  }
+
+  /** Chevrotain's `OPTION`, without a closure per call for its `GATE` (as `manyInternalLogic`). */
+  optionInternalLogic(definition: RepetitionDef, _occurrence: number, key: number): unknown {
+    const lookahead = (this as unknown as ParserInternals).getLaFuncFromCache(key);
+    const action = typeof definition === "function" ? definition : definition.DEF;
+    const gate = typeof definition === "function" ? undefined : definition.GATE;
+    if ((gate === undefined || gate.call(this)) && lookahead.call(this) === true) return action.call(this);
+    return undefined;
   }
 
   // ---------------------------------------------------------- streamed input
