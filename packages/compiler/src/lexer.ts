@@ -199,6 +199,27 @@ const modeStep: Int8Array = (() => {
   return steps;
 })();
 
+/**
+ * What the post-pass does with a token type: push it, look it up as a word,
+ * or its own case in `take`'s `switch` (every type with a case there must be
+ * listed here, or the case never runs).
+ */
+const PASS_PLAIN = 0;
+const PASS_WORD = 1;
+const PASS_SPECIAL = 2;
+const postPass: Uint8Array = (() => {
+  const passes = new Uint8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1);
+  passes[Identifier.tokenTypeIdx!] = PASS_WORD;
+  for (const type of [
+    NumericWord, Escape, StringOpen, BlockStringOpen, StringClose, BlockStringClose, InterpolationClose,
+    StringInterpolationOpen, BlockInterpolationOpen, NestedLBrace, BlockNestedLBrace, NestedRBrace, LineBreakEnd,
+    LParen, LBracket, LBrace, RParen, RBracket, RBrace, Newline,
+  ]) {
+    passes[type.tokenTypeIdx!] = PASS_SPECIAL;
+  }
+  return passes;
+})();
+
 const lineBreak = /[\r\n]/g;
 
 /**
@@ -456,7 +477,21 @@ export class TokenStream {
 
     for (let index = 0; index < rawTokens.length; index++) {
       const token = rawTokens[index]!;
+      // Most tokens need nothing but `push`, or a keyword lookup: a table
+      // says so before the `switch`, whose cases are compared one by one.
+      const pass = postPass[token.tokenTypeIdx]!;
+      if (pass === PASS_PLAIN) {
+        this.push(token);
+        continue;
+      }
+      if (pass === PASS_WORD) {
+        const word = wordTypes.get(token.image);
+        if (word !== undefined) retype(token, word);
+        this.push(token);
+        continue;
+      }
       const type = token.tokenType;
+      // Every type with a case here is PASS_SPECIAL in `postPass`.
       switch (type) {
         case NumericWord: {
           const image = token.image;
@@ -556,12 +591,6 @@ export class TokenStream {
           if (index + 1 === rawTokens.length && !final) this.pendingNewline = token;
           else this.newline(token, rawTokens[index + 1]);
           break;
-        case Identifier: {
-          const word = wordTypes.get(token.image);
-          if (word !== undefined) retype(token, word);
-          this.push(token);
-          break;
-        }
         default:
           this.push(token);
       }
