@@ -529,6 +529,14 @@ class FluxoParser extends EmbeddedActionsParser {
     return offset === offset ? smallInt(offset) : this.lastEnd();
   }
 
+  /**
+   * The node the innermost rule registered with `begin`: a repetition body
+   * made once per parser (not a closure per call) finds its node here.
+   */
+  private current<N>(): N {
+    return this.partials[(this as unknown as ParserInternals).RULE_STACK_IDX] as unknown as N;
+  }
+
   /** Registers the node a rule is building, so recovery can return it. */
   private begin<N extends Partial>(node: N): N {
     if (!this.recording) this.partials[(this as unknown as ParserInternals).RULE_STACK_IDX] = node;
@@ -1160,19 +1168,22 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.Block => {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin<A.Block>({ kind: "Block", statements: [], start: tokenStart(open), end: tokenEnd(open) });
-      this.MANY({
-        GATE: this.notBlockStopper,
-        DEF: () => {
-          const statement = this.OR(this.blockItems);
-          if (statement && !this.recording) node.statements.push(statement);
-        },
-      });
+      this.MANY(this.blockItem);
       this.closeBrace();
       if (!this.recording) node.statements = exact(node.statements);
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  /** One item of a block, into the block being read (`current`): made once, not a closure per block. */
+  private readonly blockItem = {
+    GATE: this.notBlockStopper,
+    DEF: (): void => {
+      const statement = this.OR(this.blockItems);
+      if (statement && !this.recording) this.current<A.Block>().statements.push(statement);
+    },
+  };
 
   private readonly blockItems = {
     IGNORE_AMBIGUITIES: true,
@@ -2440,10 +2451,7 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.StringLiteral => {
       const open = this.CONSUME(T.StringOpen);
       const node = this.begin<A.StringLiteral>({ kind: "String", block: false, parts: [], start: tokenStart(open), end: tokenEnd(open) });
-      this.MANY(() => {
-        const part = this.OR(this.stringParts);
-        if (!this.recording) this.addPart(node, part);
-      });
+      this.MANY(this.stringPart);
       const close = this.CONSUME(T.StringClose);
       // The lexer closes a string cut short by a line break with an empty token.
       if (close.image === "" && !this.recording) this.unterminatedStrings++;
@@ -2455,6 +2463,12 @@ class FluxoParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  /** One part of a one-line string, into the string being read (`current`). */
+  private readonly stringPart = (): void => {
+    const part = this.OR(this.stringParts);
+    if (!this.recording) this.addPart(this.current<A.StringLiteral>(), part);
+  };
 
   private blockString = this.RULE(
     "blockString",
