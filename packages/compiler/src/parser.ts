@@ -643,6 +643,8 @@ class FluxoParser extends EmbeddedActionsParser {
     }
   }
 
+  private readonly consumeRBrace = (): IToken => this.CONSUME8(T.RBrace);
+
   /**
    * The `}` that closes a block. When it is missing (the end of the file, or
    * a word that cannot continue the block, such as the next `flow`), FX1001
@@ -650,7 +652,7 @@ class FluxoParser extends EmbeddedActionsParser {
    * and the enclosing rules go on.
    */
   private closeBrace(): void {
-    const token = this.OPTION8(() => this.CONSUME8(T.RBrace));
+    const token = this.OPTION8(this.consumeRBrace);
     if (token || this.recording) return;
     const next = this.LA(1);
     const offset = next.tokenType === EOF ? this.textLength : next.startOffset;
@@ -1412,19 +1414,25 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.option);
       const node = this.begin<A.ChooseOption>({ kind: "Option", labels: [], then: undefined, start: tokenStart(keyword), end: tokenEnd(keyword) });
       pushNode(node.labels, this.SUBRULE(this.stringLiteral));
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        pushNode(node.labels, this.SUBRULE1(this.stringLiteral));
-      });
+      this.MANY(this.optionLabel);
       if (!this.recording) node.labels = exact(node.labels);
-      this.OPTION(() => {
-        this.CONSUME(T.FatArrow);
-        node.then = this.SUBRULE(this.statement);
-      });
+      this.OPTION(this.optionThen);
       return this.finish(node);
     },
     { recoveryValueFunc: this.recovered },
   );
+
+  /** `, "label"` of the option being read (`current`); made once, as `optionThen`. */
+  private readonly optionLabel = (): void => {
+    this.CONSUME(T.Comma);
+    const label = this.SUBRULE1(this.stringLiteral);
+    if (!this.recording) pushNode(this.current<A.ChooseOption>().labels, label);
+  };
+  private readonly optionThen = (): void => {
+    this.CONSUME(T.FatArrow);
+    const statement = this.SUBRULE(this.statement);
+    if (!this.recording) this.current<A.ChooseOption>().then = statement;
+  };
 
   private questionClause = this.RULE(
     "questionClause",
@@ -2521,17 +2529,21 @@ class FluxoParser extends EmbeddedActionsParser {
     }
   }
 
+  /** The expression of the interpolation being read (`current`): made once, not a closure per interpolation. */
+  private readonly interpolationExpression = (): void => {
+    const expression = this.SUBRULE(this.expression, ARGS_RECORD);
+    if (!this.recording) this.current<A.Interpolation>().expression = expression;
+  };
+
   private interpolation = this.RULE(
     "interpolation",
     (): A.Interpolation => {
       const open = this.CONSUME(T.InterpolationOpen);
       const node = this.begin<A.Interpolation>({ kind: "Interpolation", expression: undefined, start: tokenStart(open), end: tokenEnd(open) });
       const empty = this.LA(1).tokenType === T.InterpolationClose;
-      this.OPTION(() => {
-        node.expression = this.SUBRULE(this.expression, ARGS_RECORD);
-      });
+      this.OPTION(this.interpolationExpression);
       const close = this.CONSUME(T.InterpolationClose);
-      this.ACTION(() => {
+      if (!this.recording) {
         this.finish(node);
         this.interpolations.push(node);
         if (empty && close.image === "}") {
@@ -2539,7 +2551,7 @@ class FluxoParser extends EmbeddedActionsParser {
             diagnostic("FX1003", { problem: "empty interpolation '{}': expected an expression (write \\{ for a literal brace)" }, this.uri, node),
           );
         }
-      });
+      }
       return node;
     },
     {
