@@ -11,7 +11,6 @@
 import type * as A from "./ast.js";
 import { stringValue } from "./ast.js";
 import { diagnostic, type Diagnostic } from "./diagnostics.js";
-import { rangeOf } from "./ast.js";
 
 export type DeclarationKind = "flow" | "action" | "type";
 
@@ -137,8 +136,8 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
             "FX2006",
             { what: kindWords[kind], name, detail: `: '${name}' is already declared as ${existing.kind === "action" ? "an" : "a"} ${kindWords[existing.kind]}` },
             uri,
-            rangeOf(node.name),
-            [{ uri: existing.uri, range: rangeOf(existing.nameNode), message: `'${name}' is first declared here` }],
+            node.name,
+            [{ uri: existing.uri, range: existing.nameNode, message: `'${name}' is first declared here` }],
           ),
         );
         continue;
@@ -160,7 +159,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
       if (path === undefined || !node.path) continue;
       const target = resolveImportPath(uri, path, (u) => uris.has(u));
       if (!target) {
-        diagnostics.push(diagnostic("FX2008", { problem: `cannot find file '${path}' to import from` }, uri, rangeOf(node.path)));
+        diagnostics.push(diagnostic("FX2008", { problem: `cannot find file '${path}' to import from` }, uri, node.path));
         continue;
       }
       targets.add(target);
@@ -168,7 +167,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
         const symbol = declarations.get(name.text);
         if (!symbol || symbol.uri !== target) {
           diagnostics.push(
-            diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, rangeOf(name)),
+            diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, name),
           );
           continue;
         }
@@ -195,28 +194,28 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
             const text = stringValue(keyword);
             if (text === undefined) {
               diagnostics.push(
-                diagnostic("FX1001", { expected: "a keyword without interpolation", found: "an interpolated string" }, uri, rangeOf(keyword)),
+                diagnostic("FX1001", { expected: "a keyword without interpolation", found: "an interpolated string" }, uri, keyword),
               );
               continue;
             }
             const normal = normalizeText(text);
             if (normal === "") {
               diagnostics.push(
-                diagnostic("FX1001", { expected: "a keyword with letters or digits", found: `'${text}', which normalises to nothing` }, uri, rangeOf(keyword)),
+                diagnostic("FX1001", { expected: "a keyword with letters or digits", found: `'${text}', which normalises to nothing` }, uri, keyword),
               );
               continue;
             }
             const first = keywordFlows.get(normal);
             if (first) {
               diagnostics.push(
-                diagnostic("FX2009", { what: "keyword", name: normal, other: first.name }, uri, rangeOf(keyword), [
+                diagnostic("FX2009", { what: "keyword", name: normal, other: first.name }, uri, keyword, [
                   { uri: keywordSites.get(normal)!.uri, range: keywordSites.get(normal)!.range, message: `first used here` },
                 ]),
               );
               continue;
             }
             keywordFlows.set(normal, symbol);
-            keywordSites.set(normal, { uri, range: rangeOf(keyword) });
+            keywordSites.set(normal, { uri, range: keyword });
           }
         } else if (trigger.kind === "EventTrigger") {
           const name = stringValue(trigger.event);
@@ -224,25 +223,25 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
           const first = eventFlows.get(name);
           if (first) {
             diagnostics.push(
-              diagnostic("FX2009", { what: "event", name, other: first.name }, uri, rangeOf(trigger.event), [
+              diagnostic("FX2009", { what: "event", name, other: first.name }, uri, trigger.event, [
                 { uri: eventSites.get(name)!.uri, range: eventSites.get(name)!.range, message: "first used here" },
               ]),
             );
             continue;
           }
           eventFlows.set(name, symbol);
-          eventSites.set(name, { uri, range: rangeOf(trigger.event) });
+          eventSites.set(name, { uri, range: trigger.event });
         } else {
           if (startFlow && startSite) {
             diagnostics.push(
-              diagnostic("FX2009", { what: "trigger", name: "start", other: startFlow.name }, uri, rangeOf(trigger), [
+              diagnostic("FX2009", { what: "trigger", name: "start", other: startFlow.name }, uri, trigger, [
                 { uri: startSite.uri, range: startSite.range, message: "first used here" },
               ]),
             );
             continue;
           }
           startFlow = symbol;
-          startSite = { uri, range: rangeOf(trigger) };
+          startSite = { uri, range: trigger };
         }
       }
     }

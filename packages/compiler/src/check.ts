@@ -10,7 +10,7 @@
 
 import { patternProblem } from "@fluxo/runtime/pattern";
 import type * as A from "./ast.js";
-import { rangeOf, stringValue } from "./ast.js";
+import { stringValue } from "./ast.js";
 import { matchKeyword, normalizeText, type DeclarationSymbol, type ProjectIndex } from "./bind.js";
 import { diagnostic, type Diagnostic, type DiagnosticCode, type RelatedInformation } from "./diagnostics.js";
 import { isTimeZone, parseHoursSpec } from "./hours.js";
@@ -612,10 +612,10 @@ class FileChecker {
   private expectAssignable(node: A.Node | undefined, type: Type, expected: Type, hint = ""): void {
     if (!node || isAssignable(type, expected)) return;
     if (isNullable(type) && isAssignable(nonNull(type), expected)) {
-      this.report("FX3004", { expr: describeExpression(node as A.Expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, rangeOf(node));
+      this.report("FX3004", { expr: describeExpression(node as A.Expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, node);
       return;
     }
-    this.mismatch(rangeOf(node), expected, type, hint);
+    this.mismatch(node, expected, type, hint);
   }
 
   /**
@@ -624,18 +624,18 @@ class FileChecker {
    */
   private operandMismatch(node: A.Expression, type: Type, expected: Type | string, fits: (type: Type) => boolean, hint = ""): void {
     if (isNullable(type) && fits(nonNull(type))) {
-      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, rangeOf(node));
-    } else this.mismatch(rangeOf(node), expected, type, hint);
+      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, node);
+    } else this.mismatch(node, expected, type, hint);
   }
 
   /** A condition must be boolean (FX3003); a `boolean?` is FX3004. */
   private expectCondition(node: A.Expression, type: Type): void {
     if (isBoolean(type)) return;
     if (isNullable(type) && isBoolean(nonNull(type))) {
-      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "compare it with '== true' or narrow it with '!= null'" }, rangeOf(node));
+      this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "compare it with '== true' or narrow it with '!= null'" }, node);
       return;
     }
-    this.report("FX3003", { found: typeToString(type) }, rangeOf(node));
+    this.report("FX3003", { found: typeToString(type) }, node);
   }
 
   // ---------------------------------------------------------- entry
@@ -707,7 +707,7 @@ class FileChecker {
             : elsewhere
               ? `: '${name}' is ${article(elsewhere.kind)}, not a type`
               : "";
-        this.report("FX2005", { name, hint }, rangeOf(node.name));
+        this.report("FX2005", { name, hint }, node.name);
         return;
       }
       case "UnionType":
@@ -727,7 +727,7 @@ class FileChecker {
         return;
       case "LiteralType":
         if (node.literal.kind === "String" && stringValue(node.literal) === undefined) {
-          this.mismatch(rangeOf(node), "a literal type", "an interpolated string");
+          this.mismatch(node, "a literal type", "an interpolated string");
         }
         return;
     }
@@ -740,8 +740,8 @@ class FileChecker {
       if (!field.name) continue;
       const first = seen.get(field.name.text);
       if (first?.name) {
-        this.report("FX2006", { what, name: field.name.text, detail: "" }, rangeOf(field.name), [
-          { uri: this.uri, range: rangeOf(first.name), message: "first declared here" },
+        this.report("FX2006", { what, name: field.name.text, detail: "" }, field.name, [
+          { uri: this.uri, range: first.name, message: "first declared here" },
         ]);
       } else seen.set(field.name.text, field);
       this.resolve(field.name, {
@@ -769,8 +769,8 @@ class FileChecker {
         this.report(
           "FX2006",
           { what: "context field", name: field.name.text, detail: ` with a different type: ${typeToString(thisType)} here, ${typeToString(firstType)} before` },
-          rangeOf(field.name),
-          [{ uri: first.uri, range: rangeOf(first.field.name!), message: "first declared here" }],
+          field.name,
+          [{ uri: first.uri, range: first.field.name!, message: "first declared here" }],
         );
       }
     }
@@ -783,7 +783,7 @@ class FileChecker {
     if (!node.type) return;
     this.visitTypeNames(node.type, false);
     if (this.aliasIsCyclic(node.name.text, node.type, new Set())) {
-      this.report("FX2005", { name: node.name.text, hint: ": the alias refers to itself and would expand forever" }, rangeOf(node.name));
+      this.report("FX2005", { name: node.name.text, hint: ": the alias refers to itself and would expand forever" }, node.name);
     }
   }
 
@@ -826,15 +826,15 @@ class FileChecker {
       if (!param.name) continue;
       const first = firsts.get(param.name.text);
       if (first) {
-        this.report("FX2006", { what: "parameter", name: param.name.text, detail: ` of ${what}` }, rangeOf(param.name), [
-          { uri: this.uri, range: rangeOf(first), message: "first declared here" },
+        this.report("FX2006", { what: "parameter", name: param.name.text, detail: ` of ${what}` }, param.name, [
+          { uri: this.uri, range: first, message: "first declared here" },
         ]);
         continue;
       }
       firsts.set(param.name.text, param.name);
       if (param.default) {
         if (!isLiteralExpression(param.default)) {
-          this.mismatch(rangeOf(param.default), "a literal default value", "an expression");
+          this.mismatch(param.default, "a literal default value", "an expression");
         } else {
           const defaultType = this.expression(param.default, { inTest: false, narrowing: noNarrowing });
           this.expectAssignable(param.default, defaultType, type);
@@ -855,7 +855,7 @@ class FileChecker {
       this.report(
         "FX2006",
         { what: "action", name, detail: standardActions.has(name) ? ": it is a standard action" : ": it is a built-in function" },
-        rangeOf(node.name),
+        node.name,
       );
     }
     const params = this.checkParams(node.params, `action '${name}'`);
@@ -868,7 +868,7 @@ class FileChecker {
   }
 
   private checkDuration(node: A.DurationLiteral | undefined): void {
-    if (node && !node.invalid && node.ms <= 0) this.mismatch(rangeOf(node), "a positive duration", node.raw);
+    if (node && !node.invalid && node.ms <= 0) this.mismatch(node, "a positive duration", node.raw);
   }
 
   private checkHttp(action: A.ActionDecl, http: A.HttpBinding, params: Map<string, ParamSignature>): void {
@@ -903,24 +903,24 @@ class FileChecker {
         : interpolated && prefix === ""
           ? "the URL starts with an interpolation"
           : "expected an absolute http:// or https:// URL";
-      this.report("FX3009", { problem }, rangeOf(url));
+      this.report("FX3009", { problem }, url);
       return;
     }
     const host = match[2]!;
     const hostEnded = match[3] !== undefined;
     if (host.length === 0 && (hostEnded || !interpolated)) {
-      this.report("FX3009", { problem: "the URL has no host; expected http://host/… or https://host/…" }, rangeOf(url));
+      this.report("FX3009", { problem: "the URL has no host; expected http://host/… or https://host/…" }, url);
       return;
     }
     if (host.length === 0 || (interpolated && !hostEnded)) {
-      this.report("FX3009", { problem: "the host is interpolated; only the path and query may interpolate" }, rangeOf(url));
+      this.report("FX3009", { problem: "the host is interpolated; only the path and query may interpolate" }, url);
       return;
     }
     if (!interpolated && !hostEnded) {
       try {
         new URL(prefix);
       } catch {
-        this.report("FX3009", { problem: `'${prefix}' is not a valid URL` }, rangeOf(url));
+        this.report("FX3009", { problem: `'${prefix}' is not a valid URL` }, url);
       }
     }
   }
@@ -1050,7 +1050,7 @@ class FileChecker {
       if (trigger.kind === "KeywordTrigger") {
         const required = [...params.values()].filter((p) => !p.optional).map((p) => p.name);
         if (required.length > 0) {
-          this.report("FX3010", { name: flow.name.text, params: required.join(", ") }, rangeOf(trigger));
+          this.report("FX3010", { name: flow.name.text, params: required.join(", ") }, trigger);
         }
       }
     }
@@ -1061,8 +1061,8 @@ class FileChecker {
       if (!step.name) continue;
       const first = seenSteps.get(step.name.text);
       if (first?.name) {
-        this.report("FX2006", { what: "step", name: step.name.text, detail: "" }, rangeOf(step.name), [
-          { uri: this.uri, range: rangeOf(first.name), message: "first declared here" },
+        this.report("FX2006", { what: "step", name: step.name.text, detail: "" }, step.name, [
+          { uri: this.uri, range: first.name, message: "first declared here" },
         ]);
       } else seenSteps.set(step.name.text, step);
       this.resolve(step.name, { kind: "step", name: step.name.text, uri: this.uri, range: step.name });
@@ -1084,8 +1084,8 @@ class FileChecker {
           this.report(
             "FX2006",
             { what: "variable", name: variable.name, detail: ` with a different type: ${typeToString(other)} here, ${typeToString(type)} at its first declaration` },
-            rangeOf(declaration.name),
-            [{ uri: this.uri, range: rangeOf(first.name), message: "first declared here" }],
+            declaration.name,
+            [{ uri: this.uri, range: first.name, message: "first declared here" }],
           );
         }
       }
@@ -1124,7 +1124,7 @@ class FileChecker {
       case "CallStatement": {
         this.expression(statement.call, { ...context, callAllowed: true });
         if (statement.else) {
-          if (!this.isActionCall(statement.call)) this.mismatch(rangeOf(statement.else), "no 'else'", "'else' after a call that is not an action", ": only action calls can fail");
+          if (!this.isActionCall(statement.call)) this.mismatch(statement.else, "no 'else'", "'else' after a call that is not an action", ": only action calls can fail");
           this.statements(statement.else.statements, scope, narrowing);
         }
         return withoutVariables(narrowing, assignedNames(statement));
@@ -1162,7 +1162,7 @@ class FileChecker {
         return withoutVariables(narrowing, assignedNames(statement));
       case "Random": {
         for (const arm of statement.arms) {
-          if (arm.weight && !arm.weight.invalid && !(arm.weight.value > 0)) this.mismatch(rangeOf(arm.weight), "a positive weight", arm.weight.raw);
+          if (arm.weight && !arm.weight.invalid && !(arm.weight.value > 0)) this.mismatch(arm.weight, "a positive weight", arm.weight.raw);
           this.statement(arm.body, scope, narrowing);
         }
         return withoutVariables(narrowing, assignedNames(statement));
@@ -1175,7 +1175,7 @@ class FileChecker {
           } else {
             const candidates = this.stepNamesIn(scope);
             const hint = candidates.length > 0 ? `; steps of this flow: ${candidates.slice(0, 8).join(", ")}` : "; this flow has no steps";
-            this.report("FX2002", { name: statement.target.text, candidates: hint }, rangeOf(statement.target));
+            this.report("FX2002", { name: statement.target.text, candidates: hint }, statement.target);
           }
         }
         return narrowing;
@@ -1200,8 +1200,8 @@ class FileChecker {
   private expectText(node: A.Expression, type: Type): void {
     if (!isStringLike(type)) {
       if (isNullable(type) && isStringLike(nonNull(type))) {
-        this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, rangeOf(node));
-      } else this.mismatch(rangeOf(node), stringType, type);
+        this.report("FX3004", { expr: describeExpression(node), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, node);
+      } else this.mismatch(node, stringType, type);
     }
   }
 
@@ -1212,14 +1212,14 @@ class FileChecker {
     let valueType: Type | undefined;
     if (statement.value) valueType = this.expression(statement.value, context);
     if (statement.value && valueType?.kind === "void") {
-      this.mismatch(rangeOf(statement.value), "a value", "a call that returns nothing");
+      this.mismatch(statement.value, "a value", "a call that returns nothing");
       valueType = errorType;
     }
     if (statement.name) {
       const variable = this.variableIn(scope, statement.name.text);
       if (!variable) {
         // Only `set` can name an undeclared variable.
-        this.report("FX2001", { name: statement.name.text, hint: statement.kind === "Set" ? `; declare it with 'var ${statement.name.text}: T' or 'let'` : "" }, rangeOf(statement.name));
+        this.report("FX2001", { name: statement.name.text, hint: statement.kind === "Set" ? `; declare it with 'var ${statement.name.text}: T' or 'let'` : "" }, statement.name);
       } else {
         const type = this.variableType(variable, scope);
         this.resolve(statement.name, {
@@ -1238,7 +1238,7 @@ class FileChecker {
     }
     if (statement.else) {
       if (!statement.value || !this.isActionCall(statement.value)) {
-        this.mismatch(rangeOf(statement.else), "no 'else'", "'else' after a value that is not an action call", ": only action calls can fail");
+        this.mismatch(statement.else, "no 'else'", "'else' after a value that is not an action call", ": only action calls can fail");
       }
       this.statements(statement.else.statements, scope, narrowing);
     }
@@ -1270,13 +1270,13 @@ class FileChecker {
     const seen = new Map<string, A.QuestionClause>();
     for (const clause of clauses) {
       if (!allowed.has(clause.kind)) {
-        this.report("FX1001", { expected: `a clause of ${what} (${[...allowed].map((k) => k.toLowerCase()).join(", ")})`, found: `'${clause.kind.toLowerCase()}'` }, rangeOf(clause));
+        this.report("FX1001", { expected: `a clause of ${what} (${[...allowed].map((k) => k.toLowerCase()).join(", ")})`, found: `'${clause.kind.toLowerCase()}'` }, clause);
         continue;
       }
       const first = seen.get(clause.kind);
       if (first) {
-        this.report("FX2006", { what: "clause", name: clause.kind.toLowerCase(), detail: ` in this ${what}` }, rangeOf(clause), [
-          { uri: this.uri, range: rangeOf(first), message: "first written here" },
+        this.report("FX2006", { what: "clause", name: clause.kind.toLowerCase(), detail: ` in this ${what}` }, clause, [
+          { uri: this.uri, range: first, message: "first written here" },
         ]);
       } else seen.set(clause.kind, clause);
       switch (clause.kind) {
@@ -1288,7 +1288,7 @@ class FileChecker {
         case "Invalid":
           if (clause.message) this.expectText(clause.message, this.expression(clause.message, context));
           if (clause.retries && !clause.retries.invalid && (!clause.retries.integer || clause.retries.value < 0)) {
-            this.mismatch(rangeOf(clause.retries), "a whole number of retries (0 or more)", clause.retries.raw);
+            this.mismatch(clause.retries, "a whole number of retries (0 or more)", clause.retries.raw);
           }
           this.statement(clause.then, scope, narrowing);
           break;
@@ -1308,7 +1308,7 @@ class FileChecker {
     if (statement.type) {
       valueType = this.typeOf(statement.type);
       if (!isAskable(valueType)) {
-        this.mismatch(rangeOf(statement.type), "a type a reply can be parsed as (string, number, integer, boolean, email, phone, date, url, or a union of string literals)", valueType);
+        this.mismatch(statement.type, "a type a reply can be parsed as (string, number, integer, boolean, email, phone, date, url, or a union of string literals)", valueType);
         valueType = errorType;
       }
     } else if (statement.from) {
@@ -1333,7 +1333,7 @@ class FileChecker {
       if (label?.value) {
         this.expectText(label.value, this.expression(label.value, { scope, inTest: false, narrowing: inner }));
       } else if (!label && valueType.kind !== "error" && !isStringLike(valueType)) {
-        this.mismatch(rangeOf(statement), "a 'label' clause", `options of type ${typeToString(valueType)}`, ": options that are not strings need { label … } to be shown");
+        this.mismatch(statement, "a 'label' clause", `options of type ${typeToString(valueType)}`, ": options that are not strings need { label … } to be shown");
       }
     }
     return withoutVariables(narrowing, assignedNames(statement));
@@ -1354,15 +1354,15 @@ class FileChecker {
         if (previous && previous.option === option) continue;
         const first = previous?.label;
         if (first) {
-          this.report("FX2006", { what: "option", name: text, detail: ` (normalised '${normal}' is already an option or alias)` }, rangeOf(label), [
-            { uri: this.uri, range: rangeOf(first), message: "first used here" },
+          this.report("FX2006", { what: "option", name: text, detail: ` (normalised '${normal}' is already an option or alias)` }, label, [
+            { uri: this.uri, range: first, message: "first used here" },
           ]);
         } else seen.set(normal, { label, option });
       }
       this.statement(option.then, scope, narrowing);
     }
     if (statement.options.length === 0 && statement.prompt) {
-      this.mismatch(rangeOf(statement), "at least one option", "a choose without options");
+      this.mismatch(statement, "at least one option", "a choose without options");
     }
     this.questionClauses(statement.clauses, scope, narrowing, new Set(["Invalid", "Timeout"]), "choose");
     return withoutVariables(narrowing, assignedNames(statement));
@@ -1386,7 +1386,7 @@ class FileChecker {
       a.kind === b.kind && (a.kind !== "literal" || a.value === (b as { value: unknown }).value);
     for (const arm of statement.arms) {
       if (arm.isElse) {
-        if (hasElse) this.report("FX3008", { reason: "a second 'else' arm" }, rangeOf(arm));
+        if (hasElse) this.report("FX3008", { reason: "a second 'else' arm" }, arm);
         hasElse = true;
         const remaining = cases.filter((c) => !covered.some((d) => sameCase(c, d)));
         const armNarrowing = key && !infinite && remaining.length > 0 ? withNarrowing(narrowing, new Map([[key, union(remaining)]])) : narrowing;
@@ -1398,18 +1398,18 @@ class FileChecker {
         if (!pattern) continue;
         if (!isLiteralExpression(pattern) || pattern.kind === "List" || pattern.kind === "Record") {
           this.expression(pattern, context);
-          this.mismatch(rangeOf(pattern), "a literal (string, number, true, false or null)", describeExpression(pattern));
+          this.mismatch(pattern, "a literal (string, number, true, false or null)", describeExpression(pattern));
           continue;
         }
         const type = this.expression(pattern, context);
         armTypes.push(type);
         if (subject.kind === "error") continue;
         if (hasElse) {
-          this.report("FX3008", { reason: "it comes after the 'else' arm" }, rangeOf(pattern));
+          this.report("FX3008", { reason: "it comes after the 'else' arm" }, pattern);
         } else if (covered.some((c) => sameCase(c, type))) {
-          this.report("FX3008", { reason: `${typeToString(type)} is already matched by an earlier arm` }, rangeOf(pattern));
+          this.report("FX3008", { reason: `${typeToString(type)} is already matched by an earlier arm` }, pattern);
         } else if (!isComparable(type, subject) || (cases.length > 0 && !infinite && !cases.some((c) => sameCase(c, type)))) {
-          this.report("FX3008", { reason: `${typeToString(type)} is not a value of type ${typeToString(subject)}` }, rangeOf(pattern));
+          this.report("FX3008", { reason: `${typeToString(type)} is not a value of type ${typeToString(subject)}` }, pattern);
         } else covered.push(type);
       }
       const armNarrowing = key && armTypes.length > 0 ? withNarrowing(narrowing, new Map([[key, union(armTypes)]])) : narrowing;
@@ -1425,7 +1425,7 @@ class FileChecker {
       if (infinite) parts.push(`an 'else' arm (the subject is ${typeToString(subject)})`);
       const end = statement.subject?.end ?? statement.start + 5;
       this.report("FX3007", { missing: parts.join(", ") }, { start: statement.start, end }, [
-        ...missing.map((m) => ({ uri: this.uri, range: rangeOf(statement.subject ?? statement), message: `missing case ${typeToString(m)}` })),
+        ...missing.map((m) => ({ uri: this.uri, range: statement.subject ?? statement, message: `missing case ${typeToString(m)}` })),
       ]);
     } else this.markExhaustive(statement);
   }
@@ -1509,8 +1509,8 @@ class FileChecker {
           if (!field.name) continue;
           const first = firsts.get(field.name.text);
           if (first) {
-            this.report("FX2006", { what: "field", name: field.name.text, detail: "" }, rangeOf(field.name), [
-              { uri: this.uri, range: rangeOf(first), message: "first declared here" },
+            this.report("FX2006", { what: "field", name: field.name.text, detail: "" }, field.name, [
+              { uri: this.uri, range: first, message: "first declared here" },
             ]);
             continue;
           }
@@ -1523,7 +1523,7 @@ class FileChecker {
         return this.name(expression, context);
       case "ContextRef":
         if (context.action) {
-          this.report("FX2001", { name: "context", hint: ": HTTP actions see only their parameters and secret()" }, rangeOf(expression));
+          this.report("FX2001", { name: "context", hint: ": HTTP actions see only their parameters and secret()" }, expression);
           return errorType;
         }
         return this.narrowed("context", this.project.context, context);
@@ -1536,10 +1536,10 @@ class FileChecker {
         if (object.kind === "error") return errorType;
         if (object.kind !== "list") {
           if (isNullable(object) && nonNull(object).kind === "list") {
-            this.report("FX3004", { expr: describeExpression(expression.object), type: typeToString(object), hint: "narrow it with '!= null' before indexing" }, rangeOf(expression.object));
+            this.report("FX3004", { expr: describeExpression(expression.object), type: typeToString(object), hint: "narrow it with '!= null' before indexing" }, expression.object);
             return errorType;
           }
-          this.mismatch(rangeOf(expression.object), "a list", object);
+          this.mismatch(expression.object, "a list", object);
           return errorType;
         }
         return nullable(object.element);
@@ -1586,9 +1586,9 @@ class FileChecker {
       const type = this.expression(part.expression, context);
       if (type.kind === "error") continue;
       if (isNullable(type)) {
-        this.report("FX3004", { expr: describeExpression(part.expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, rangeOf(part.expression));
+        this.report("FX3004", { expr: describeExpression(part.expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, part.expression);
       } else if (!isShowable(type)) {
-        this.report("FX3005", { type: typeToString(type) }, rangeOf(part.expression));
+        this.report("FX3005", { type: typeToString(type) }, part.expression);
       }
     }
     if (interpolated) return stringType;
@@ -1604,7 +1604,7 @@ class FileChecker {
         this.resolve(expression.name, { kind: "parameter", name, uri: this.uri, ...(declaration?.name ? { range: declaration.name } : {}), type: param.type });
         return param.type;
       }
-      this.report("FX2001", { name, hint: ": HTTP actions see only their parameters and secret()" }, rangeOf(expression.name));
+      this.report("FX2001", { name, hint: ": HTTP actions see only their parameters and secret()" }, expression.name);
       return errorType;
     }
     const scope = context.scope;
@@ -1620,7 +1620,7 @@ class FileChecker {
     else if (symbol?.kind === "action" || standardActions.has(name) || builtins.has(name)) hint = `: '${name}' is ${builtins.has(name) ? "a function" : "an action"}; call it with (…)`;
     else if (symbol?.kind === "type") hint = `: '${name}' is a type`;
     else if (!scope && context.inTest) hint = ": the flow this test starts is not known here";
-    this.report("FX2001", { name, hint }, rangeOf(expression.name));
+    this.report("FX2001", { name, hint }, expression.name);
     return errorType;
   }
 
@@ -1633,7 +1633,7 @@ class FileChecker {
     let optional = false;
     if (isNullable(object)) {
       if (!expression.optional) {
-        this.report("FX3004", { expr: describeExpression(expression.object), type: typeToString(object), hint: `narrow it with '!= null', or use '?.'` }, rangeOf(expression.object));
+        this.report("FX3004", { expr: describeExpression(expression.object), type: typeToString(object), hint: `narrow it with '!= null', or use '?.'` }, expression.object);
         return errorType;
       }
       base = nonNull(object);
@@ -1650,7 +1650,7 @@ class FileChecker {
           this.report(
             "FX2007",
             { name: fieldName, type: typeToString(base), hint: candidates.length > 0 ? `; fields: ${candidates.slice(0, 10).join(", ")}` : "" },
-            rangeOf(expression.name),
+            expression.name,
           );
           return errorType;
         }
@@ -1661,7 +1661,7 @@ class FileChecker {
       const declared = optional ? nullable(fieldType) : fieldType;
       return key ? this.narrowed(key, declared, context) : declared;
     }
-    this.report("FX2007", { name: fieldName, type: typeToString(base), hint: "" }, rangeOf(expression.name));
+    this.report("FX2007", { name: fieldName, type: typeToString(base), hint: "" }, expression.name);
     return errorType;
   }
 
@@ -1730,7 +1730,7 @@ class FileChecker {
       case "==":
       case "!=":
         if (!isComparable(leftType, rightType)) {
-          this.mismatch(rangeOf(expression), `values comparable with ${typeToString(leftType)}`, rightType, ": the comparison is always " + (operator === "==" ? "false" : "true"));
+          this.mismatch(expression, `values comparable with ${typeToString(leftType)}`, rightType, ": the comparison is always " + (operator === "==" ? "false" : "true"));
         }
         return booleanType;
       case "<":
@@ -1751,10 +1751,10 @@ class FileChecker {
       }
       case "in": {
         if (rightType.kind !== "list") {
-          if (isNullable(rightType)) this.report("FX3004", { expr: describeExpression(right!), type: typeToString(rightType), hint: "narrow it with '!= null'" }, rangeOf(right!));
-          else this.mismatch(rangeOf(right!), "a list", rightType);
+          if (isNullable(rightType)) this.report("FX3004", { expr: describeExpression(right!), type: typeToString(rightType), hint: "narrow it with '!= null'" }, right!);
+          else this.mismatch(right!, "a list", rightType);
         } else if (rightType.element.kind !== "never" && !isComparable(leftType, rightType.element)) {
-          this.mismatch(rangeOf(left), rightType.element, leftType);
+          this.mismatch(left, rightType.element, leftType);
         }
         return booleanType;
       }
@@ -1773,8 +1773,8 @@ class FileChecker {
           } else {
             const bad = leftOk ? right! : left;
             if (isNullable(bad === left ? leftType : rightType)) {
-              this.report("FX3004", { expr: describeExpression(bad), type: typeToString(bad === left ? leftType : rightType), hint: "use '??' or narrow it with '!= null'" }, rangeOf(bad));
-            } else this.mismatch(rangeOf(bad), numberType, bad === left ? leftType : rightType);
+              this.report("FX3004", { expr: describeExpression(bad), type: typeToString(bad === left ? leftType : rightType), hint: "use '??' or narrow it with '!= null'" }, bad);
+            } else this.mismatch(bad, numberType, bad === left ? leftType : rightType);
           }
           return errorType;
         }
@@ -1816,13 +1816,13 @@ class FileChecker {
       this.resolve(expression.callee, { kind: "builtin", name });
       if (name === "secret" && !context.action) {
         expression.args.forEach((a) => this.expression(a, inner));
-        this.report("FX2004", { name, hint: ": secret() is available only in HTTP action templates" }, rangeOf(expression.callee));
+        this.report("FX2004", { name, hint: ": secret() is available only in HTTP action templates" }, expression.callee);
         return errorType;
       }
       const types = expression.args.map((a) => this.expression(a, inner));
       if (expression.incomplete) return builtin.result;
       if (types.length !== builtin.params.length) {
-        this.report("FX3002", { name, expected: builtin.params.length, s: builtin.params.length === 1 ? "" : "s", found: types.length }, rangeOf(expression));
+        this.report("FX3002", { name, expected: builtin.params.length, s: builtin.params.length === 1 ? "" : "s", found: types.length }, expression);
         return builtin.result;
       }
       if (builtin.custom) {
@@ -1830,15 +1830,15 @@ class FileChecker {
         const first = types[0]!;
         if (problem && first.kind !== "error") {
           if (isNullable(first) && !builtin.custom([nonNull(first)])) {
-            this.report("FX3004", { expr: describeExpression(expression.args[0]), type: typeToString(first), hint: "use '??' or narrow it with '!= null'" }, rangeOf(expression.args[0]!));
-          } else this.mismatch(rangeOf(expression.args[0]!), problem, first);
+            this.report("FX3004", { expr: describeExpression(expression.args[0]), type: typeToString(first), hint: "use '??' or narrow it with '!= null'" }, expression.args[0]!);
+          } else this.mismatch(expression.args[0]!, problem, first);
         }
       } else {
         expression.args.forEach((arg, i) => {
           const expected = builtinParamType(builtin.params[i]!);
           const type = types[i]!;
           if (isNullable(type) && isAssignable(nonNull(type), expected)) {
-            this.report("FX3004", { expr: describeExpression(arg), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, rangeOf(arg));
+            this.report("FX3004", { expr: describeExpression(arg), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, arg);
           } else this.expectAssignable(arg, type, expected);
         });
       }
@@ -1853,17 +1853,17 @@ class FileChecker {
       let hint = "";
       if (elsewhere?.kind === "action") hint = `: it is declared in another file; add import { ${name} } from "${relativePath(this.uri, elsewhere.uri)}"`;
       else if (elsewhere?.kind === "flow") hint = `: '${name}' is a flow; use 'run ${name}(…)'`;
-      this.report("FX2004", { name, hint }, rangeOf(expression.callee));
+      this.report("FX2004", { name, hint }, expression.callee);
       return errorType;
     }
     const signature = standard ?? this.project.signature(symbol!);
     this.resolve(expression.callee, standard ? { kind: "standard-action", name } : this.declarationResolution(symbol!));
     if (!context.callAllowed) {
       expression.args.forEach((a) => this.expression(a, inner));
-      this.mismatch(rangeOf(expression), "a value", `a call of action '${name}'`, ": actions are called only as statements or on the right of let, var or set");
+      this.mismatch(expression, "a value", `a call of action '${name}'`, ": actions are called only as statements or on the right of let, var or set");
       return errorType;
     }
-    this.checkArguments(name, expression.args, signature.params, inner, rangeOf(expression), expression.incomplete);
+    this.checkArguments(name, expression.args, signature.params, inner, expression, expression.incomplete);
     return signature.result;
   }
 
@@ -1881,22 +1881,22 @@ class FileChecker {
           new RegExp(pattern, "u");
         } catch (error) {
           valid = false;
-          this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: (error as Error).message.replace(/^Invalid regular expression: /, "") }, rangeOf(args[1]!));
+          this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: (error as Error).message.replace(/^Invalid regular expression: /, "") }, args[1]!);
         }
         // The runtime refuses, when it loads the bundle, patterns that can take
         // exponential time on untrusted replies: the same rule, reported here.
         const unsafe = valid ? patternProblem(pattern) : undefined;
-        if (unsafe !== undefined) this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: unsafe }, rangeOf(args[1]!));
+        if (unsafe !== undefined) this.report("FX3006", { what: "pattern", text: JSON.stringify(pattern), problem: unsafe }, args[1]!);
       }
     } else if (name === "withinHours") {
       const spec = literalArg(0);
       if (spec !== undefined) {
         const parsed = parseHoursSpec(spec);
-        if (typeof parsed === "string") this.report("FX3006", { what: "hours spec", text: JSON.stringify(spec), problem: parsed }, rangeOf(args[0]!));
+        if (typeof parsed === "string") this.report("FX3006", { what: "hours spec", text: JSON.stringify(spec), problem: parsed }, args[0]!);
       }
       const zone = literalArg(1);
       if (zone !== undefined && !isTimeZone(zone)) {
-        this.report("FX3006", { what: "time zone", text: JSON.stringify(zone), problem: "not an IANA time zone name (like America/Sao_Paulo)" }, rangeOf(args[1]!));
+        this.report("FX3006", { what: "time zone", text: JSON.stringify(zone), problem: "not an IANA time zone name (like America/Sao_Paulo)" }, args[1]!);
       }
     }
   }
@@ -1915,7 +1915,7 @@ class FileChecker {
         : elsewhere
           ? `: '${name.text}' is ${elsewhere.kind === "action" ? "an action" : "a type"}, not a flow`
           : "";
-    this.report("FX2003", { name: name.text, hint }, rangeOf(name));
+    this.report("FX2003", { name: name.text, hint }, name);
     return undefined;
   }
 
@@ -1928,11 +1928,11 @@ class FileChecker {
     }
     if (!context.callAllowed) {
       expression.args.forEach((a) => this.expression(a, inner));
-      this.mismatch(rangeOf(expression), "a value", `'run ${symbol.name}(…)'`, ": 'run' is a statement or the right side of let, var or set");
+      this.mismatch(expression, "a value", `'run ${symbol.name}(…)'`, ": 'run' is a statement or the right side of let, var or set");
       return errorType;
     }
     const signature = this.project.signature(symbol);
-    this.checkArguments(symbol.name, expression.args, signature.params, inner, rangeOf(expression), expression.incomplete);
+    this.checkArguments(symbol.name, expression.args, signature.params, inner, expression, expression.incomplete);
     return signature.result;
   }
 
@@ -1953,8 +1953,8 @@ class FileChecker {
     };
     const startCount = test.body.filter((s) => s.kind === "TestStart" || s.kind === "TestTrigger" || s.kind === "TestEvent");
     for (const extra of startCount.slice(1)) {
-      this.report("FX2006", { what: "start", name: "of the test", detail: ": a test starts one conversation (start, trigger or event, once)" }, rangeOf(extra), [
-        { uri: this.uri, range: rangeOf(startCount[0]!), message: "the test starts here" },
+      this.report("FX2006", { what: "start", name: "of the test", detail: ": a test starts one conversation (start, trigger or event, once)" }, extra, [
+        { uri: this.uri, range: startCount[0]!, message: "the test starts here" },
       ]);
     }
     for (const statement of test.body) {
@@ -1970,12 +1970,12 @@ class FileChecker {
           this.expectAssignable(statement.value, type, stringType);
           const text = statement.value.kind === "String" ? stringValue(statement.value) : undefined;
           if (text !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text)))) {
-            this.mismatch(rangeOf(statement.value), "an ISO date-time with an offset (like 2026-11-24T10:00:00-03:00)", JSON.stringify(text));
+            this.mismatch(statement.value, "an ISO date-time with an offset (like 2026-11-24T10:00:00-03:00)", JSON.stringify(text));
           }
           break;
         }
         case "TestSeed":
-          if (statement.value && !statement.value.invalid && !statement.value.integer) this.mismatch(rangeOf(statement.value), integerType, statement.value.raw);
+          if (statement.value && !statement.value.invalid && !statement.value.integer) this.mismatch(statement.value, integerType, statement.value.raw);
           break;
         case "TestMock":
           this.mock(statement, base);
@@ -1983,7 +1983,7 @@ class FileChecker {
         case "TestStart": {
           const symbol = this.flowSymbol(statement.flow, true);
           if (symbol) {
-            this.checkArguments(symbol.name, statement.args, this.project.signature(symbol).params, base, rangeOf(statement));
+            this.checkArguments(symbol.name, statement.args, this.project.signature(symbol).params, base, statement);
             flowOf(symbol);
           } else statement.args.forEach((a) => this.expression(a, base));
           break;
@@ -2000,7 +2000,7 @@ class FileChecker {
           const name = stringValue(statement.event);
           const symbol = name !== undefined ? this.project.index.eventFlows.get(name) : undefined;
           if (statement.event && name !== undefined && !symbol) {
-            this.report("FX2003", { name: `(event "${name}")`, hint: `: no flow has 'trigger event "${name}"'` }, rangeOf(statement.event));
+            this.report("FX2003", { name: `(event "${name}")`, hint: `: no flow has 'trigger event "${name}"'` }, statement.event);
           }
           if (symbol) {
             flowOf(symbol);
@@ -2017,7 +2017,7 @@ class FileChecker {
               }
             }
             else if (signature.params.some((p) => !p.optional)) {
-              this.mismatch(rangeOf(statement), `a payload with ${signature.params.filter((p) => !p.optional).map((p) => p.name).join(", ")}`, "no payload");
+              this.mismatch(statement, `a payload with ${signature.params.filter((p) => !p.optional).map((p) => p.name).join(", ")}`, "no payload");
             }
           } else if (statement.payload) this.expression(statement.payload, base);
           break;
@@ -2041,7 +2041,7 @@ class FileChecker {
         case "ExpectAction": {
           if (!statement.action) break;
           const signature = this.actionSignature(statement.action, true);
-          if (signature && statement.args) this.checkArguments(signature.name, statement.args, signature.params, base, rangeOf(statement));
+          if (signature && statement.args) this.checkArguments(signature.name, statement.args, signature.params, base, statement);
           else statement.args?.forEach((a) => this.expression(a, base));
           break;
         }
@@ -2082,7 +2082,7 @@ class FileChecker {
       this.resolve(name, this.declarationResolution(symbol));
       return this.project.signature(symbol);
     }
-    this.report("FX2004", { name: name.text, hint: symbol ? `: '${name.text}' is ${article(symbol.kind)}, not an action` : "" }, rangeOf(name));
+    this.report("FX2004", { name: name.text, hint: symbol ? `: '${name.text}' is ${article(symbol.kind)}, not an action` : "" }, name);
     return undefined;
   }
 
@@ -2094,15 +2094,15 @@ class FileChecker {
       if (statement.result?.kind === "MockReturns" && statement.result.value) this.expression(statement.result.value, context);
       return;
     }
-    if (statement.args) this.checkArguments(signature.name, statement.args, signature.params, context, rangeOf(statement));
+    if (statement.args) this.checkArguments(signature.name, statement.args, signature.params, context, statement);
     const returnsNothing = signature.result.kind === "void";
     if (statement.result?.kind === "MockReturns") {
       const value = statement.result.value;
       const type = value ? this.expression(value, context) : errorType;
-      if (returnsNothing) this.mismatch(rangeOf(statement.result), "no 'returns'", `'returns' for action '${signature.name}'`, ", which returns nothing");
+      if (returnsNothing) this.mismatch(statement.result, "no 'returns'", `'returns' for action '${signature.name}'`, ", which returns nothing");
       else if (value) this.expectValue(value, type, signature.result, context);
     } else if (!statement.result && !returnsNothing) {
-      this.mismatch(rangeOf(statement), `'returns …' or 'fails'`, "a bare mock", `: action '${signature.name}' returns ${typeToString(signature.result)}`);
+      this.mismatch(statement, `'returns …' or 'fails'`, "a bare mock", `: action '${signature.name}' returns ${typeToString(signature.result)}`);
     }
   }
 
@@ -2139,7 +2139,7 @@ class FileChecker {
       given.add(field.name.text);
       const fieldType = target.fields.get(field.name.text);
       if (fieldType === undefined) {
-        this.report("FX2007", { name: field.name.text, type: what, hint: `; fields: ${[...target.fields.keys()].join(", ") || "none"}` }, rangeOf(field.name));
+        this.report("FX2007", { name: field.name.text, type: what, hint: `; fields: ${[...target.fields.keys()].join(", ") || "none"}` }, field.name);
         continue;
       }
       // The expected type says which declaration the literal's field is (definition, references, rename).
@@ -2147,7 +2147,7 @@ class FileChecker {
       if (field.value) this.expectValue(field.value, type, fieldType, context);
     }
     const missing = [...target.fields].filter(([name, type]) => !given.has(name) && !isNullable(type)).map(([name]) => name);
-    if (missing.length > 0) this.mismatch(rangeOf(node), `${what} with ${missing.join(", ")}`, `a record without ${missing.length === 1 ? "it" : "them"}`);
+    if (missing.length > 0) this.mismatch(node, `${what} with ${missing.join(", ")}`, `a record without ${missing.length === 1 ? "it" : "them"}`);
     this.record(node, expected);
   }
 }

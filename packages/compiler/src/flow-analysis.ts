@@ -89,7 +89,6 @@
 
 import type * as A from "./ast.js";
 import { diagnostic, type Diagnostic, type RelatedInformation } from "./diagnostics.js";
-import { rangeOf } from "./ast.js";
 
 /** One parsed file of the project, in project order (sorted by uri). */
 export interface FlowAnalysisInput {
@@ -327,7 +326,7 @@ function analyzeFlow(
     if (operation.bound !== NONE) state |= bit(operation.bound);
     if ((state & bit(operation.variable)) !== 0n || reported.has(operation.name.start)) return;
     reported.add(operation.name.start);
-    diagnostics.push(diagnostic("FX4001", { name: operation.name.text }, uri, rangeOf(operation.name)));
+    diagnostics.push(diagnostic("FX4001", { name: operation.name.text }, uri, operation.name));
   });
 
   // FX4004: `return` misuse and falling off the end of a flow with a return type.
@@ -339,12 +338,12 @@ function analyzeFlow(
           "FX4004",
           { problem: `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')` },
           uri,
-          rangeOf(statement),
+          statement,
         ),
       );
     } else if (returnType !== undefined && !statement.value) {
       diagnostics.push(
-        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, rangeOf(statement)),
+        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, statement),
       );
     }
   }
@@ -354,7 +353,7 @@ function analyzeFlow(
       if (operation.kind !== "fallOff" || !reachable[node]) return;
       const owner = operation.step === NONE ? flow : steps[operation.step]!;
       const where = operation.step === NONE ? "the flow body" : `step '${steps[operation.step]!.name?.text ?? ""}'`;
-      related.push({ uri, range: closingBrace(rangeOf(owner)), message: `a path reaches the end of ${where} without 'return'` });
+      related.push({ uri, range: closingBrace(owner), message: `a path reaches the end of ${where} without 'return'` });
     });
     if (related.length > 0) {
       diagnostics.push(
@@ -362,7 +361,7 @@ function analyzeFlow(
           "FX4004",
           { problem: `flow '${flowName}' returns ${returnType}, but a path reaches its end without 'return'` },
           uri,
-          (flow.name ? rangeOf(flow.name) : keywordRange(rangeOf(flow), "flow")),
+          (flow.name ? flow.name : keywordRange(flow, "flow")),
           related,
         ),
       );
@@ -373,11 +372,11 @@ function analyzeFlow(
   for (const variable of variables.list) {
     if (variable.isParameter || !variable.declaration || variable.name.startsWith("_")) continue;
     if (syntax.readNames.has(variable.name) || expectNames.has(variable.name)) continue;
-    diagnostics.push(diagnostic("FX4005", { what: "variable", name: variable.name }, uri, rangeOf(variable.declaration)));
+    diagnostics.push(diagnostic("FX4005", { what: "variable", name: variable.name }, uri, variable.declaration));
   }
   steps.forEach((step, index) => {
     if (!isPrimaryStep(index) || syntax.gotoTargets.has(step.name!.text)) return;
-    diagnostics.push(diagnostic("FX4005", { what: "step", name: step.name!.text }, uri, rangeOf(step.name!)));
+    diagnostics.push(diagnostic("FX4005", { what: "step", name: step.name!.text }, uri, step.name!));
   });
 
   return {
@@ -1064,10 +1063,10 @@ function reportGotoCycles(analysis: FlowAnalysis, canWait: readonly boolean[], d
       .filter((edge) => edge !== cycle.closing)
       .map((edge) => ({
         uri: unit.uri,
-        range: rangeOf(edge.site.statement),
+        range: edge.site.statement,
         message: `part of the cycle: 'goto ${regionName(edge.to)}' in step '${regionName(edge.from)}'`,
       }));
-    diagnostics.push(diagnostic("FX4003", { cycle: names }, unit.uri, rangeOf(site.statement), related));
+    diagnostics.push(diagnostic("FX4003", { cycle: names }, unit.uri, site.statement, related));
   }
 }
 
@@ -1102,11 +1101,11 @@ function reportRunRecursion(
       .filter((edge) => edge !== closing)
       .map((edge) => ({
         uri: edge.site.unit.uri,
-        range: rangeOf(edge.site.expression),
+        range: edge.site.expression,
         message: `part of the cycle: flow '${flowName(edge.from)}' runs '${flowName(edge.to)}'`,
       }));
     diagnostics.push(
-      diagnostic("FX4006", { name: flowName(closing.from), cycle: names }, closing.site.unit.uri, rangeOf(closing.site.expression), related),
+      diagnostic("FX4006", { name: flowName(closing.from), cycle: names }, closing.site.unit.uri, closing.site.expression, related),
     );
   }
 }

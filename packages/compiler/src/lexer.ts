@@ -71,8 +71,6 @@ const {
   RBracket,
   RParen,
   StringClose,
-  StringText,
-  SimpleString,
   StringInterpolationOpen,
   StringOpen,
   Semicolon,
@@ -189,9 +187,12 @@ export function tokenize(text: string, uri = "untitled.flow"): LexResult {
  */
 export const STREAM_CHUNK = 16 * 1024;
 
+/** Size of the tables indexed by `tokenTypeIdx`. */
+const tokenTypeCount = Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1;
+
 /** +1 for a token type that enters a lexer mode, -1 for one that leaves it, by `tokenTypeIdx`. */
 const modeStep: Int8Array = (() => {
-  const steps = new Int8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1);
+  const steps = new Int8Array(tokenTypeCount);
   for (const type of T.allTokens) {
     if (type.PUSH_MODE !== undefined) steps[type.tokenTypeIdx!] = 1;
     else if (type.POP_MODE === true) steps[type.tokenTypeIdx!] = -1;
@@ -208,7 +209,7 @@ const PASS_PLAIN = 0;
 const PASS_WORD = 1;
 const PASS_SPECIAL = 2;
 const postPass: Uint8Array = (() => {
-  const passes = new Uint8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1);
+  const passes = new Uint8Array(tokenTypeCount);
   passes[Identifier.tokenTypeIdx!] = PASS_WORD;
   for (const type of [
     NumericWord, Escape, StringOpen, BlockStringOpen, StringClose, BlockStringClose, InterpolationClose,
@@ -633,7 +634,7 @@ export const MAX_NESTING = 100;
 
 /** +1 for a token type that opens a nested construct, -1 for one that closes it, by `tokenTypeIdx`. */
 const nestingStep: Int8Array = (() => {
-  const steps = new Int8Array(Math.max(...T.allTokens.map((t) => t.tokenTypeIdx ?? 0)) + 1);
+  const steps = new Int8Array(tokenTypeCount);
   for (const type of T.openingTokens) steps[type.tokenTypeIdx!] = 1;
   for (const type of T.closingTokens) steps[type.tokenTypeIdx!] = -1;
   return steps;

@@ -1755,7 +1755,6 @@ class FluxoParser extends EmbeddedActionsParser {
     "testStatement",
     (): A.TestStatement => {
       const start = this.startOf(this.LA(1));
-      const at = (): A.Range => ({ start, end: start });
       return this.OR({
         ERR_MSG: "a test statement",
         IGNORE_AMBIGUITIES: true,
@@ -1873,7 +1872,6 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.TestStatement => {
       const keyword = this.CONSUME(T.Kw.expect);
       const start = this.startOf(keyword);
-      const at = (): A.Range => ({ start, end: start });
       return this.OR({
         ERR_MSG: "what to expect (say, media, ask, action, wait, handoff, end, error or a condition)",
         IGNORE_AMBIGUITIES: true,

@@ -23,7 +23,6 @@ import { analyzeFlows } from "./flow-analysis.js";
 import { LineIndex } from "./line-index.js";
 import { parse, type ParseResult } from "./parser.js";
 import { reparse } from "./reparse.js";
-import { rangeOf } from "./ast.js";
 
 /** A file handed to the compiler: its identity and its full text. */
 export interface SourceInput {
@@ -73,14 +72,14 @@ function shapeOf(file: A.SourceFile, text: string): string {
     switch (declaration.kind) {
       case "Flow":
         parts.push(
-          `flow ${declaration.name?.text}(${declaration.params.map((p) => slice(rangeOf(p))).join(",")})->${slice(declaration.returnType)}`,
-          ...declaration.triggers.map((t) => slice(rangeOf(t))),
+          `flow ${declaration.name?.text}(${declaration.params.map((p) => slice(p)).join(",")})->${slice(declaration.returnType)}`,
+          ...declaration.triggers.map((t) => slice(t)),
         );
         break;
       case "Test":
         break;
       default:
-        parts.push(slice(rangeOf(declaration)));
+        parts.push(slice(declaration));
     }
   }
   return parts.join("\n");
