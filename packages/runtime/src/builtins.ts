@@ -11,7 +11,7 @@
 import type { Locale } from "./bundle.js";
 import { FlowError } from "./errors.js";
 import type { Json } from "./json.js";
-import { jsonEqual } from "./json.js";
+import { getOwn, hasOwn, jsonEqual } from "./json.js";
 import { formatFixed, parseNumber } from "./locale.js";
 import { patternProblem } from "./pattern.js";
 
@@ -24,6 +24,25 @@ export interface BuiltinEnv {
   readonly now: () => Date;
   /** The host's secrets while an HTTP template is evaluated; null everywhere else (`secret()` is refused there). */
   readonly secrets: Readonly<Record<string, string | undefined>> | null;
+}
+
+/** Throws the `FlowError` of a bad call. */
+function fail(message: string): never {
+  throw new FlowError("expression", message);
+}
+
+/**
+ * `cache.get(key)`, or else `create(key)` stored under `key`. Keys can come
+ * from flows, so a full cache is emptied rather than left to grow.
+ */
+function cached<T>(cache: Map<string, T>, key: string, create: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = create(key);
+    if (cache.size >= 256) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
 }
 
 /**
@@ -40,7 +59,7 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
       if (Array.isArray(value)) return value.length;
       // Code points, not UTF-16 units: an emoji counts as one character.
       if (typeof value === "string") return [...value].length;
-      throw new FlowError("expression", "len(): argument 1 must be a string or a list");
+      return fail("len(): argument 1 must be a string or a list");
     },
   ],
   contains: ["**", ([whole, part]) => (Array.isArray(whole) ? whole.some((element) => jsonEqual(element, part)) : checked("contains", "ss", [whole, part])[0].includes(part))],
@@ -49,9 +68,13 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
   matches: [
     "ss",
     ([subject, pattern]) => {
-      const regexp = compilePattern(pattern);
+      const regexp = cached(patterns, pattern, () => {
+        const problem = patternProblem(pattern);
+        if (problem !== undefined) fail(`matches(): the pattern ${JSON.stringify(pattern.slice(0, 100))} ${problem}`);
+        return new RegExp(pattern, "u");
+      });
       // Polynomial backtracking (`^\d*\d*$`) stays bounded: longer texts are refused, never run (see pattern.ts).
-      if (subject.length > MAX_MATCH_LENGTH) throw new FlowError("expression", `matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
+      if (subject.length > MAX_MATCH_LENGTH) fail(`matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
       return regexp.test(subject);
     },
   ],
@@ -65,48 +88,49 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
   withinHours: ["ss", ([spec, timeZone], env) => withinHours(spec, timeZone, now(env))],
   secret: [
     "s",
-    ([name], env) => {
-      if (env.secrets === null) throw new FlowError("expression", "secret() can only be used in an HTTP action's request");
-      const value = Object.prototype.hasOwnProperty.call(env.secrets, name) ? env.secrets[name] : undefined;
-      if (typeof value !== "string") throw new FlowError("expression", `secret '${name}' is not set`);
-      return value;
+    ([name], { secrets }) => {
+      if (secrets === null) fail("secret() can only be used in an HTTP action's request");
+      const value = getOwn(secrets, name);
+      return typeof value === "string" ? value : fail(`secret '${name}' is not set`);
     },
   ],
 };
 
 /** The names of the built-in functions and their number of arguments. */
-export const BUILTIN_ARITY: Readonly<Record<string, number>> = Object.fromEntries(Object.keys(BUILTINS).map((name) => [name, BUILTINS[name][0].length]));
+export const BUILTIN_ARITY: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(BUILTINS).map(([name, [kinds]]) => [name, kinds.length]));
+
+const KINDS: Record<string, string | undefined> = { s: "string", n: "number" };
 
 /** `args`, after checking each against its kind in `kinds` (see `BUILTINS`). */
 function checked(name: string, kinds: string, args: readonly unknown[]): any[] {
   args.forEach((value, i) => {
-    const kind = kinds[i] === "s" ? "string" : kinds[i] === "n" ? "number" : undefined;
-    if (kind && (typeof value !== kind || (kind === "number" && !Number.isFinite(value)))) throw new FlowError("expression", `${name}(): argument ${i + 1} must be a ${kind}`);
+    const kind = KINDS[kinds[i]];
+    if (kind && (typeof value !== kind || (kind === "number" && !Number.isFinite(value)))) fail(`${name}(): argument ${i + 1} must be a ${kind}`);
   });
   return args as unknown[];
 }
 
 /** Calls built-in `name` with evaluated arguments. Throws `FlowError` on a bad call. */
 export function callBuiltin(name: string, args: readonly unknown[], env: BuiltinEnv): Json {
-  const builtin = Object.prototype.hasOwnProperty.call(BUILTINS, name) ? BUILTINS[name] : undefined;
-  if (builtin === undefined) throw new FlowError("expression", `unknown function '${name}'`);
-  const [kinds, compute] = builtin;
-  if (args.length !== kinds.length) throw new FlowError("expression", `${name}() takes ${kinds.length} argument(s), got ${args.length}`);
+  const [kinds, compute] = hasOwn(BUILTINS, name) ? BUILTINS[name] : fail(`unknown function '${name}'`);
+  if (args.length !== kinds.length) fail(`${name}() takes ${kinds.length} argument(s), got ${args.length}`);
   return compute(checked(name, kinds, args), env);
 }
 
+/** `value`, with -0 (falsy) turned into 0. */
 function zeroless(value: number): number {
-  return Object.is(value, -0) ? 0 : value;
+  return value || 0;
 }
 
 function now(env: BuiltinEnv): Date {
   const date = env.now();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new FlowError("expression", "the clock returned an invalid date");
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) fail("the clock returned an invalid date");
   return date;
 }
 
 // ------------------------------------------------------------ patterns
 
+/** Compiled patterns, each checked by `patternProblem` first: an invalid or unsafe one is a `FlowError`. */
 const patterns = new Map<string, RegExp>();
 
 /**
@@ -115,28 +139,14 @@ const patterns = new Map<string, RegExp>();
  */
 export const MAX_MATCH_LENGTH = 4096;
 
-/** Compiles an ECMAScript pattern with the `u` flag; an invalid or unsafe one (`patternProblem`) is a `FlowError`. */
-export function compilePattern(pattern: string): RegExp {
-  let regexp = patterns.get(pattern);
-  if (!regexp) {
-    const problem = patternProblem(pattern);
-    if (problem !== undefined) throw new FlowError("expression", `matches(): the pattern ${JSON.stringify(pattern.slice(0, 100))} ${problem}`);
-    regexp = new RegExp(pattern, "u");
-    if (patterns.size >= 256) patterns.clear();
-    patterns.set(pattern, regexp);
-  }
-  return regexp;
-}
-
 // ------------------------------------------------------------ dates and hours
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function dateFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
+  return cached(dateFormats, timeZone, () => {
     try {
-      format = new Intl.DateTimeFormat("en-US", {
+      return new Intl.DateTimeFormat("en-US", {
         timeZone,
         year: "numeric",
         month: "2-digit",
@@ -147,57 +157,35 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
         hourCycle: "h23",
       });
     } catch {
-      throw new FlowError("expression", `unknown time zone ${JSON.stringify(timeZone.slice(0, 100))}`);
+      return fail(`unknown time zone ${JSON.stringify(timeZone.slice(0, 100))}`);
     }
-    dateFormats.set(timeZone, format);
-  }
-  return format;
+  });
 }
 
 /** Whether `name` is an IANA time zone this platform's `Intl` knows. */
 export function isTimeZone(name: string): boolean {
-  let known = timeZones.get(name);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: name });
-      known = true;
-    } catch {
-      known = false;
-    }
-    // Creating a formatter takes a millisecond or more; bundles name one zone, checked on every load.
-    if (timeZones.size < 1000) timeZones.set(name, known);
+  // Creating a formatter takes a millisecond or more; bundles name one zone, checked on every load: the formatter is cached for `today()`.
+  try {
+    dateFormat(name);
+    return true;
+  } catch {
+    return false;
   }
-  return known;
-}
-
-const timeZones = new Map<string, boolean>();
-
-interface LocalTime {
-  date: string;
-  /** 0 = Sunday … 6 = Saturday. */
-  weekday: number;
-  /** Minutes since local midnight. */
-  minutes: number;
 }
 
 const weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
-/** The wall-clock date, weekday and time of `instant` in `timeZone`. */
-export function localTime(instant: Date, timeZone: string): LocalTime {
+/** The wall-clock parts (`year`, `weekday`, `hour`, …) of `instant` in `timeZone`. */
+function localParts(instant: Date, timeZone: string): Record<string, string> {
   const parts: Record<string, string> = {};
   for (const part of dateFormat(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  // Some engines print midnight as 24 even with h23.
-  const hour = Number(parts.hour) % 24;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: weekdays.indexOf((parts.weekday ?? "").toLowerCase().slice(0, 3)),
-    minutes: hour * 60 + Number(parts.minute),
-  };
+  return parts;
 }
 
 /** `today()`: the date (`YYYY-MM-DD`) of `instant` in `timeZone`. */
 export function today(instant: Date, timeZone: string): string {
-  return localTime(instant, timeZone).date;
+  const { year, month, day } = localParts(instant, timeZone);
+  return `${year}-${month}-${day}`;
 }
 
 /** One clause of an hours spec: days of the week and minute ranges `[start, end)`. */
@@ -206,13 +194,11 @@ export interface HoursRule {
   ranges: { start: number; end: number }[];
 }
 
+/** `HH:MM` as minutes since midnight, up to `24:00`. */
 function parseTime(text: string): number | undefined {
-  const match = /^([0-9]{1,2}):([0-9]{2})$/.exec(text);
-  if (!match) return undefined;
-  const hours = Number(match[1]);
-  const minutes = Number(match[2]);
-  if (minutes > 59 || hours > 24 || (hours === 24 && minutes !== 0)) return undefined;
-  return hours * 60 + minutes;
+  const match = /^(\d\d?):([0-5]\d)$/.exec(text);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : Infinity;
+  return minutes <= 24 * 60 ? minutes : undefined;
 }
 
 /**
@@ -224,17 +210,16 @@ function parseTime(text: string): number | undefined {
  */
 export function parseHoursSpec(spec: string): HoursRule[] | string {
   const rules: HoursRule[] = [];
-  const clauses = spec.split(";").map((c) => c.trim()).filter((c) => c.length > 0);
+  const clauses = spec.split(";").map((c) => c.trim()).filter((c) => c !== "");
   if (clauses.length === 0) return "expected at least one 'days HH:MM-HH:MM' clause";
   for (const clause of clauses) {
+    // A clause is trimmed and not empty: the days are never empty.
     const [dayPart, ...timeParts] = clause.split(/\s+/);
-    if (!dayPart || timeParts.length === 0) return `'${clause}': expected days then time ranges, like 'mon-fri 08:00-18:00'`;
+    if (timeParts.length === 0) return `'${clause}': expected days then time ranges, like 'mon-fri 08:00-18:00'`;
     const days = new Set<number>();
     for (const item of dayPart.toLowerCase().split(",")) {
-      const [from, to, extra] = item.split("-");
-      const start = weekdays.indexOf(from ?? "");
-      const end = to === undefined ? start : weekdays.indexOf(to);
-      if (start < 0 || end < 0 || extra !== undefined) return `'${item}': expected a day (mon … sun) or a range like mon-fri`;
+      const [start, end = start, ...extra] = item.split("-").map((day) => weekdays.indexOf(day));
+      if (start < 0 || end < 0 || extra.length > 0) return `'${item}': expected a day (mon … sun) or a range like mon-fri`;
       for (let d = start; ; d = (d + 1) % 7) {
         days.add(d);
         if (d === end) break;
@@ -242,10 +227,8 @@ export function parseHoursSpec(spec: string): HoursRule[] | string {
     }
     const ranges: { start: number; end: number }[] = [];
     for (const range of timeParts.join("").split(",")) {
-      const [from, to, extra] = range.split("-");
-      const start = parseTime(from ?? "");
-      const end = parseTime(to ?? "");
-      if (start === undefined || end === undefined || extra !== undefined) return `'${range}': expected a time range like 08:00-18:00`;
+      const [start, end, ...extra] = range.split("-").map(parseTime);
+      if (start === undefined || end === undefined || extra.length > 0) return `'${range}': expected a time range like 08:00-18:00`;
       if (end <= start) return `'${range}': the end must come after the start`;
       ranges.push({ start, end });
     }
@@ -258,14 +241,13 @@ const hoursSpecs = new Map<string, HoursRule[]>();
 
 /** `withinHours(spec, timeZone)`: whether `instant`, in `timeZone`, falls in one of the spec's ranges (start included, end excluded). */
 export function withinHours(spec: string, timeZone: string, instant: Date): boolean {
-  let rules = hoursSpecs.get(spec);
-  if (!rules) {
+  const rules = cached(hoursSpecs, spec, () => {
     const parsed = parseHoursSpec(spec);
-    if (typeof parsed === "string") throw new FlowError("expression", `withinHours(): invalid hours spec: ${parsed.slice(0, 200)}`);
-    if (hoursSpecs.size >= 256) hoursSpecs.clear();
-    hoursSpecs.set(spec, parsed);
-    rules = parsed;
-  }
-  const local = localTime(instant, timeZone);
-  return rules.some((rule) => rule.days.includes(local.weekday) && rule.ranges.some((r) => local.minutes >= r.start && local.minutes < r.end));
+    return typeof parsed === "string" ? fail(`withinHours(): invalid hours spec: ${parsed.slice(0, 200)}`) : parsed;
+  });
+  const parts = localParts(instant, timeZone);
+  const weekday = weekdays.indexOf(String(parts.weekday).toLowerCase().slice(0, 3));
+  // Some engines print midnight as 24 even with h23.
+  const minutes = (Number(parts.hour) % 24) * 60 + Number(parts.minute);
+  return rules.some((rule) => rule.days.includes(weekday) && rule.ranges.some((range) => minutes >= range.start && minutes < range.end));
 }

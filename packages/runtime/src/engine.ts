@@ -612,10 +612,8 @@ function ownTop(stack: Frame[]): void {
   const top = stack.length - 1;
   const frame = stack[top];
   if (top < 0 || !Object.isFrozen(frame)) return;
-  const copy: Frame = { flow: frame.flow, pc: frame.pc, vars: frame.vars, resultVar: frame.resultVar };
-  if (frame.step !== undefined) copy.step = frame.step;
-  if (frame.types !== undefined) copy.types = frame.types;
-  stack[top] = copy;
+  // A frame holds only the fields of `Frame` (`STATE` refuses others), so a shallow copy is the whole frame.
+  stack[top] = { ...frame };
 }
 
 /**
@@ -726,19 +724,10 @@ class TurnRun {
   /** The turn's outcome. The state is frozen whole and remembered as issued: the host gets immutable JSON. */
   result(redeploy?: RedeployReport): AppliedTurn {
     const state = this.state;
-    // Frozen field by field: the state's own containers are never frozen yet, a frame or value already frozen is skipped whole.
-    for (const frame of state.stack) {
-      if (Object.isFrozen(frame)) continue;
-      freezeJson(frame.vars);
-      freezeJson(frame.types);
-      Object.freeze(frame);
-    }
-    Object.freeze(state.stack);
-    freezeJson(state.pending);
-    freezeJson(state.context);
-    Object.freeze(state);
+    // `freezeJson` skips whatever is frozen already (whole frames and values an issued state shared with this one).
+    freezeJson(state);
     this.rt.issued.add(state);
-    const turn: AppliedTurn = { state: this.state, events: this.events, status: this.state.status };
+    const turn: AppliedTurn = { state, events: this.events, status: state.status };
     if (redeploy) turn.redeploy = redeploy;
     return turn;
   }
@@ -830,9 +819,8 @@ class TurnRun {
 
   /** The current frame's variables with `name` bound to `value`, as a new object (the frame is not touched). */
   private bound(name: string, value: Json): JsonObject {
-    const source = this.frame().vars;
-    const vars: JsonObject = {};
-    for (const key of Object.keys(source)) setOwn(vars, key, source[key]);
+    // Spreading defines own data properties, so a variable named `__proto__` is copied as a variable.
+    const vars: JsonObject = { ...this.frame().vars };
     setOwn(vars, name, value);
     return vars;
   }

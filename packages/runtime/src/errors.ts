@@ -19,11 +19,12 @@ export type FlowErrorCode =
 
 /** An error raised while a flow runs; becomes an `error` event. */
 export class FlowError extends Error {
+  override name = "FlowError";
+
   constructor(
     readonly code: FlowErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = "FlowError";
   }
 }

@@ -32,10 +32,7 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Why a call failed, in words that are safe to put in an event (no secrets, no URLs). */
 export class ActionFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ActionFailure";
-  }
+  override name = "ActionFailure";
 }
 
 /** What `performHttp` needs. */
@@ -54,7 +51,7 @@ export interface HttpRequest {
   readonly secretValues?: readonly string[];
 }
 
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const BODY_METHODS = ["POST", "PUT", "PATCH"];
 
 function declaredOrigin(origin: string): string {
   return parseUrl(origin)?.origin ?? origin;
@@ -62,17 +59,15 @@ function declaredOrigin(origin: string): string {
 
 /** Builds the request URL: template text as written, interpolated values percent-encoded. */
 export function buildUrl(url: HttpJson["url"], scope: Scope): string {
-  if (url[0] !== "str") {
-    const value = evaluate(url, scope);
-    if (typeof value !== "string") throw new ActionFailure("the request URL is not a string");
-    return value;
-  }
-  let text = "";
-  for (let i = 1; i < url.length; i++) {
-    const part = url[i];
-    text += typeof part === "string" ? part : encodeURIComponent(showInRequest(evaluate(part, scope)));
-  }
-  return text;
+  const value =
+    url[0] === "str"
+      ? url
+          .slice(1)
+          .map((part) => (typeof part === "string" ? part : encodeURIComponent(showInRequest(evaluate(part, scope)))))
+          .join("")
+      : evaluate(url, scope);
+  if (typeof value !== "string") throw new ActionFailure("the request URL is not a string");
+  return value;
 }
 
 /** Whether the path of `url` has a segment that URL parsers resolve (`.`, `..`, or those with dots percent-encoded). */
@@ -85,18 +80,17 @@ export function hasDotSegment(url: string): boolean {
 /** Whether `url` is an http(s) URL on exactly `origin`. */
 export function sameOrigin(url: string, origin: string): boolean {
   const expected = declaredOrigin(origin);
-  if (!hasUrl()) {
-    return url === expected || ["/", "?", "#"].some((next) => url.startsWith(expected + next));
-  }
+  // Without a URL parser: the origin, then the end of the URL or the start of its path, query or fragment.
+  if (!hasUrl()) return url.startsWith(expected) && /^(?:[/?#]|$)/.test(url.slice(expected.length));
   const parsed = parseUrl(url);
-  return parsed !== undefined && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.origin === expected;
+  return parsed !== undefined && /^https?:$/.test(parsed.protocol) && parsed.origin === expected;
 }
 
 /** Cancels a body that will not be read, so the platform can release the connection. Never throws. */
 function discard(response: FetchResponseLike): void {
   try {
     const body = response.body as { cancel?: () => Promise<void>; locked?: boolean } | null | undefined;
-    if (body && typeof body.cancel === "function" && body.locked !== true) body.cancel().catch(() => {});
+    if (body?.locked !== true) body?.cancel?.().catch(() => {});
   } catch {
     // Nothing more can be done for a body that cannot be cancelled.
   }
@@ -104,11 +98,7 @@ function discard(response: FetchResponseLike): void {
 
 /** Replaces every secret value inside the strings of a JSON value by `***` (a copy; the value is not changed). */
 function maskSecrets(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === "string") {
-    let text = value;
-    for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join("***");
-    return text;
-  }
+  if (typeof value === "string") return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), value);
   if (typeof value !== "object" || value === null || depth > 300) return value;
   if (Array.isArray(value)) return value.map((element) => maskSecrets(element, secrets, depth + 1));
   const copy: Record<string, unknown> = {};
@@ -117,10 +107,11 @@ function maskSecrets(value: unknown, secrets: readonly string[], depth = 0): unk
 }
 
 async function readBody(response: FetchResponseLike, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "");
+  const tooLarge = () => new ActionFailure(`the response is larger than ${maxBytes} bytes`);
+  const declared = Number(response.headers.get("content-length")); // 0 when absent
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(response);
-    throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
+    throw tooLarge();
   }
   if (response.body && canDecodeUtf8()) {
     const reader = response.body.getReader();
@@ -133,26 +124,20 @@ async function readBody(response: FetchResponseLike, maxBytes: number): Promise<
       total += value.byteLength;
       if (total > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
+        throw tooLarge();
       }
       chunks.push(value);
     }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    const text = decodeUtf8(bytes);
+    const text = decodeUtf8(chunks);
     if (text === undefined) throw new ActionFailure("the response is not valid UTF-8");
     return text;
   }
   const text = await response.text();
-  // Upper bound of the UTF-8 size: 3 bytes per UTF-16 unit.
-  if (text.length > maxBytes || utf8Length(text) > maxBytes) throw new ActionFailure(`the response is larger than ${maxBytes} bytes`);
+  if (utf8Length(text) > maxBytes) throw tooLarge();
   return text;
 }
 
+/** The UTF-8 size of a text (a high surrogate and the unit after it count as one 4-byte pair). */
 function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -176,7 +161,7 @@ function utf8Length(text: string): number {
 export async function performHttp(request: HttpRequest): Promise<unknown> {
   const { http, action, args } = request;
   const vars: JsonObject = {};
-  action.params.forEach((param, i) => setOwn(vars, param.name, i < args.length ? args[i] : null));
+  action.params.forEach((param, i) => setOwn(vars, param.name, args[i] ?? null));
   const scope: Scope = { ...request.scope, vars, show: showInRequest };
 
   let url: string;
@@ -188,7 +173,7 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
       setOwn(headers, name.toLowerCase(), showInRequest(evaluate(value, scope)));
     }
     if (http.body !== null) body = JSON.stringify(evaluate(http.body, scope));
-    else if (BODY_METHODS.has(http.method)) body = JSON.stringify(vars);
+    else if (BODY_METHODS.includes(http.method)) body = JSON.stringify(vars);
   } catch (error) {
     // FlowErrors from templates carry our own messages (e.g. "secret 'X' is not set"), never secret values.
     if (error instanceof FlowError || error instanceof ActionFailure) throw new ActionFailure(`building the request: ${error.message}`);
@@ -203,8 +188,7 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
   try {
     response = await request.fetch(url, { method: http.method, headers, body, signal: request.signal, redirect: "manual" });
   } catch {
-    if (request.signal.aborted) throw new ActionFailure("timed out");
-    throw new ActionFailure("network error");
+    throw new ActionFailure(request.signal.aborted ? "timed out" : "network error");
   }
   const status = typeof response.status === "number" ? response.status : 0;
   if (status < 200 || status > 299) {

@@ -9,6 +9,7 @@
 
 import type { InputSpec, Locale } from "./bundle.js";
 import { normalizeText, parseBoolean, parseInteger, parseNumber } from "./locale.js";
+import { hasOwn } from "./json.js";
 import { hasUrl, parseUrl } from "./platform.js";
 
 /** The result of reading a reply: the parsed value, or a refusal. */
@@ -28,17 +29,15 @@ export function isEmail(text: string): boolean {
   return /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[A-Za-z]{2,}$/.test(text);
 }
 
-function isRealDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day <= days;
-}
-
 /** `date`: a real calendar date written `YYYY-MM-DD`. */
 export function isDate(text: string): boolean {
   const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
-  return match !== null && isRealDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  // A day or month out of range rolls over to another date (Date keeps years 0–99 as given here, unlike Date.UTC).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** `url`: an absolute `http`/`https` URL with a host. */
@@ -46,7 +45,7 @@ export function isUrl(text: string): boolean {
   if (!/^https?:\/\/[^\s]+$/i.test(text)) return false;
   if (!hasUrl()) return /^https?:\/\/[^/?#\s@]+/i.test(text);
   const url = parseUrl(text);
-  return url !== undefined && (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+  return url !== undefined && /^https?:$/.test(url.protocol) && url.hostname.length > 0;
 }
 
 // ------------------------------------------------------------ primitive replies
@@ -60,14 +59,30 @@ export function parsePhone(text: string, locale: Locale): string | undefined {
 
 /** Reads a date: `YYYY-MM-DD`, and in pt-BR and es also day-first `DD/MM/YYYY` (1 or 2 digit day and month). Gives `YYYY-MM-DD`. */
 export function parseDate(text: string, locale: Locale): string | undefined {
-  if (isDate(text)) return text;
-  if (locale === "en") return undefined;
-  const match = /^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/.exec(text);
-  if (!match) return undefined;
-  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (!isRealDate(year, month, day)) return undefined;
-  return `${match[3]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  const iso =
+    locale === "en"
+      ? text
+      : text.replace(/^([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})$/, (_, day: string, month: string, year: string) => `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`);
+  return isDate(iso) ? iso : undefined;
 }
+
+/** The text itself when `check` accepts it. */
+const checkedBy =
+  (check: (text: string) => boolean) =>
+  (text: string): string | undefined =>
+    check(text) ? text : undefined;
+
+/** How each input type but `choice` reads a (trimmed) reply; undefined refuses it. */
+const readers: Record<Exclude<InputSpec["type"], "choice">, (text: string, locale: Locale) => string | number | boolean | undefined> = {
+  string: (text) => text || undefined,
+  number: parseNumber,
+  integer: parseInteger,
+  boolean: parseBoolean,
+  email: checkedBy(isEmail),
+  phone: parsePhone,
+  date: parseDate,
+  url: checkedBy(isUrl),
+};
 
 /**
  * Reads a reply by its input spec. The reply's surrounding whitespace is
@@ -76,44 +91,18 @@ export function parseDate(text: string, locale: Locale): string | undefined {
  */
 export function parseReply(reply: string, spec: InputSpec, locale: Locale): ParsedReply {
   const text = reply.trim();
-  let value: string | number | boolean | undefined;
-  switch (spec.type) {
-    case "string":
-      value = text.length > 0 ? text : undefined;
-      break;
-    case "number":
-      value = parseNumber(text, locale);
-      break;
-    case "integer":
-      value = parseInteger(text, locale);
-      break;
-    case "boolean":
-      value = parseBoolean(text, locale);
-      break;
-    case "email":
-      value = isEmail(text) ? text : undefined;
-      break;
-    case "phone":
-      value = parsePhone(text, locale);
-      break;
-    case "date":
-      value = parseDate(text, locale);
-      break;
-    case "url":
-      value = isUrl(text) ? text : undefined;
-      break;
-    case "choice": {
-      const index = chooseOption(text, spec.options.map((label) => [label]));
-      value = index >= 0 ? spec.values[index] : undefined;
-      break;
-    }
-    default: {
-      const never: never = spec;
-      void never;
-    }
-  }
+  // No option chosen (-1) reads `values[-1]`: undefined. An unknown type (from a host calling this directly) is refused.
+  const value =
+    spec.type === "choice"
+      ? spec.values[chooseOption(text, spec.options.map((label) => [label]))]
+      : hasOwn(readers, spec.type)
+        ? readers[spec.type](text, locale)
+        : undefined;
   return value === undefined ? refused : { ok: true, value };
 }
+
+/** A reply choosing an option by its number. */
+const NUMBER = /^[0-9]{1,9}$/;
 
 /**
  * Chooses an option (LANGUAGE §5.3): by its 1-based number first, then by the
@@ -127,12 +116,8 @@ export function chooseOption(reply: string, options: readonly (readonly string[]
 /** `chooseOption` with each option's texts already normalised (the engine normalises a question's options once). */
 export function chooseNormalized(reply: string, options: readonly (readonly string[])[]): number {
   // A reply of plain digits is its own normal form: the usual reply skips normalisation.
-  const text = /^[0-9]{1,9}$/.test(reply) ? reply : normalizeText(reply);
-  if (/^[0-9]{1,9}$/.test(text)) {
-    const number = Number(text);
-    if (number >= 1 && number <= options.length) return number - 1;
-  }
-  if (text === "") return -1;
-  for (let i = 0; i < options.length; i++) if (options[i].includes(text)) return i;
-  return -1;
+  const text = NUMBER.test(reply) ? reply : normalizeText(reply);
+  const number = NUMBER.test(text) ? Number(text) : 0;
+  if (number >= 1 && number <= options.length) return number - 1;
+  return text === "" ? -1 : options.findIndex((texts) => texts.includes(text));
 }

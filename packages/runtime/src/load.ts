@@ -25,7 +25,7 @@
 // After loading, the engine may index `code[pc]` and look actions and flows
 // up without re-checking.
 
-import { BUNDLE_FORMAT, type Bundle } from "./bundle.js";
+import { BUNDLE_FORMAT, type Bundle, type FlowJson, type ParamJson } from "./bundle.js";
 import { BUILTIN_ARITY, isTimeZone } from "./builtins.js";
 import { EXPR_ARITY } from "./expression.js";
 import { copyJson, getOwn, hasOwn, isObject, JsonError, pathKey, type Json } from "./json.js";
@@ -90,23 +90,21 @@ function string(value: unknown, path: string): string {
   return value;
 }
 
-function integer(value: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max) expected(`an integer from 0${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ""}`, value, path);
+/** A safe integer ≥ 0 (and ≤ `max`). */
+function integer(value: unknown, path: string, max = Infinity): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > max) expected(`an integer from 0${max < Infinity ? ` to ${max}` : ""}`, value, path);
   return value as number;
 }
 
 /** A finite number ≥ 0 (> 0 with `positive`). */
 function amount(value: unknown, path: string, positive = false): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (positive && value === 0)) expected(positive ? "a positive number" : "a number ≥ 0", value, path);
-  return value;
+  if (!Number.isFinite(value) || (value as number) < 0 || (positive && value === 0)) expected(positive ? "a positive number" : "a number ≥ 0", value, path);
+  return value as number;
 }
 
-function field(record: Record<string, unknown>, name: string): unknown {
-  return getOwn(record, name);
-}
-
+/** A JSON primitive: null, a string, a (finite) number or a boolean; checked values are copies (`copyJson`), which hold nothing else that is not an object. */
 function isPrimitive(value: unknown): boolean {
-  return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+  return value === null || typeof value !== "object";
 }
 
 /** Refuses a value that is not one of `values`. */
@@ -114,75 +112,20 @@ export function oneOf(values: readonly unknown[], value: unknown, path: string):
   if (!values.includes(value)) expected(values.join(", "), value, path);
 }
 
-function tooDeep(path: string, what: string): never {
-  inconsistent(path, `${what} nested deeper than ${MAX_TREE_DEPTH} levels`);
+/** `value`, if it is the name of an entry of `table`; otherwise refuses it as an unknown `what` (opcode, function, instruction). */
+function known(table: object, value: unknown, path: string, what: string): string {
+  if (typeof value !== "string" || !hasOwn(table, value)) refuse(path, `unknown ${what} ${describe(value)}`);
+  return value;
+}
+
+/** The name of the one field of an object that must have exactly one (a type form, a trigger); `detail` says what was expected. */
+function onlyField(value: unknown, path: string, detail: string): string {
+  const keys = Object.keys(object(value, path));
+  if (keys.length !== 1) refuse(path, detail);
+  return keys[0];
 }
 
 const PRIMITIVE_TYPES = ["string", "number", "integer", "boolean", "email", "phone", "date", "url", "null"];
-
-/** Checks a `TypeJson`. */
-function checkType(value: unknown, path: string, depth = 0): void {
-  if (depth > MAX_TREE_DEPTH) tooDeep(path, "type");
-  if (typeof value === "string") return oneOf(PRIMITIVE_TYPES, value, path);
-  const keys = Object.keys(object(value, path));
-  if (keys.length !== 1) refuse(path, "expected a type: a primitive name, or one of literal, list, record, union");
-  const key = keys[0];
-  const inner = (value as Record<string, unknown>)[key];
-  const at = pathKey(path, key);
-  if (key === "literal") {
-    if (inner === null || !isPrimitive(inner)) expected("a string, number or boolean", inner, at);
-  } else if (key === "list") checkType(inner, at, depth + 1);
-  else if (key === "record") for (const name of Object.keys(object(inner, at))) checkType((inner as Record<string, unknown>)[name], pathKey(at, name), depth + 1);
-  else if (key === "union") list(inner, at, 1).forEach((member, i) => checkType(member, `${at}[${i}]`, depth + 1));
-  else refuse(at, "unknown type form");
-}
-
-/** Checks an expression tree. */
-function checkExpr(value: unknown, path: string, depth = 0): void {
-  if (depth > MAX_TREE_DEPTH) tooDeep(path, "expression");
-  const node = list(value, path);
-  const op = node[0];
-  if (typeof op !== "string" || !hasOwn(EXPR_ARITY, op)) refuse(`${path}[0]`, `unknown expression opcode ${describe(op)}`);
-  const arity = EXPR_ARITY[op];
-  if (arity >= 0 && node.length - 1 !== arity) refuse(path, `'${op}' takes ${arity} operand(s), found ${node.length - 1}`);
-  const sub = (i: number): void => checkExpr(node[i], `${path}[${i}]`, depth + 1);
-  let from = 1;
-  switch (op) {
-    case "lit":
-      if (!isPrimitive(node[1])) expected("a string, number, boolean or null", node[1], `${path}[1]`);
-      return;
-    case "var":
-      string(node[1], `${path}[1]`);
-      return;
-    case "get":
-      sub(1);
-      string(node[2], `${path}[2]`);
-      if (typeof node[3] !== "boolean") expected("a boolean", node[3], `${path}[3]`);
-      return;
-    case "rec":
-      for (let i = 1; i < node.length; i++) {
-        const pair = list(node[i], `${path}[${i}]`);
-        if (pair.length !== 2) refuse(`${path}[${i}]`, "expected [name, expression]");
-        string(pair[0], `${path}[${i}][0]`);
-        checkExpr(pair[1], `${path}[${i}][1]`, depth + 1);
-      }
-      return;
-    case "fn": {
-      const name = node[1];
-      if (typeof name !== "string" || !hasOwn(BUILTIN_ARITY, name)) refuse(`${path}[1]`, `unknown function ${describe(name)}`);
-      if (node.length - 2 !== BUILTIN_ARITY[name]) refuse(path, `${name}() takes ${BUILTIN_ARITY[name]} argument(s), found ${node.length - 2}`);
-      // A literal pattern is checked once, here: a bundle with an invalid pattern, or one that could backtrack for ever on a reply, never runs (pattern.ts).
-      const pattern = node[3] as unknown[];
-      if (name === "matches" && Array.isArray(pattern) && pattern[0] === "lit" && typeof pattern[1] === "string") {
-        const problem = patternProblem(pattern[1]);
-        if (problem !== undefined) inconsistent(`${path}[3][1]`, `the pattern ${describe(pattern[1])} ${problem}`);
-      }
-      from = 2;
-    }
-  }
-  // `str` holds text parts between its expressions.
-  for (let i = from; i < node.length; i++) if (op !== "str" || typeof node[i] !== "string") sub(i);
-}
 
 // ------------------------------------------------------------ the shapes
 
@@ -198,52 +141,125 @@ export type Shape = string | readonly [Shape] | { readonly [field: string]: Shap
 interface Checker {
   /** Instructions of the flow being checked (pcs index into it). */
   code: number;
+  /** Source files of the bundle (the source maps index into them). */
   sources: number;
+  /** How deep the type or expression being checked is nested. */
+  depth: number;
+  /** The bundle's declarations, for the `call`s and `run`s that name them. */
   actions: Record<string, unknown>;
   flows: Record<string, unknown>;
-  params: Map<unknown, { count: number; required: number }>;
 }
 
-const INVALID: Shape = { message: "expr?", retries: (value, path) => integer(value, path, 1000), then: "pc?" };
-const TIMEOUT: Shape = { ms: "ms", then: "pc?" };
+/** Any value: a parameter's default, or a field checked apart. */
+const ANY: Shape = () => {};
 
-function pc(value: unknown, path: string, bundle: Checker): void {
-  const n = integer(value, path);
-  if (n >= bundle.code) inconsistent(path, `instruction ${n} is out of range (there are ${bundle.code})`);
+/** An object whose every field has `shape`. */
+function record(shape: Shape): Shape {
+  return (value, path, bundle) => {
+    const fields = object(value, path);
+    for (const name of Object.keys(fields)) check(fields[name], shape, pathKey(path, name), bundle);
+  };
 }
 
-/** The arguments of a `call` or `run`: expressions, as many as the callee takes (`run`: its parameters with defaults may be left out). */
-function callee(kind: "action" | "flow", ins: Record<string, unknown>, path: string, bundle: Checker): void {
-  const name = ins[kind] as string;
-  const record = kind === "action" ? bundle.actions : bundle.flows;
-  const params = hasOwn(record, name) ? bundle.params.get(record[name]) : undefined;
-  if (!params) inconsistent(`${path}.${kind}`, `unknown ${kind} '${name}'`);
-  const count = (ins.args as unknown[]).length;
-  const fewest = kind === "action" ? params.count : params.required;
-  if (count > params.count || count < fewest) {
-    inconsistent(`${path}.args`, `${kind} '${name}' takes ${fewest === params.count ? fewest : `${fewest} to ${params.count}`} argument(s), found ${count}`);
+/** A list of `shape`, with at least one element. */
+function nonEmpty(shape: Shape): Shape {
+  return (value, path, bundle) => {
+    list(value, path, 1);
+    check(value, [shape], path, bundle);
+  };
+}
+
+/** A list of one element per shape (`what` describes it, as `[name, expression]`). */
+function tuple(what: string, ...shapes: Shape[]): Shape {
+  return (value, path, bundle) => {
+    if (list(value, path).length !== shapes.length) refuse(path, `expected ${what}`);
+    shapes.forEach((shape, i) => check((value as unknown[])[i], shape, `${path}[${i}]`, bundle));
+  };
+}
+
+/** A level of a type or expression tree (`what`), refused beyond `MAX_TREE_DEPTH`. */
+function nested(what: string, checkLevel: (value: unknown, path: string, bundle: Checker) => void): Shape {
+  return (value, path, bundle) => {
+    if (bundle.depth++ > MAX_TREE_DEPTH) inconsistent(path, `${what} nested deeper than ${MAX_TREE_DEPTH} levels`);
+    checkLevel(value, path, bundle);
+    bundle.depth--;
+  };
+}
+
+const PAIR = tuple("[name, expression]", "string", "expr");
+
+/** The forms of a type other than a primitive name: an object with exactly one of these fields. */
+const TYPE_FORMS: Shape = { "literal?": "prim", "list?": "type", "record?": record("type"), "union?": nonEmpty("type") };
+
+/** Checks a `TypeJson`. */
+function checkType(value: unknown, path: string, bundle: Checker): void {
+  if (typeof value === "string") oneOf(PRIMITIVE_TYPES, value, path);
+  else {
+    onlyField(value, path, "expected a type: a primitive name, or one of literal, list, record, union");
+    check(value, TYPE_FORMS, path, bundle);
   }
+}
+
+/** The shapes of the operands of the opcodes whose operands are not all expressions: one per operand, the last one repeated for any further operands. */
+const OPERANDS: Record<string, readonly Shape[]> = {
+  lit: ["literal"],
+  var: ["string"],
+  get: ["expr", "string", "boolean"],
+  rec: [PAIR],
+  // `str` holds text parts between its expressions.
+  str: [
+    (value, path, bundle) => {
+      if (typeof value !== "string") check(value, "expr", path, bundle);
+    },
+  ],
+  // The function's name (checked first, in `checkExpr`), then its arguments.
+  fn: [ANY, "expr"],
+};
+
+/** Checks an expression tree. */
+function checkExpr(value: unknown, path: string, bundle: Checker): void {
+  const node = list(value, path);
+  const op = known(EXPR_ARITY, node[0], `${path}[0]`, "expression opcode");
+  const arity = EXPR_ARITY[op];
+  if (arity >= 0 && node.length - 1 !== arity) refuse(path, `'${op}' takes ${arity} operand(s), found ${node.length - 1}`);
+  if (op === "fn") {
+    const name = known(BUILTIN_ARITY, node[1], `${path}[1]`, "function");
+    if (node.length - 2 !== BUILTIN_ARITY[name]) refuse(path, `${name}() takes ${BUILTIN_ARITY[name]} argument(s), found ${node.length - 2}`);
+    // A literal pattern is checked once, here: a bundle with an invalid pattern, or one that could backtrack for ever on a reply, never runs (pattern.ts).
+    const pattern = node[3] as unknown[];
+    if (name === "matches" && Array.isArray(pattern) && pattern[0] === "lit" && typeof pattern[1] === "string") {
+      const problem = patternProblem(pattern[1]);
+      if (problem !== undefined) inconsistent(`${path}[3][1]`, `the pattern ${describe(pattern[1])} ${problem}`);
+    }
+  }
+  const shapes = OPERANDS[op] ?? ["expr"];
+  for (let i = 1; i < node.length; i++) check(node[i], shapes[Math.min(i, shapes.length) - 1], `${path}[${i}]`, bundle);
 }
 
 const SHAPES: Record<string, Shape> = {
   string,
+  boolean: (value, path) => {
+    if (typeof value !== "boolean") expected("a boolean", value, path);
+  },
   object: (value, path) => object(value, path),
   list: (value, path) => list(value, path),
   /** A record of strings. */
-  names: (value, path) => {
-    const names = object(value, path);
-    for (const name of Object.keys(names)) string(names[name], pathKey(path, name));
-  },
+  names: record("string"),
   ms: (value, path) => amount(value, path),
   nat: (value, path) => integer(value, path),
-  expr: (value, path) => checkExpr(value, path),
-  type: (value, path) => checkType(value, path),
-  pc,
+  expr: nested("expression", checkExpr),
+  type: nested("type", checkType),
+  pc: (value, path, bundle) => {
+    const n = integer(value, path);
+    if (n >= bundle.code) inconsistent(path, `instruction ${n} is out of range (there are ${bundle.code})`);
+  },
+  /** A choice's value, a literal type's value. */
   prim: (value, path) => {
     if (value === null || !isPrimitive(value)) expected("a string, number or boolean", value, path);
   },
+  /** A `lit` operand, a `match` case's value. */
   literal: (value, path) => {
-    if (!isPrimitive(value)) expected("a literal", value, path);
+    if (!isPrimitive(value)) expected("a string, number, boolean or null", value, path);
   },
   input: (value, path, bundle) => {
     const input = object(value, path);
@@ -256,21 +272,21 @@ const SHAPES: Record<string, Shape> = {
       object(input, path, ["type"]);
     }
   },
+  invalid: { message: "expr?", retries: (value, path) => integer(value, path, 1000), then: "pc?" },
+  timeout: { ms: "ms", then: "pc?" },
 };
+
+/** The last fields of every question; `timeout` is null where it has no timeout clause. */
+const QUESTION = { invalid: "invalid", timeout: "timeout?" };
 
 /** The fields of each instruction after `op`, and their shapes (`INSTRUCTION_FIELDS` lists them for the schema test). */
 const INSTRUCTIONS: Record<string, Record<string, Shape>> = {
   say: { text: "expr" },
   media: { kind: (value, path) => oneOf(["image", "video", "audio", "file"], value, path), url: "expr", caption: "expr?" },
   wait: { ms: "ms" },
-  ask: { var: "string", prompt: "expr", input: "input", validate: "expr?", invalid: INVALID, timeout: TIMEOUT },
-  askFrom: { var: "string", list: "expr", label: "expr?", prompt: "expr", validate: "expr?", invalid: INVALID, timeout: TIMEOUT },
-  choose: {
-    prompt: "expr",
-    options: (value, path, bundle) => list(value, path, 1).forEach((option, i) => check(option, { label: "string", match: ["string"], then: "pc" }, `${path}[${i}]`, bundle)),
-    invalid: INVALID,
-    timeout: TIMEOUT,
-  },
+  ask: { var: "string", prompt: "expr", input: "input", validate: "expr?", ...QUESTION },
+  askFrom: { var: "string", list: "expr", label: "expr?", prompt: "expr", validate: "expr?", ...QUESTION },
+  choose: { prompt: "expr", options: nonEmpty({ label: "string", match: ["string"], then: "pc" }), ...QUESTION },
   set: { var: "string", value: "expr" },
   call: { action: "string", args: ["expr"], var: "string?", else: "pc?" },
   run: { flow: "string", args: ["expr"], var: "string?" },
@@ -279,11 +295,8 @@ const INSTRUCTIONS: Record<string, Record<string, Shape>> = {
   match: { subject: "expr", cases: [{ values: ["literal"], to: "pc" }], else: "pc" },
   random: {
     arms: (value, path, bundle) => {
-      let total = 0;
-      list(value, path, 1).forEach((arm, i) => {
-        check(arm, { weight: "ms", to: "pc" }, `${path}[${i}]`, bundle);
-        total += (arm as { weight: number }).weight;
-      });
+      check(value, nonEmpty({ weight: "ms", to: "pc" }), path, bundle);
+      const total = (value as { weight: number }[]).reduce((sum, arm) => sum + arm.weight, 0);
       if (!(total > 0)) refuse(path, "at least one weight must be positive");
       if (!Number.isFinite(total)) inconsistent(path, "the weights must add up to a finite number");
     },
@@ -293,139 +306,159 @@ const INSTRUCTIONS: Record<string, Record<string, Shape>> = {
   return: { value: "expr?" },
 };
 
-// `timeout` may be null where a question has no timeout clause.
-for (const op of ["ask", "askFrom", "choose"]) INSTRUCTIONS[op].timeout = (value, path, bundle) => value !== null && check(value, TIMEOUT, path, bundle);
-
 /** The fields of each instruction, `op` included (all required). */
-export const INSTRUCTION_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.keys(INSTRUCTIONS).map((op) => [op, ["op", ...Object.keys(INSTRUCTIONS[op])]]),
-);
+export const INSTRUCTION_FIELDS: Readonly<Record<string, readonly string[]>> = /* @__PURE__ */ instructionFields();
+
+function instructionFields(): Record<string, string[]> {
+  return Object.fromEntries(Object.keys(INSTRUCTIONS).map((op) => [op, ["op", ...Object.keys(INSTRUCTIONS[op])]]));
+}
 
 /** Instructions after which execution never falls through to pc + 1. */
 const NO_FALL_THROUGH = ["jump", "return", "end", "handoff"];
 
 /** Checks `value` against `shape` (see `Shape`); throws a `BundleError` naming the path of what does not fit. */
-export function check(value: unknown, shape: Shape, path: string, bundle = {} as Checker): void {
+export function check(value: unknown, shape: Shape, path: string, bundle = { depth: 0 } as Checker): void {
   if (typeof shape === "string") {
-    if (shape.endsWith("?")) {
-      if (value !== null) check(value, shape.slice(0, -1), path, bundle);
-    } else check(value, SHAPES[shape], path, bundle);
+    const name = shape.replace("?", "");
+    if (name === shape || value !== null) check(value, SHAPES[name], path, bundle);
   } else if (typeof shape === "function") shape(value, path, bundle);
   else if (Array.isArray(shape)) list(value, path).forEach((element, i) => check(element, shape[0], `${path}[${i}]`, bundle));
   else {
-    const names = Object.keys(shape);
-    const keys = names.map((name) => (name.endsWith("?") ? name.slice(0, -1) : name));
-    const record = object(value, path, keys);
-    names.forEach((name, i) => {
-      const inner = field(record, keys[i]);
-      if (inner !== undefined || keys[i] === name) check(inner, (shape as Record<string, Shape>)[name], pathKey(path, keys[i]), bundle);
+    const keys = Object.keys(shape);
+    const names = keys.map((key) => key.replace("?", ""));
+    const fields = object(value, path, names);
+    keys.forEach((key, i) => {
+      const inner = getOwn(fields, names[i]);
+      if (inner !== undefined || names[i] === key) check(inner, (shape as Record<string, Shape>)[key], pathKey(path, names[i]), bundle);
     });
   }
 }
 
-/** A declaration's parameters: their shapes, no duplicate names; how many there are and how many a call must give. */
-function checkParams(value: unknown, path: string, bundle: Checker): { count: number; required: number } {
-  const names = new Set<string>();
-  let required = 0;
-  list(value, path).forEach((entry, i) => {
-    const at = `${path}[${i}]`;
-    const param = object(entry, at, ["name", "type", "default"]);
-    const name = string(field(param, "name"), `${at}.name`);
-    check(field(param, "type"), "type", `${at}.type`, bundle);
-    if (names.has(name)) inconsistent(`${at}.name`, `duplicate parameter '${name}'`);
-    names.add(name);
-    if (!hasOwn(param, "default") && !acceptsNull(param.type as never)) required = i + 1;
-  });
-  return { count: names.size, required };
+/** A call's arguments: as many as the callee takes (`run`: a flow's trailing parameters with a default or a nullable type may be left out). */
+function callee(kind: "action" | "flow", ins: Record<string, unknown>, path: string, bundle: Checker): void {
+  const name = ins[kind] as string;
+  const declaration = getOwn(kind === "action" ? bundle.actions : bundle.flows, name) as { params: ParamJson[] } | undefined;
+  if (!declaration) inconsistent(`${path}.${kind}`, `unknown ${kind} '${name}'`);
+  const { params } = declaration;
+  let fewest = params.length;
+  while (kind === "flow" && fewest > 0 && (hasOwn(params[fewest - 1], "default") || acceptsNull(params[fewest - 1].type))) fewest--;
+  const count = (ins.args as unknown[]).length;
+  if (count > params.length || count < fewest) {
+    inconsistent(`${path}.args`, `${kind} '${name}' takes ${fewest === params.length ? fewest : `${fewest} to ${params.length}`} argument(s), found ${count}`);
+  }
 }
 
-const TYPES: Shape = (value, path, bundle) => {
-  const types = object(value, path);
-  for (const name of Object.keys(types)) check(types[name], "type", pathKey(path, name), bundle);
+const INSTRUCTION: Shape = (value, path, bundle) => {
+  const op = known(INSTRUCTIONS, object(value, path).op, `${path}.op`, "instruction");
+  check(value, { op: "string", ...INSTRUCTIONS[op] }, path, bundle);
+  if (op === "call" || op === "run") callee(op === "call" ? "action" : "flow", value as Record<string, unknown>, path, bundle);
 };
 
-const HTTP: Shape = {
-  method: (value, path) => oneOf(["GET", "POST", "PUT", "PATCH", "DELETE"], value, path),
-  url: "expr",
-  origin: (value, path) => {
-    if (!/^https?:\/\/[^/?#\s]+$/i.test(string(value, path))) expected("a scheme and host like https://api.example", value, path);
+/** A declaration's parameters: their shapes, no duplicate names. */
+const PARAMS: Shape = (value, path, bundle) => {
+  const names = new Set<string>();
+  list(value, path).forEach((param, i) => {
+    const at = `${path}[${i}]`;
+    check(param, { name: "string", type: "type", "default?": ANY }, at, bundle);
+    const { name } = param as ParamJson;
+    if (names.has(name)) inconsistent(`${at}.name`, `duplicate parameter '${name}'`);
+    names.add(name);
+  });
+};
+
+const TYPES = record("type");
+
+const TRIGGERS: Record<string, Shape> = {
+  keyword: ["string"],
+  event: "string",
+  start: (value, path) => {
+    if (value !== true) expected("true", value, path);
   },
-  headers: [(value, path, bundle) => {
-    if (list(value, path).length !== 2) refuse(path, "expected [name, expression]");
-    check((value as unknown[])[0], "string", `${path}[0]`, bundle);
-    check((value as unknown[])[1], "expr", `${path}[1]`, bundle);
-  }],
-  body: "expr?",
 };
 
 const TRIGGER: Shape = (value, path, bundle) => {
-  const keys = Object.keys(object(value, path));
-  const key = keys[0];
-  const shapes: Record<string, Shape> = { keyword: ["string"], event: "string", start: (start, at) => start !== true && expected("true", start, at) };
-  if (keys.length !== 1 || !hasOwn(shapes, key)) refuse(path, "expected a keyword, event or start trigger (one field)");
-  check((value as Record<string, unknown>)[key], shapes[key], pathKey(path, key), bundle);
+  const detail = "expected a keyword, event or start trigger (one field)";
+  const key = onlyField(value, path, detail);
+  if (!hasOwn(TRIGGERS, key)) refuse(path, detail);
+  check((value as Record<string, unknown>)[key], TRIGGERS[key], pathKey(path, key), bundle);
 };
 
-function checkAction(value: unknown, path: string, bundle: Checker): void {
-  const action = object(value, path, ["standard", "params", "result", "timeoutMs", "http"]);
-  if (action.standard !== undefined && action.standard !== true) expected("true or nothing", action.standard, `${path}.standard`);
-  bundle.params.set(value, checkParams(field(action, "params"), `${path}.params`, bundle));
-  check(field(action, "result"), "type?", `${path}.result`, bundle);
-  amount(field(action, "timeoutMs"), `${path}.timeoutMs`, true);
-  if (action.http !== undefined) check(action.http, HTTP, `${path}.http`, bundle);
-}
+const ACTION: Shape = {
+  "standard?": (value, path) => {
+    if (value !== true) expected("true or nothing", value, path);
+  },
+  params: PARAMS,
+  result: "type?",
+  timeoutMs: (value, path) => amount(value, path, true),
+  "http?": {
+    method: (value, path) => oneOf(["GET", "POST", "PUT", "PATCH", "DELETE"], value, path),
+    url: "expr",
+    origin: (value, path) => {
+      if (!/^https?:\/\/[^/?#\s]+$/i.test(string(value, path))) expected("a scheme and host like https://api.example", value, path);
+    },
+    headers: [PAIR],
+    body: "expr?",
+  },
+};
 
+const FLOW: Shape = {
+  // Checked before any flow's code (`checkBundle`).
+  params: ANY,
+  result: "type?",
+  triggers: [TRIGGER],
+  vars: TYPES,
+  code: (value, path, bundle) => {
+    bundle.code = list(value, path, 1).length;
+    check(value, [INSTRUCTION], path, bundle);
+  },
+  steps: record("pc"),
+  map: [tuple("[file index, line, column]", "nat", "nat", "nat")],
+};
+
+/** A flow: its shape first, then how its parts fit together. */
 function checkFlow(value: unknown, path: string, bundle: Checker): void {
-  const flow = object(value, path, ["params", "result", "triggers", "vars", "code", "steps", "map"]);
-  check(field(flow, "result"), "type?", `${path}.result`, bundle);
-  check(field(flow, "triggers"), [TRIGGER], `${path}.triggers`, bundle);
-  check(field(flow, "vars"), TYPES, `${path}.vars`, bundle);
-  const code = list(field(flow, "code"), `${path}.code`, 1);
-  bundle.code = code.length;
-  code.forEach((entry, i) => {
-    const at = `${path}.code[${i}]`;
-    const op = object(entry, at).op;
-    if (typeof op !== "string" || !hasOwn(INSTRUCTIONS, op)) refuse(`${at}.op`, `unknown instruction ${describe(op)}`);
-    check(entry, { op: "string", ...INSTRUCTIONS[op] }, at, bundle);
-    if (op === "call" || op === "run") callee(op === "call" ? "action" : "flow", entry as Record<string, unknown>, at, bundle);
-  });
-  const steps = object(field(flow, "steps"), `${path}.steps`);
-  for (const step of Object.keys(steps)) pc(steps[step], pathKey(`${path}.steps`, step), bundle);
-  const map = field(flow, "map") as unknown[];
-  check(map, [(entry, at) => {
-    if (list(entry, at).length !== 3) refuse(at, "expected [file index, line, column]");
-    (entry as unknown[]).forEach((n, j) => integer(n, `${at}[${j}]`));
-  }], `${path}.map`, bundle);
-  // Shapes first, then how the parts fit together.
-  const last = (code[code.length - 1] as { op: string }).op;
+  check(value, FLOW, path, bundle);
+  const { code, map } = value as FlowJson;
+  const last = code[code.length - 1].op;
   if (!NO_FALL_THROUGH.includes(last)) inconsistent(`${path}.code[${code.length - 1}]`, `the last instruction ('${last}') would run past the end of the code`);
   if (map.length !== code.length) inconsistent(`${path}.map`, `expected ${code.length} source positions (one per instruction), found ${map.length}`);
-  map.forEach((entry, i) => {
-    if ((entry as number[])[0] >= bundle.sources) inconsistent(`${path}.map[${i}][0]`, `source file ${(entry as number[])[0]} is out of range (there are ${bundle.sources})`);
+  map.forEach(([source], i) => {
+    if (source >= bundle.sources) inconsistent(`${path}.map[${i}][0]`, `source file ${source} is out of range (there are ${bundle.sources})`);
   });
 }
 
-function checkBundle(bundle: Record<string, unknown>): void {
-  object(bundle, "$", ["format", "version", "locale", "timeZone", "context", "types", "actions", "flows", "sources"]);
-  if (bundle.format !== BUNDLE_FORMAT) refuse("$.format", `unknown bundle format ${describe(bundle.format)} (this runtime reads ${BUNDLE_FORMAT})`);
-  if (string(field(bundle, "version"), "$.version") === "") refuse("$.version", "expected a non-empty version");
-  if (!isLocale(bundle.locale)) expected("en, pt-BR or es", bundle.locale, "$.locale");
-  const timeZone = string(field(bundle, "timeZone"), "$.timeZone");
-  const checker: Checker = { code: 0, sources: 0, actions: {}, flows: {}, params: new Map() };
-  check(field(bundle, "context"), TYPES, "$.context", checker);
-  check(field(bundle, "types"), TYPES, "$.types", checker);
-  checker.sources = list(field(bundle, "sources"), "$.sources").length;
-  check(bundle.sources, ["string"], "$.sources", checker);
-  const actions = (checker.actions = object(field(bundle, "actions"), "$.actions"));
-  const flows = (checker.flows = object(field(bundle, "flows"), "$.flows"));
-  if (!isTimeZone(timeZone)) inconsistent("$.timeZone", `unknown time zone ${describe(timeZone)}`);
-  for (const name of Object.keys(actions)) checkAction(actions[name], pathKey("$.actions", name), checker);
+const BUNDLE: Shape = {
+  format: (value, path) => {
+    if (value !== BUNDLE_FORMAT) refuse(path, `unknown bundle format ${describe(value)} (this runtime reads ${BUNDLE_FORMAT})`);
+  },
+  version: (value, path) => {
+    if (string(value, path) === "") refuse(path, "expected a non-empty version");
+  },
+  locale: (value, path) => {
+    if (!isLocale(value)) expected("en, pt-BR or es", value, path);
+  },
+  timeZone: "string",
+  context: TYPES,
+  types: TYPES,
+  // Checked after the sources (`checkBundle`).
+  actions: ANY,
+  flows: ANY,
+  sources: ["string"],
+};
+
+/** The bundle's fields, then its declarations: the actions, every flow's parameters, then the flows. */
+function checkBundle(value: unknown): void {
+  const checker: Checker = { code: 0, sources: 0, depth: 0, actions: {}, flows: {} };
+  check(value, BUNDLE, "$", checker);
+  const bundle = value as Bundle;
+  checker.sources = bundle.sources.length;
+  const actions = (checker.actions = object(bundle.actions, "$.actions"));
+  const flows = (checker.flows = object(bundle.flows, "$.flows"));
+  if (!isTimeZone(bundle.timeZone)) inconsistent("$.timeZone", `unknown time zone ${describe(bundle.timeZone)}`);
+  check(actions, record(ACTION), "$.actions", checker);
   // Every flow's parameters before any code, which `run`s flows declared later.
-  for (const name of Object.keys(flows)) {
-    const path = pathKey("$.flows", name);
-    checker.params.set(flows[name], checkParams(field(object(flows[name], path), "params"), `${path}.params`, checker));
-  }
-  for (const name of Object.keys(flows)) checkFlow(flows[name], pathKey("$.flows", name), checker);
+  check(flows, record((flow, path) => check(getOwn(object(flow, path), "params"), PARAMS, `${path}.params`, checker)), "$.flows", checker);
+  check(flows, record(checkFlow), "$.flows", checker);
 }
 
 /**
@@ -443,11 +476,11 @@ export function loadBundle(json: unknown): Bundle {
     throw new BundleError("$", typeof json === "string" ? "not valid JSON text" : "not a JSON value");
   }
   try {
-    checkBundle(object(data, "$"));
+    checkBundle(data);
   } catch (error) {
     if (error instanceof BundleError) throw error;
     // A bug in the checker must still surface as a refusal, not a crash of the host.
-    throw new BundleError("$", `could not be checked (${error instanceof Error ? error.message : "unknown error"})`, "consistency");
+    inconsistent("$", `could not be checked (${error instanceof Error ? error.message : "unknown error"})`);
   }
   loaded.add(data as object);
   return data as unknown as Bundle;
@@ -458,10 +491,9 @@ const loaded = new WeakSet<object>();
 
 /** Whether `bundle` came from `loadBundle`. */
 export function isLoaded(bundle: unknown): boolean {
-  return typeof bundle === "object" && bundle !== null && loaded.has(bundle);
+  // `WeakSet.has` is false for anything that is not an object.
+  return loaded.has(bundle as object);
 }
 
 /** Reads a field of a loaded bundle record by own property (flows, actions are keyed by user-chosen names). */
-export function lookup<T>(record: Record<string, T>, name: string): T | undefined {
-  return getOwn(record, name) as T | undefined;
-}
+export const lookup = getOwn as <T>(record: Record<string, T>, name: string) => T | undefined;

@@ -8,56 +8,48 @@
 import type { Locale } from "./bundle.js";
 
 interface LocaleRules {
-  /** The decimal separator; the other one of `.`/`,` is the grouping separator. */
-  decimal: "." | ",";
+  /** The decimal separator, then the grouping one (the other of `.`/`,`). */
+  separators: ",." | ".,";
   /** The fewest digits a whole number has for `Intl.NumberFormat` to group them (es leaves 4 digits alone: `1234`, `12.345`). */
   groupFrom: number;
-  /** Currency symbols accepted (and ignored) before a number. */
-  currency: readonly string[];
+  /** Currency symbols accepted (and ignored) before a number, as a regular-expression alternation. */
+  currency: string;
+  /** The words shown for true and false. A reply of either word or of its first letter (normalised) reads as that boolean. */
   yes: string;
   no: string;
-  /** Normalised words read as yes / no. */
-  yesWords: readonly string[];
-  noWords: readonly string[];
   invalidMessage: string;
 }
 
 const rules: Record<Locale, LocaleRules> = {
-  "pt-BR": {
-    decimal: ",",
-    groupFrom: 4,
-    currency: ["R$"],
-    yes: "sim",
-    no: "não",
-    yesWords: ["sim", "s"],
-    noWords: ["nao", "n"],
-    invalidMessage: "Não entendi. Pode responder de novo?",
-  },
   en: {
-    decimal: ".",
+    separators: ".,",
     groupFrom: 4,
-    currency: ["$"],
+    currency: "\\$",
     yes: "yes",
     no: "no",
-    yesWords: ["yes", "y"],
-    noWords: ["no", "n"],
     invalidMessage: "Sorry, I didn't understand. Could you answer again?",
   },
+  "pt-BR": {
+    separators: ",.",
+    groupFrom: 4,
+    currency: "R\\$",
+    yes: "sim",
+    no: "não",
+    invalidMessage: "Não entendi. Pode responder de novo?",
+  },
   es: {
-    decimal: ",",
+    separators: ",.",
     groupFrom: 5,
     // `€` for Spain; `$` too, for the peso countries.
-    currency: ["€", "$"],
+    currency: "€|\\$",
     yes: "sí",
     no: "no",
-    yesWords: ["si", "s"],
-    noWords: ["no", "n"],
     invalidMessage: "No entendí. ¿Puedes responder de nuevo?",
   },
 };
 
 /** The locales the runtime knows. */
-export const LOCALES: readonly Locale[] = ["en", "pt-BR", "es"];
+export const LOCALES = Object.keys(rules) as readonly Locale[];
 
 /** Whether `value` is a known locale. */
 export function isLocale(value: unknown): value is Locale {
@@ -89,78 +81,48 @@ export function normalizeText(text: string): string {
  * (`R$ 150`). Returns undefined when the text is not such a number.
  */
 export function parseNumber(text: string, locale: Locale): number | undefined {
-  const { decimal, currency } = rules[locale];
-  const group = decimal === "," ? "." : ",";
-  let rest = text.trim();
-  let negative = false;
-  let signed = false;
-  const takeSign = (): void => {
-    if (!signed && (rest.startsWith("-") || rest.startsWith("+"))) {
-      negative = rest.startsWith("-");
-      signed = true;
-      rest = rest.slice(1).trimStart();
-    }
-  };
-  takeSign();
-  for (const symbol of currency) {
-    if (rest.startsWith(symbol)) {
-      rest = rest.slice(symbol.length).trimStart();
-      break;
-    }
-  }
-  takeSign();
-  if (!/^[0-9.,]+$/.test(rest)) return undefined;
-
-  const parts = rest.split(decimal);
-  if (parts.length > 2) return undefined;
-  let whole = parts[0];
-  let fraction = parts.length === 2 ? parts[1] : undefined;
-  if (fraction !== undefined && !/^[0-9]+$/.test(fraction)) return undefined;
-  if (whole.includes(group)) {
-    const grouping = new RegExp(`^[1-9][0-9]{0,2}(?:\\${group}[0-9]{3})+$`);
-    if (grouping.test(whole)) {
-      whole = whole.split(group).join("");
-    } else if (fraction === undefined) {
-      // Not grouping: the other separator, once, is a decimal point.
-      const pieces = whole.split(group);
-      if (pieces.length !== 2 || !/^[0-9]+$/.test(pieces[0]) || !/^[0-9]+$/.test(pieces[1])) return undefined;
-      whole = pieces[0];
-      fraction = pieces[1];
-    } else {
-      return undefined;
-    }
-  }
-  if (whole === "" && fraction === undefined) return undefined;
-  if (whole !== "" && !/^[0-9]+$/.test(whole)) return undefined;
-  const value = Number(`${whole === "" ? "0" : whole}.${fraction ?? "0"}`);
+  const { separators, currency } = rules[locale];
+  const [decimal, group] = separators;
+  // Each `\s*` follows a token it cannot be confused with, so the match takes linear time.
+  const match = new RegExp(`^(?:([-+])\\s*)?(?:(?:${currency})\\s*)?(?:([-+])\\s*)?([0-9.,]+)$`).exec(text.trim());
+  // One sign, before or after the currency symbol.
+  if (!match || (match[1] && match[2])) return undefined;
+  const [, signBefore, signAfter, digits] = match;
+  let plain: string;
+  // Digits with well-formed grouping or none, then an optional decimal part.
+  if (new RegExp(`^(?:\\d*|[1-9]\\d{0,2}(?:\\${group}\\d{3})+)(?:\\${decimal}\\d+)?$`).test(digits)) plain = digits.replaceAll(group, "").replace(decimal, ".");
+  // Not grouping: the other separator, once, is a decimal point (a lone decimal separator matched above).
+  else if (/^\d+[.,]\d+$/.test(digits)) plain = digits.replace(group, ".");
+  else return undefined;
+  const value = Number(plain);
   if (!Number.isFinite(value)) return undefined;
-  return negative && value !== 0 ? -value : value;
+  return (signBefore ?? signAfter) === "-" && value !== 0 ? -value : value;
 }
 
 /** Reads an `integer` reply: a number (as `parseNumber`) without a fraction (`2,0` is 2; `2,5` is refused). */
 export function parseInteger(text: string, locale: Locale): number | undefined {
   const value = parseNumber(text, locale);
-  return value !== undefined && Number.isSafeInteger(value) ? value : undefined;
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** Reads a yes/no reply by the locale's words, after normalisation; undefined when it is neither. */
+/** Reads a yes/no reply: the locale's word for true or false, or its first letter, after normalisation; undefined when it is neither. */
 export function parseBoolean(text: string, locale: Locale): boolean | undefined {
-  const word = normalizeText(text);
-  if (rules[locale].yesWords.includes(word)) return true;
-  if (rules[locale].noWords.includes(word)) return false;
+  const reply = normalizeText(text);
+  for (const value of [true, false]) {
+    const word = normalizeText(formatBoolean(value, locale));
+    if (reply === word || reply === word[0]) return value;
+  }
   return undefined;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
 function numberFormat(locale: Locale, digits?: number): Intl.NumberFormat {
-  const key = `${locale}/${digits ?? ""}`;
+  const key = `${locale}/${digits}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(
-      locale,
-      digits === undefined ? undefined : { minimumFractionDigits: digits, maximumFractionDigits: digits },
-    );
+    // Undefined options are Intl's defaults.
+    formatter = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
     formatters.set(key, formatter);
   }
   return formatter;
@@ -171,8 +133,8 @@ export function formatNumber(value: number, locale: Locale): string {
   // Whole numbers, the usual case, are grouped here: the same text as Intl's (a test compares them), without its cost on every message.
   if (Number.isSafeInteger(value) && !Object.is(value, -0)) {
     const digits = String(Math.abs(value));
-    const { decimal, groupFrom } = rules[locale];
-    const grouped = digits.length < groupFrom ? digits : digits.replace(/\B(?=(?:[0-9]{3})+$)/g, decimal === "," ? "." : ",");
+    const { separators, groupFrom } = rules[locale];
+    const grouped = digits.length < groupFrom ? digits : digits.replace(/\B(?=(?:\d{3})+$)/g, separators[1]);
     return value < 0 ? `-${grouped}` : grouped;
   }
   return numberFormat(locale).format(value);
@@ -186,7 +148,7 @@ export function formatFixed(value: number, digits: number, locale: Locale): stri
 
 /** Shows a boolean as the locale's yes/no word (`sim`/`não`, `yes`/`no`, `sí`/`no`). */
 export function formatBoolean(value: boolean, locale: Locale): string {
-  return value ? rules[locale].yes : rules[locale].no;
+  return rules[locale][value ? "yes" : "no"];
 }
 
 /** The message an invalid reply gets when the question has no `invalid "…"` message. */

@@ -39,13 +39,22 @@ const NONE = 0n;
 
 /** The characters from `from` to `to` (code points). */
 function range(from: number, to: number): Chars {
-  const ascii = from < 128 ? ((1n << BigInt(Math.min(to, 127) + 1)) - 1n) ^ ((1n << BigInt(from)) - 1n) : NONE;
+  const ascii = from < 128 ? (2n << BigInt(Math.min(to, 127))) - (1n << BigInt(from)) : NONE;
   return to > 127 ? ascii | OTHER : ascii;
 }
 
 const DIGIT = range(48, 57);
 const WORD = DIGIT | range(65, 90) | range(95, 95) | range(97, 122);
 const SPACE = range(9, 13) | range(32, 32) | OTHER;
+
+/** The class escapes `\d`, `\w`, `\s` (upper case: every other character). */
+const CLASS_ESCAPES: Record<string, Chars | undefined> = { d: DIGIT, w: WORD, s: SPACE };
+
+/** Escapes of one character other than itself (`\b` is a backspace inside a class; outside, an assertion that `atom` reads first). */
+const CHARACTER_ESCAPES: Record<string, number | undefined> = { b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, "0": 0 };
+
+/** The bounds of the quantifiers `*`, `+`, `?`, as in `{min,max}`. */
+const SHORTHANDS: Record<string, string | undefined> = { "*": "0,", "+": "1,", "?": "0,1" };
 
 /** Every character not in `set` (non-ASCII ones always included). */
 function complement(set: Chars): Chars {
@@ -76,10 +85,8 @@ function single(chars: Chars): Part {
   return { first: chars, empty: false, chars, tail: NONE, ambiguous: false };
 }
 
-/** Thrown inside the analysis with the reason a pattern is refused. */
-class Unsafe {
-  constructor(readonly reason: string) {}
-}
+/** Thrown inside the analysis, with the reason a pattern is refused as its message. */
+class Unsafe extends Error {}
 
 const EXPONENTIAL = "may take exponential time: a repetition holds something that can match the same text in more than one way";
 
@@ -94,139 +101,88 @@ export function patternProblem(source: string): string | undefined {
     return `is invalid (${error instanceof Error ? error.message.replace(/^Invalid regular expression: /, "") : "syntax"})`;
   }
   let at = 0;
-  const peek = (): string => source[at] ?? "";
-  /** The index of the next `char` (a valid pattern has it); never moves backwards. */
-  const find = (char: string): number => {
-    const index = source.indexOf(char, at);
-    if (index < 0) throw new Unsafe("could not be checked");
-    return index;
+  /** Consumes what `pattern` (sticky) matches at `at` and returns it; "" when it does not match there. */
+  const take = (pattern: RegExp): string => {
+    pattern.lastIndex = at;
+    const match = pattern.exec(source)?.[0] ?? "";
+    at += match.length;
+    return match;
   };
 
-  /** After `\\`, inside or outside a class: one character (its code point), a class of them, or an assertion. */
-  const escape = (inClass: boolean): number | Chars | "boundary" => {
+  /** After `\`, inside or outside a class: one character (its code point) or a class of them. */
+  const escape = (): number | Chars => {
     const c = source[at++];
-    const classes: Record<string, Chars> = { d: DIGIT, w: WORD, s: SPACE };
-    if (classes[c.toLowerCase()] !== undefined) return c === c.toLowerCase() ? classes[c] : complement(classes[c.toLowerCase()]);
-    if (c === "p" || c === "P") {
-      at = find("}") + 1;
+    const lower = c.toLowerCase();
+    const set = CLASS_ESCAPES[lower];
+    if (set !== undefined) return c === lower ? set : complement(set);
+    if (lower === "p") {
+      take(/\{[^}]*\}/y);
       return ALL;
     }
-    if (c === "b" && inClass) return 8;
-    if (c === "b" || c === "B") return "boundary";
-    if (c === "k" || (c >= "1" && c <= "9")) throw new Unsafe("uses a backreference, which can take exponential time");
+    if (/[1-9k]/.test(c)) throw new Unsafe("uses a backreference, which can take exponential time");
     if (c === "c") return source.charCodeAt(at++) % 32;
-    if (c === "x" || c === "u") {
-      const braced = peek() === "{";
-      const end = braced ? find("}") + 1 : at + (c === "x" ? 2 : 4);
-      const value = parseInt(source.slice(braced ? at + 1 : at, braced ? end - 1 : end), 16);
-      at = end;
-      return value;
-    }
-    return { t: 9, n: 10, v: 11, f: 12, r: 13, "0": 0 }[c] ?? c.codePointAt(0)!;
+    // `\xHH`, `\uHHHH`, `\u{H…}` (parseInt stops at the `}`).
+    if (c === "x" || c === "u") return parseInt(take(c === "x" ? /../y : /\{[^}]*\}|.{4}/y).replace("{", ""), 16);
+    return CHARACTER_ESCAPES[c] ?? c.codePointAt(0)!;
   };
-  const literal = (): number => {
-    const value = source.codePointAt(at)!;
-    at += value > 0xffff ? 2 : 1;
-    return value;
-  };
+  /** One character, escaped or not, or a class escape. */
+  const item = (): number | Chars => (take(/\\/y) ? escape() : take(/./suy).codePointAt(0)!);
   const chars = (item: number | Chars): Chars => (typeof item === "number" ? range(item, item) : item);
 
+  /** After `[`, up to and including the closing `]`. */
   const charClass = (): Chars => {
-    const negated = peek() === "^";
-    if (negated) at++;
+    const negated = take(/\^/y) !== "";
     let set: Chars = NONE;
-    while (at < source.length && peek() !== "]") {
-      const from = peek() === "\\" ? (at++, escape(true)) : literal();
-      if (from === "boundary") continue;
-      if (peek() === "-" && source[at + 1] !== "]" && typeof from === "number") {
-        at++;
-        const to = peek() === "\\" ? (at++, escape(true)) : literal();
+    while (at < source.length && !take(/]/y)) {
+      const from = item();
+      if (typeof from === "number" && take(/-(?!])/y)) {
+        const to = item();
         set |= typeof to === "number" ? range(from, to) : ALL;
       } else set |= chars(from);
     }
-    at++;
     return negated ? complement(set) : set;
   };
 
   const atom = (): Part => {
-    const c = source[at++];
-    switch (c) {
-      case "^":
-      case "$":
-        return ZERO_WIDTH;
-      case ".":
-        return single(ALL);
-      case "[":
-        return single(charClass());
-      case "\\": {
-        const item = escape(false);
-        return item === "boundary" ? ZERO_WIDTH : single(chars(item));
-      }
-      case "(": {
-        let lookaround = false;
-        if (peek() === "?") {
-          at++;
-          if (peek() === "<" && source[at + 1] !== "=" && source[at + 1] !== "!") at = find(">") + 1;
-          else {
-            lookaround = peek() !== ":";
-            at += peek() === "<" ? 2 : 1;
-          }
-        }
-        const inner = alternation();
-        at++;
-        // A lookaround matches no characters; what is ambiguous inside it still counts.
-        return lookaround ? { ...ZERO_WIDTH, ambiguous: inner.ambiguous } : inner;
-      }
-      default:
-        at--;
-        return single(chars(literal()));
+    // Assertions match no characters.
+    if (take(/[$^]|\\[bB]/y)) return ZERO_WIDTH;
+    if (take(/\(/y)) {
+      // `(?:…)` and `(?<name>…)` group like `(…)`; any other `(?` opens a lookaround (`(?=`, `(?!`, `(?<=`, `(?<!`).
+      const lookaround = !take(/\?(:|<[^=!][^>]*>)/y) && take(/\?<?./y) !== "";
+      const inner = alternation();
+      take(/\)/y);
+      // A lookaround matches no characters; what is ambiguous inside it still counts.
+      return lookaround ? { ...ZERO_WIDTH, ambiguous: inner.ambiguous } : inner;
     }
+    return single(take(/\./y) ? ALL : take(/\[/y) ? charClass() : chars(item()));
   };
 
   const repeat = (part: Part): Part => {
-    let min: number;
-    let max: number;
-    const c = peek();
-    if (c === "*" || c === "+" || c === "?") {
-      at++;
-      min = c === "+" ? 1 : 0;
-      max = c === "?" ? 1 : Infinity;
-    } else if (c === "{") {
-      const end = find("}");
-      const [low, high] = source.slice(at + 1, end).split(",");
-      min = Number(low);
-      max = high === undefined ? min : high === "" ? Infinity : Number(high);
-      at = end + 1;
-    } else return part;
-    if (peek() === "?") at++;
+    const quantifier = take(/[*+?]|\{[\d,]+\}/y);
+    if (!quantifier) return part;
+    // Lazy or greedy, a repetition can match the same texts.
+    take(/\?/y);
+    const [low, high = low] = (SHORTHANDS[quantifier] ?? quantifier.slice(1, -1)).split(",");
+    const min = Number(low);
+    const max = Number(high || Infinity);
     // Across iterations: where one ends and the next starts is ambiguous when the end of one can take what starts the next.
     const ambiguous = part.ambiguous || (max > 1 && overlaps(part.tail, part.first));
     if (max >= 10 && ambiguous) throw new Unsafe(EXPONENTIAL);
-    return {
-      first: part.first,
-      empty: part.empty || min === 0,
-      chars: part.chars,
-      tail: min === max ? part.tail : part.tail | part.chars,
-      ambiguous,
-    };
+    return { ...part, empty: part.empty || min === 0, tail: min === max ? part.tail : part.tail | part.chars, ambiguous };
   };
 
+  /** Up to `|`, `)` or the end. */
   const sequence = (): Part => {
-    const parts: Part[] = [];
-    while (at < source.length && peek() !== "|" && peek() !== ")") parts.push(repeat(atom()));
-    let result: Part = ZERO_WIDTH;
-    // From the end: what can follow each part, and what the sequence can end with.
-    let follow: Chars = NONE;
-    for (let i = parts.length - 1; i >= 0; i--) {
-      const part = parts[i];
-      const ambiguous = result.ambiguous || part.ambiguous || overlaps(part.tail, follow);
-      follow = part.empty ? part.first | follow : part.first;
+    let result = ZERO_WIDTH;
+    while (at < source.length && !/[|)]/.test(source[at])) {
+      const part = repeat(atom());
+      // Where the sequence so far ends and the part starts is ambiguous when the sequence's tail can take what starts the part.
       result = {
-        first: follow,
-        empty: part.empty && result.empty,
-        chars: part.chars | result.chars,
-        tail: result.empty ? part.tail | result.tail : result.tail,
-        ambiguous,
+        first: result.empty ? result.first | part.first : result.first,
+        empty: result.empty && part.empty,
+        chars: result.chars | part.chars,
+        tail: part.empty ? result.tail | part.tail : part.tail,
+        ambiguous: result.ambiguous || part.ambiguous || overlaps(result.tail, part.first),
       };
     }
     return result;
@@ -234,8 +190,7 @@ export function patternProblem(source: string): string | undefined {
 
   const alternation = (): Part => {
     let result = sequence();
-    while (peek() === "|") {
-      at++;
+    while (take(/\|/y)) {
       const next = sequence();
       result = {
         first: result.first | next.first,
@@ -252,8 +207,7 @@ export function patternProblem(source: string): string | undefined {
     alternation();
     return undefined;
   } catch (error) {
-    if (error instanceof Unsafe) return error.reason;
     // The analysis reads only patterns the platform compiled; anything it cannot follow is refused rather than trusted.
-    return "could not be checked";
+    return error instanceof Unsafe ? error.message : "could not be checked";
   }
 }

@@ -113,11 +113,12 @@ export function hasUrl(): boolean {
   return platform.URL !== undefined;
 }
 
-/** Decodes UTF-8 bytes strictly; undefined when they are not valid UTF-8 or there is no `TextDecoder`. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
+/** Decodes UTF-8 bytes, given in chunks, strictly; undefined when they are not valid UTF-8 or there is no `TextDecoder`. */
+export function decodeUtf8(chunks: readonly Uint8Array[]): string | undefined {
   if (!platform.TextDecoder) return undefined;
   try {
-    return new platform.TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const decoder = new platform.TextDecoder("utf-8", { fatal: true });
+    return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("") + decoder.decode();
   } catch {
     return undefined;
   }

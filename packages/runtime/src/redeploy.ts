@@ -29,7 +29,7 @@
 // not applied to a question it was not an answer to).
 
 import type { Bundle, FlowJson, Instruction, TypeJson } from "./bundle.js";
-import { getOwn, hasOwn, setOwn, type Json, type JsonObject } from "./json.js";
+import { getOwn, hasOwn, jsonEqual, setOwn, type JsonObject } from "./json.js";
 import { conform, describeType } from "./types.js";
 
 // ------------------------------------------------------------ fingerprints
@@ -50,20 +50,22 @@ function hash53(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/** A type's JSON with record fields and union members in a fixed order: equal texts, equal types. */
+/**
+ * A type's JSON with record fields and union members in a fixed order: equal
+ * texts, equal types. (A literal type's JSON is already canonical: a loaded
+ * type object has exactly one key.)
+ */
 function canonical(type: TypeJson): string {
-  if (typeof type === "string") return JSON.stringify(type);
-  if (hasOwn(type, "literal")) return `{"literal":${JSON.stringify((type as { literal: unknown }).literal)}}`;
-  if (hasOwn(type, "list")) return `{"list":${canonical((type as { list: TypeJson }).list)}}`;
-  if (hasOwn(type, "record")) {
-    const fields = (type as { record: Record<string, TypeJson> }).record;
+  if (typeof type === "string" || "literal" in type) return JSON.stringify(type);
+  if ("list" in type) return `{"list":${canonical(type.list)}}`;
+  if ("record" in type) {
+    const fields = type.record;
     const parts = Object.keys(fields)
       .sort()
       .map((name) => `${JSON.stringify(name)}:${canonical(getOwn(fields, name) as TypeJson)}`);
     return `{"record":{${parts.join(",")}}}`;
   }
-  const members = (type as { union: TypeJson[] }).union.map(canonical).sort();
-  return `{"union":[${members.join(",")}]}`;
+  return `{"union":[${type.union.map(canonical).sort().join(",")}]}`;
 }
 
 const keys = new WeakMap<object, string>();
@@ -81,7 +83,10 @@ export function typeKey(type: TypeJson): string {
 
 // ------------------------------------------------------------ steps
 
-/** A flow's step entries, by pc (ties in bundle order). */
+/**
+ * A flow's step entries, by pc, one per pc: where several names share a pc,
+ * the first in bundle order (the sort is stable).
+ */
 const entries = new WeakMap<FlowJson, { pc: number; name: string }[]>();
 
 function stepEntries(flow: FlowJson): { pc: number; name: string }[] {
@@ -89,7 +94,8 @@ function stepEntries(flow: FlowJson): { pc: number; name: string }[] {
   if (!list) {
     list = Object.keys(flow.steps)
       .map((name) => ({ pc: getOwn(flow.steps, name) as number, name }))
-      .sort((a, b) => a.pc - b.pc);
+      .sort((a, b) => a.pc - b.pc)
+      .filter((entry, i, sorted) => i === 0 || sorted[i - 1].pc !== entry.pc);
     entries.set(flow, list);
   }
   return list;
@@ -97,74 +103,39 @@ function stepEntries(flow: FlowJson): { pc: number; name: string }[] {
 
 /** The step an instruction belongs to: the step (or `""`, the flow body) with the greatest entry pc not after `pc`. */
 export function stepAt(flow: FlowJson, pc: number): string {
-  // Binary search: called for every frame at every question, on flows with thousands of steps.
+  // Binary search for the first entry after `pc`: called for every frame at every question, on flows with thousands of steps.
   const list = stepEntries(flow);
   let low = 0;
-  let high = list.length - 1;
-  let found = -1;
-  while (low <= high) {
+  let high = list.length;
+  while (low < high) {
     const mid = (low + high) >> 1;
-    if (list[mid]!.pc <= pc) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
+    if (list[mid].pc <= pc) low = mid + 1;
+    else high = mid;
   }
-  if (found < 0) return "";
-  // Ties (several names at one pc) resolve to the first in bundle order, as before.
-  const at = list[found]!.pc;
-  while (found > 0 && list[found - 1]!.pc === at) found--;
-  return list[found]!.name;
+  return low > 0 ? list[low - 1].name : "";
 }
 
 /** The code of a step: `[start, end)`, up to the next step's entry. Undefined when the flow has no such step. */
 export function stepRegion(flow: FlowJson, name: string): [number, number] | undefined {
   const start = getOwn(flow.steps, name);
   if (typeof start !== "number") return undefined;
-  const next = stepEntries(flow).find((entry) => entry.pc > start);
-  return [start, next ? next.pc : flow.code.length];
+  return [start, stepEntries(flow).find((entry) => entry.pc > start)?.pc ?? flow.code.length];
 }
-
-/** Type fingerprints of a flow's declared variables. */
-const varKeys = new WeakMap<FlowJson, Map<string, string>>();
 
 /**
  * The `types` record of a frame: the fingerprint of each variable it holds
  * that its flow declares. `previous`, the frame's last record, is returned
  * when it is still right (the usual case: a question asked again with the
- * same variables), so it is neither rebuilt nor measured again.
+ * same variables), so the state keeps the same object and it is not measured
+ * again.
  */
 export function frameTypes(flow: FlowJson, vars: JsonObject, previous?: Record<string, string>): Record<string, string> {
-  let known = varKeys.get(flow);
-  if (!known) {
-    known = new Map();
-    varKeys.set(flow, known);
-  }
-  const keyOf = (name: string): string | undefined => {
-    let key = known.get(name);
-    if (key === undefined) {
-      const type = getOwn(flow.vars, name) as TypeJson | undefined;
-      if (type === undefined) return undefined;
-      key = typeKey(type);
-      known.set(name, key);
-    }
-    return key;
-  };
-  const names = Object.keys(vars);
-  let held = 0;
-  let same = previous !== undefined;
-  for (const name of names) {
-    const key = keyOf(name);
-    if (key === undefined) continue;
-    held++;
-    if (same && getOwn(previous!, name) !== key) same = false;
-  }
-  if (same && Object.keys(previous!).length === held) return previous!;
   const types: Record<string, string> = {};
-  for (const name of names) {
-    const key = keyOf(name);
-    if (key !== undefined) setOwn(types, name, key);
+  for (const name of Object.keys(vars)) {
+    const type = getOwn(flow.vars, name) as TypeJson | undefined;
+    if (type !== undefined) setOwn(types, name, typeKey(type));
   }
-  return types;
+  return previous && jsonEqual(previous, types) ? previous : types;
 }
 
 // ------------------------------------------------------------ moving a state
@@ -201,7 +172,7 @@ export type Migration =
   | { ok: false; flow: string; step: string; message: string };
 
 /** The pc of the single `run flow` instruction in `[start, end)`, if there is exactly one. */
-function singleRun(code: Instruction[], start: number, end: number, flow: string): number | undefined {
+function singleRun(code: Instruction[], [start, end]: [number, number], flow: string): number | undefined {
   let found: number | undefined;
   for (let pc = start; pc < end; pc++) {
     const ins = code[pc];
@@ -221,47 +192,35 @@ function singleRun(code: Instruction[], start: number, end: number, flow: string
  */
 export function migrateState(stack: readonly RecordedFrame[], from: string, bundle: Bundle): Migration {
   const report: RedeployReport = { from, to: bundle.version, resumed: [], dropped: [] };
+  const version = JSON.stringify(bundle.version);
   const moved: RecordedFrame[] = [];
+  // Set by a calling frame that continues after its `run`: the variable that receives the result of the frame above it.
+  let resultVar: string | null = null;
   for (let i = 0; i < stack.length; i++) {
     const frame = stack[i];
     const step = frame.step ?? "";
-    const label = step === "" ? `the body of flow '${frame.flow}'` : `step '${step}' of flow '${frame.flow}'`;
     const flow = getOwn(bundle.flows, frame.flow) as FlowJson | undefined;
-    if (!flow) return { ok: false, flow: frame.flow, step, message: `the session is at ${label}, and bundle version ${JSON.stringify(bundle.version)} has no flow '${frame.flow}'` };
-    const region = stepRegion(flow, step);
-    if (!region) return { ok: false, flow: frame.flow, step, message: `the session is at ${label}, which bundle version ${JSON.stringify(bundle.version)} no longer has` };
+    const region = flow && stepRegion(flow, step);
+    if (!flow || !region) {
+      const at = `the session is at ${step === "" ? "the body" : `step '${step}'`} of flow '${frame.flow}'`;
+      const message = flow ? `${at}, which bundle version ${version} no longer has` : `${at}, and bundle version ${version} has no flow '${frame.flow}'`;
+      return { ok: false, flow: frame.flow, step, message };
+    }
     const vars: JsonObject = {};
     for (const name of Object.keys(frame.vars)) {
       const type = getOwn(flow.vars, name) as TypeJson | undefined;
-      const recorded = frame.types && hasOwn(frame.types, name) ? getOwn(frame.types, name) : undefined;
-      if (type === undefined) {
-        report.dropped.push({ flow: frame.flow, variable: name, reason: "removed" });
-        continue;
-      }
-      if (recorded !== typeKey(type)) {
-        report.dropped.push({ flow: frame.flow, variable: name, reason: "type-changed" });
-        continue;
-      }
-      const checked = conform(frame.vars[name], type);
-      if (!checked.ok) {
-        report.dropped.push({ flow: frame.flow, variable: name, reason: "value" });
-        continue;
-      }
-      setOwn(vars, name, checked.value as Json);
+      const recorded = frame.types && getOwn(frame.types, name);
+      const checked = type !== undefined && recorded === typeKey(type) ? conform(frame.vars[name], type) : undefined;
+      if (checked?.ok) setOwn(vars, name, checked.value);
+      else report.dropped.push({ flow: frame.flow, variable: name, reason: type === undefined ? "removed" : checked ? "value" : "type-changed" });
     }
-    moved.push({ flow: frame.flow, pc: region[0], vars, resultVar: null, step });
-    report.resumed.push({ flow: frame.flow, step, at: "start" });
-  }
-  // A calling frame continues after its step's single `run` of the flow it called, and then gets that flow's result.
-  for (let i = 0; i + 1 < moved.length; i++) {
-    const caller = moved[i];
-    const flow = getOwn(bundle.flows, caller.flow) as FlowJson;
-    const region = stepRegion(flow, caller.step ?? "")!;
-    const run = singleRun(flow.code, region[0], region[1], moved[i + 1].flow);
-    if (run === undefined || run + 1 >= flow.code.length) continue;
-    caller.pc = run + 1;
-    moved[i + 1].resultVar = (flow.code[run] as Extract<Instruction, { op: "run" }>).var;
-    report.resumed[i].at = "after-run";
+    // A calling frame continues after its step's single `run` of the flow it called, and then gets that flow's result.
+    const callee = stack[i + 1]?.flow;
+    const run = callee === undefined ? undefined : singleRun(flow.code, region, callee);
+    const afterRun = run !== undefined && run + 1 < flow.code.length;
+    moved.push({ flow: frame.flow, pc: afterRun ? run + 1 : region[0], vars, resultVar, step });
+    report.resumed.push({ flow: frame.flow, step, at: afterRun ? "after-run" : "start" });
+    resultVar = afterRun ? (flow.code[run] as Extract<Instruction, { op: "run" }>).var : null;
   }
   return { ok: true, stack: moved, report };
 }
@@ -296,8 +255,9 @@ export function diffBundles(previous: Bundle, next: Bundle): BundleDiff {
     for (const variable of Object.keys(before.vars)) {
       const from = getOwn(before.vars, variable) as TypeJson;
       const to = getOwn(after.vars, variable) as TypeJson | undefined;
-      if (to === undefined) diff.variables.push({ flow: name, variable, from: describeType(from), to: null });
-      else if (typeKey(to) !== typeKey(from)) diff.variables.push({ flow: name, variable, from: describeType(from), to: describeType(to) });
+      if (to === undefined || typeKey(to) !== typeKey(from)) {
+        diff.variables.push({ flow: name, variable, from: describeType(from), to: to === undefined ? null : describeType(to) });
+      }
     }
   }
   return diff;

@@ -10,7 +10,7 @@
 
 import type { TypeJson } from "./bundle.js";
 import { isDate, isEmail, isPhone, isUrl } from "./inputs.js";
-import { getOwn, hasOwn, isObject, pathKey, setOwn, type Json, type JsonObject } from "./json.js";
+import { getOwn, isObject, pathKey, setOwn, type Json, type JsonObject } from "./json.js";
 
 /** The result of `conform`: the conforming copy, or where and why it does not fit. */
 export type Conformance = { ok: true; value: Json } | { ok: false; path: string; expected: string };
@@ -37,12 +37,10 @@ export function acceptsNull(type: TypeJson): boolean {
 }
 
 function describeValue(value: unknown): string {
-  if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a record";
   if (typeof value === "string") return value.length > 40 ? "a string" : JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return `a ${typeof value}`;
+  if (value === null || typeof value === "number" || typeof value === "boolean") return String(value);
+  return typeof value === "object" ? "a record" : `a ${typeof value}`;
 }
 
 /**
@@ -54,12 +52,16 @@ export function conform(value: unknown, type: TypeJson, path = "$"): Conformance
   try {
     return conformAt(value, type, path, { left: MAX_CONFORM_VALUES });
   } catch {
-    return { ok: false, path, expected: describeType(type) };
+    return refusal(path, describeType(type));
   }
 }
 
+function refusal(path: string, expected: string): Conformance {
+  return { ok: false, path, expected };
+}
+
 function mismatch(path: string, type: TypeJson, value: unknown): Conformance {
-  return { ok: false, path, expected: `${describeType(type)}, found ${describeValue(value)}` };
+  return refusal(path, `${describeType(type)}, found ${describeValue(value)}`);
 }
 
 /**
@@ -69,30 +71,32 @@ function mismatch(path: string, type: TypeJson, value: unknown): Conformance {
  */
 export const MAX_CONFORM_VALUES = 1_000_000;
 
+/** A string that passes a format's check. */
+const format =
+  (check: (text: string) => boolean) =>
+  (value: unknown): boolean =>
+    typeof value === "string" && check(value);
+
+/** Whether a value is of a primitive type (by name). */
+const PRIMITIVES: Record<string, (value: unknown) => boolean> = {
+  null: (value) => value === null,
+  boolean: (value) => typeof value === "boolean",
+  number: Number.isFinite,
+  integer: Number.isSafeInteger,
+  string: (value) => typeof value === "string",
+  email: format(isEmail),
+  phone: format(isPhone),
+  date: format(isDate),
+  url: format(isUrl),
+};
+
 function conformAt(value: unknown, type: TypeJson, path: string, budget: { left: number }): Conformance {
-  if (--budget.left < 0) return { ok: false, path, expected: `${describeType(type)} (the value is too large)` };
+  if (--budget.left < 0) return refusal(path, `${describeType(type)} (the value is too large)`);
   if (typeof type === "string") {
-    switch (type) {
-      case "null":
-        return value === null ? { ok: true, value: null } : mismatch(path, type, value);
-      case "boolean":
-        return typeof value === "boolean" ? { ok: true, value } : mismatch(path, type, value);
-      case "number":
-        return typeof value === "number" && Number.isFinite(value) ? { ok: true, value: Object.is(value, -0) ? 0 : value } : mismatch(path, type, value);
-      case "integer":
-        return typeof value === "number" && Number.isSafeInteger(value) ? { ok: true, value: Object.is(value, -0) ? 0 : value } : mismatch(path, type, value);
-      case "string":
-        return typeof value === "string" ? { ok: true, value } : mismatch(path, type, value);
-      case "email":
-      case "phone":
-      case "date":
-      case "url": {
-        const check = type === "email" ? isEmail : type === "phone" ? isPhone : type === "date" ? isDate : isUrl;
-        return typeof value === "string" && check(value) ? { ok: true, value } : mismatch(path, type, value);
-      }
-      default:
-        return { ok: false, path, expected: `a known type (found '${String(type)}')` };
-    }
+    const check = getOwn(PRIMITIVES, type) as ((value: unknown) => boolean) | undefined;
+    if (!check) return refusal(path, `a known type (found '${String(type)}')`);
+    // A primitive is kept as it is, but for -0, which JSON does not have.
+    return check(value) ? { ok: true, value: value === 0 ? 0 : (value as Json) } : mismatch(path, type, value);
   }
   if ("literal" in type) {
     return value === type.literal ? { ok: true, value: type.literal } : mismatch(path, type, value);
@@ -113,29 +117,28 @@ function conformAt(value: unknown, type: TypeJson, path: string, budget: { left:
     for (const name of Object.keys(type.record)) {
       const fieldType = getOwn(type.record, name) as TypeJson;
       const fieldPath = pathKey(path, name);
-      const present = hasOwn(value, name) && value[name] !== undefined;
-      if (!present) {
-        if (!acceptsNull(fieldType)) return { ok: false, path: fieldPath, expected: `${describeType(fieldType)}, found nothing (missing field)` };
-        setOwn(copy, name, null);
-        continue;
-      }
-      const field = conformAt(value[name], fieldType, fieldPath, budget);
-      if (!field.ok) return field;
-      setOwn(copy, name, field.value);
+      const field = getOwn(value, name);
+      // An absent field (or an undefined one) is null, if the field's type allows it.
+      const checked: Conformance =
+        field !== undefined
+          ? conformAt(field, fieldType, fieldPath, budget)
+          : acceptsNull(fieldType)
+            ? { ok: true, value: null }
+            : refusal(fieldPath, `${describeType(fieldType)}, found nothing (missing field)`);
+      if (!checked.ok) return checked;
+      setOwn(copy, name, checked.value);
     }
     return { ok: true, value: copy };
   }
   if ("union" in type) {
-    let first: Conformance | undefined;
     for (const member of type.union) {
       const result = conformAt(value, member, path, budget);
       if (result.ok) return result;
-      first ??= result;
     }
     // Report the union as a whole, unless it is `T?` and the value is not null: then T's reason is more precise.
     const nonNull = type.union.filter((member) => member !== "null");
-    if (nonNull.length === 1 && value !== null && first && !first.ok) return conformAt(value, nonNull[0], path, budget);
+    if (nonNull.length === 1 && value !== null) return conformAt(value, nonNull[0], path, budget);
     return mismatch(path, type, value);
   }
-  return { ok: false, path, expected: "a known type" };
+  return refusal(path, "a known type");
 }
