@@ -39,7 +39,11 @@ flow compra {
 describe("idempotency keys", () => {
   it("are unique per call in a session, and the same when the host retries a turn from the same state", async () => {
     const keys: string[] = [];
+    // The conversation id in a key is the start time by the engine's clock (base 36 ms): fixed here.
+    let now = new Date("2026-11-24T10:00:00Z");
+    const c1 = now.getTime().toString(36);
     const options: EngineOptions = {
+      clock: () => now,
       actions: {
         criar: (sku: string, context: ActionContext) => {
           keys.push(context.idempotencyKey);
@@ -52,14 +56,28 @@ describe("idempotency keys", () => {
     const first = ok(await engine.start("compra", { sessionId: "5511" }));
     const second = ok(await engine.reply(first.state, "B"));
     expect(second.events.at(-2)).toEqual({ type: "say", text: "P-A novo P-B novo" });
-    expect(keys).toEqual(["5511:1:1", "5511:1:2", "5511:2:1"]);
+    expect(keys).toEqual([`5511:${c1}:1:1`, `5511:${c1}:1:2`, `5511:${c1}:2:1`]);
     // The host's retry of the second turn (same state, e.g. after a crash before saving) reuses its key.
     ok(await engine.reply(first.state, "B"));
-    expect(keys.at(-1)).toBe("5511:2:1");
+    expect(keys.at(-1)).toBe(`5511:${c1}:2:1`);
     // Another session never shares a key.
     ok(await engine.start("compra", { sessionId: "5512" }));
-    expect(keys.at(-2)).toBe("5512:1:1");
+    expect(keys.at(-2)).toBe(`5512:${c1}:1:1`);
     expect(new Set(keys.slice(0, 3)).size).toBe(3);
+    // A later conversation with the same contact (same session id) never reuses a key of an earlier one.
+    now = new Date("2026-11-24T10:05:00Z");
+    ok(await engine.start("compra", { sessionId: "5511" }));
+    expect(keys.at(-2)).toBe(`5511:${now.getTime().toString(36)}:1:1`);
+    expect(keys.slice(0, 3)).not.toContain(keys.at(-2));
+  });
+
+  it("keep the earlier format for a state stored before conversations had an id", async () => {
+    const keys: string[] = [];
+    const engine = createEngine(shop, { actions: { criar: (sku: string, context: ActionContext) => (keys.push(context.idempotencyKey), { id: `P-${sku}`, status: "novo" }), avisar: () => undefined } });
+    const first = ok(await engine.start("compra", { sessionId: "5511" }));
+    const { conversation: _dropped, ...older } = JSON.parse(JSON.stringify(first.state));
+    ok(await engine.reply(older, "B"));
+    expect(keys.at(-1)).toBe("5511:2:1");
   });
 });
 

@@ -89,7 +89,9 @@ flow f {
 
   it("an assignment that would grow the state past the cap is undone and fails with code limit; every stored state is under the cap", async () => {
     const limit = 2000;
-    const engine = createEngine(diary, { limits: { stateSize: limit } });
+    // A fixed clock: the conversation id (the start time) is part of the state, so its length must not vary.
+    const clock = () => new Date("2026-11-24T10:00:00Z");
+    const engine = createEngine(diary, { clock, limits: { stateSize: limit } });
     let turn = ok(await engine.start("f"));
     let last: AppliedTurn = turn;
     for (let i = 0; i < 40 && turn.status === "waiting"; i++) {
@@ -100,15 +102,15 @@ flow f {
     expect(turn.status).toBe("error");
     // Whichever grows the state past the cap first (here the question's bookkeeping, after the last line was added) is refused.
     expect(turn.events).toEqual([
-      { type: "error", code: "limit", message: `asking this question would make the session state ${limit + 4} characters of JSON, over limits.stateSize (${limit})`, at: "d.flow:6:9" },
+      { type: "error", code: "limit", message: `asking this question would make the session state ${limit + 30} characters of JSON, over limits.stateSize (${limit})`, at: "d.flow:6:9" },
       { type: "end", reason: "limit" },
     ]);
     // With lines of another length, the assignment itself is refused, and undone: the log kept is the one before it.
-    const other = createEngine(diary, { limits: { stateSize: limit } });
+    const other = createEngine(diary, { clock, limits: { stateSize: limit } });
     turn = ok(await other.start("f"));
     for (let i = 0; i < 40 && turn.status === "waiting"; i++) {
       last = turn;
-      turn = ok(await other.reply(turn.state, "y".repeat(130)));
+      turn = ok(await other.reply(turn.state, "y".repeat(125)));
       expect(size(turn.state)).toBeLessThanOrEqual(limit);
     }
     expect(turn.events[0]).toEqual({ type: "error", code: "limit", message: `assigning 'log' would make the session state larger than limits.stateSize (${limit} characters of JSON)`, at: "d.flow:11:13" });

@@ -10,6 +10,11 @@
 //! A project is always checked whole (imports and duplicate names need every
 //! file), but only the diagnostics of files below the named paths are
 //! reported, unless a named path is the project's folder itself.
+//!
+//! The files listed here are a project's roots: `Workspace` adds the files
+//! they import, transitively (`addImportedFiles` in workspace.ts). Without a
+//! `fluxo.json` every file of the project is reported, those imported too, as
+//! tsc reports errors in the files it pulls in.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -143,6 +148,16 @@ export function listProjectFiles(project: Project, cwd: string): ProjectFiles {
 /** Whether the diagnostics of `file` are reported for this project. */
 export function isInScope(project: Project, file: string): boolean {
   return project.scope === undefined || project.scope.some((root) => isWithin(file, root));
+}
+
+/**
+ * Whether the `test` blocks of `file` run: those of the files in scope, but
+ * without a `fluxo.json` only those of the named files, not of the files
+ * they import (`fluxo test main.flow` runs the tests of `main.flow`).
+ */
+export function isTestedFile(project: Project, file: string): boolean {
+  if (project.config) return isInScope(project, file);
+  return project.named.some((entry) => isWithin(file, entry.path));
 }
 
 function unique(paths: string[]): string[] {

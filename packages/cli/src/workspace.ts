@@ -6,12 +6,17 @@
 //! is walked again (cheap), and only files that appeared, vanished or were
 //! reported changed are read and handed to `Program.setFile`/`removeFile`,
 //! so the compiler re-parses only those.
+//!
+//! A project is its listed files plus every file they import, transitively
+//! (LANGUAGE §3; as tsc pulls in the files its root files import). Without
+//! this, `fluxo check main.flow` with no `fluxo.json` would check `main.flow`
+//! alone and report its imports as missing (FX2008).
 
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createProgram, type Diagnostic, type Program } from "@fluxo/compiler";
+import { createProgram, resolveImportPath, stringValue, type Diagnostic, type Program } from "@fluxo/compiler";
 import { configFileName } from "./config.js";
-import { displayPath, readSourceFile, statOrUndefined } from "./files.js";
+import { displayPath, readSourceFile, sourceExtension, statOrUndefined } from "./files.js";
 import { discoverProjects, isInScope, listProjectFiles, type Project, type ProjectFiles } from "./project.js";
 
 /** A project with its compiler program. */
@@ -48,9 +53,10 @@ export class Workspace {
   static load(paths: readonly string[], cwd: string): Workspace {
     const show = (file: string): string => displayPath(file, cwd);
     const projects = discoverProjects(paths, cwd).map((project) => {
-      const files = listProjectFiles(project, cwd);
-      const inputs = files.files.map((file) => ({ uri: pathToUri(file), text: readSourceFile(file, show(file)) }));
-      return { project, files, program: createProgram(inputs, project.options) };
+      const listed = listProjectFiles(project, cwd);
+      const inputs = listed.files.map((file) => ({ uri: pathToUri(file), text: readSourceFile(file, show(file)) }));
+      const program = createProgram(inputs, project.options);
+      return { project, program, files: addImportedFiles(program, listed, new Set(), show) };
     });
     return new Workspace(paths, cwd, projects);
   }
@@ -78,11 +84,8 @@ export class Workspace {
     const show = (file: string): string => displayPath(file, this.cwd);
     for (const loaded of this.projects) {
       const before = new Set(loaded.files.files);
-      loaded.files = listProjectFiles(loaded.project, this.cwd);
-      for (const file of before) {
-        if (!loaded.files.files.includes(file)) loaded.program.removeFile(pathToUri(file));
-      }
-      for (const file of loaded.files.files) {
+      const listed = listProjectFiles(loaded.project, this.cwd);
+      for (const file of listed.files) {
         if (before.has(file) && !changed.has(file)) continue;
         if (!statOrUndefined(file)) {
           // Gone between the walk and now (a named file deleted while watching).
@@ -90,6 +93,13 @@ export class Workspace {
           continue;
         }
         loaded.program.setFile({ uri: pathToUri(file), text: readSourceFile(file, show(file)) });
+      }
+      // Imports are followed after the listed files are up to date, so an
+      // import added or removed by this change counts.
+      loaded.files = addImportedFiles(loaded.program, listed, changed, show);
+      const now = new Set(loaded.files.files);
+      for (const file of before) {
+        if (!now.has(file)) loaded.program.removeFile(pathToUri(file));
       }
     }
     return true;
@@ -133,6 +143,54 @@ export class Workspace {
     }
     return undefined;
   }
+}
+
+/**
+ * Adds to `program` the files that the `listed` files import, transitively,
+ * resolved as the compiler resolves them (`resolveImportPath`: relative to
+ * the importing file, `.flow` optional), and returns the listed files plus
+ * those, with their folders (to watch). Only existing `.flow` files are
+ * followed, as a folder walk takes only those: an import of anything else
+ * stays unresolved and the compiler reports it (FX2008). A followed file is
+ * read when it is new to the program or in `changed`. Cycles are fine: each
+ * file is visited once.
+ */
+function addImportedFiles(program: Program, listed: ProjectFiles, changed: ReadonlySet<string>, show: (file: string) => string): ProjectFiles {
+  const files = new Set(listed.files);
+  const folders = new Set(listed.folders);
+  const importable = (uri: string): boolean => {
+    if (!uri.startsWith("file:")) return false;
+    const file = uriToPath(uri);
+    if (files.has(file)) return true;
+    if (!file.endsWith(sourceExtension)) return false;
+    try {
+      return statOrUndefined(file)?.isFile() === true;
+    } catch {
+      return false; // cannot be looked at (a folder without search permission): unresolved, FX2008
+    }
+  };
+  const queue = [...listed.files];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const uri = pathToUri(next);
+    const tree = program.getSourceFile(uri);
+    if (!tree) continue;
+    for (const node of tree.declarations) {
+      if (node.kind !== "Import") continue;
+      const written = stringValue(node.path);
+      if (written === undefined) continue;
+      const target = resolveImportPath(uri, written, importable);
+      if (target === undefined) continue;
+      const file = uriToPath(target);
+      if (files.has(file)) continue;
+      files.add(file);
+      folders.add(path.dirname(file));
+      if (!program.hasFile(pathToUri(file)) || changed.has(file)) {
+        program.setFile({ uri: pathToUri(file), text: readSourceFile(file, show(file)) });
+      }
+      queue.push(file);
+    }
+  }
+  return { files: [...files].sort(), folders: [...folders].sort() };
 }
 
 function compareText(a: string, b: string): number {

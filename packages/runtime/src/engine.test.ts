@@ -370,7 +370,7 @@ describe("actions", () => {
     ]);
     expect(turn.state.stack[0].vars.order).toEqual({ status: "shipped", eta: null });
     expect(calls[0][0]).toBe("123");
-    expect(calls[0][1]).toMatchObject({ session: { id: "s1", context: { name: "Ana" } }, idempotencyKey: "s1:1:1" });
+    expect(calls[0][1]).toMatchObject({ session: { id: "s1", context: { name: "Ana" } }, idempotencyKey: expect.stringMatching(/^s1:[0-9a-z]+:1:1$/) });
   });
 
   const failures: [string, EngineOptions["actions"], string][] = [
@@ -439,12 +439,13 @@ describe("actions", () => {
     const call = (text: string): Instruction => ({ op: "call", action: "notify", args: [lit(text)], var: null, else: null });
     const engine = engineFor(
       { actions: { notify: action(["text"]) }, flows: { main: { code: [call("a"), call("b"), ask("x", "string", "?"), call("c"), end()] } } },
-      { actions: { notify: (_text: string, info: { idempotencyKey: string }) => void keys.push(info.idempotencyKey) } },
+      { clock: () => new Date(36 ** 5), actions: { notify: (_text: string, info: { idempotencyKey: string }) => void keys.push(info.idempotencyKey) } },
     );
     const first = ok(await engine.start("main", { sessionId: "s9" }));
+    expect(first.state.conversation).toBe("100000");
     await engine.reply(first.state, "x");
     await engine.reply(first.state, "x");
-    expect(keys).toEqual(["s9:1:1", "s9:1:2", "s9:2:1", "s9:2:1"]);
+    expect(keys).toEqual(["s9:100000:1:1", "s9:100000:1:2", "s9:100000:2:1", "s9:100000:2:1"]);
   });
 
   it("handler arguments are copies: a handler mutating them changes nothing", async () => {
@@ -982,5 +983,59 @@ describe("properties", () => {
       }),
       { seed: 7, numRuns: 400 },
     );
+  });
+});
+
+describe("host input checked against the bundle's declarations", () => {
+  const typed = () =>
+    engineFor({
+      context: { plano: { union: [{ literal: "basico" }, { literal: "premium" }] }, idade: "integer", perfil: { record: { nome: "string" } } },
+      flows: { main: { vars: { n: "integer", cor: { union: [{ literal: "Azul" }, { literal: "Verde" }] } }, code: [ask("n", "integer", "N?"), say(str("ok ", v("n"))), end()] } },
+    });
+
+  it("a context field of the wrong type is refused with invalid-input naming it; absent fields and undeclared ones are accepted", async () => {
+    const engine = typed();
+    for (const [context, message] of [
+      [{ plano: "gold" }, 'context.plano: expected "basico" | "premium"'],
+      [{ idade: "30" }, "context.idade: expected integer"],
+      [{ idade: 1.5 }, "context.idade: expected integer"],
+      [{ perfil: new Date(0) }, "context.perfil.nome: expected string"],
+    ] as const) {
+      const turn = await engine.start("main", { context });
+      expect(turn.error?.code).toBe("invalid-input");
+      expect(turn.error?.message).toContain(`${message}, found `);
+    }
+    const started = ok(await engine.start("main", { context: { plano: "premium", extra: [1] } }));
+    expect(started.state.context).toEqual({ plano: "premium", extra: [1] });
+    // A refreshed context is checked the same way, and the state given is left as it was.
+    const refused = await engine.reply(started.state, "3", { context: { idade: "x" } });
+    expect(refused.error).toEqual({ code: "invalid-input", message: 'context.idade: expected integer, found "x"' });
+    expect(refused.state).toBe(started.state);
+    expect(ok(await engine.reply(started.state, "3", { context: { idade: 40 } })).events[0]).toEqual({ type: "say", text: "ok 3" });
+  });
+
+  it("a stored state whose variable does not have its declared type is refused as invalid-state", async () => {
+    const engine = typed();
+    const stored = JSON.parse(JSON.stringify(ok(await engine.start("main")).state));
+    for (const [vars, path] of [
+      [{ n: "zz" }, "stack[0].vars.n: expected integer"],
+      [{ n: 1.5 }, "stack[0].vars.n: expected integer"],
+      [{ cor: "Roxo" }, 'stack[0].vars.cor: expected "Azul" | "Verde"'],
+    ] as const) {
+      const state = { ...stored, stack: [{ ...stored.stack[0], vars }] };
+      const turn = await engine.reply(state, "3");
+      expect(turn.error?.code).toBe("invalid-state");
+      expect(turn.error?.message).toContain(`invalid session state: ${path}, found `);
+    }
+    const good = { ...stored, stack: [{ ...stored.stack[0], vars: { n: 2, cor: "Azul", undeclared: true } }] };
+    expect(ok(await engine.reply(good, "3")).events[0]).toEqual({ type: "say", text: "ok 3" });
+  });
+
+  it("null options are the same as none", async () => {
+    const engine = typed();
+    const first = ok(await engine.start("main", null as never));
+    expect(ok(await engine.reply(first.state, "3", null as never)).events[0]).toEqual({ type: "say", text: "ok 3" });
+    expect((await engine.timeout(first.state, null as never)).error?.code).toBe("no-pending-question");
+    expect((await engine.startEvent("nothing", {}, null as never)).error?.code).toBe("unknown-flow");
   });
 });

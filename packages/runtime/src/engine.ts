@@ -23,9 +23,18 @@
 //
 // Decisions where the specification is silent:
 // - A turn counter in the state (`turn`, +1 per turn) and the order of calls
-//   within the turn make the idempotency key `session:turn:n`: unique per
-//   call in a session, identical when the host retries a turn from the same
-//   state (with the same handlers' results and random source).
+//   within the turn make the idempotency key `session:conversation:turn:n`:
+//   unique per call in a session, identical when the host retries a turn
+//   from the same state (with the same handlers' results and random source).
+//   `conversation` is the start time (engine clock, base-36 ms), kept in the
+//   state: a session id is usually the contact's phone number, shared by all
+//   of that contact's conversations, and their turn counters all start at 1.
+//   A state written before this field existed keeps the key `session:turn:n`.
+// - What the host passes is checked against what the bundle declares: a
+//   context field the project's `context` declares must have its type when
+//   present (`invalid-input` naming it; an absent one reads as null, fields
+//   it does not declare are kept), and a state the engine did not issue has
+//   each variable checked against the flow's declared type (`invalid-state`).
 // - An ended state (`ended`, `handoff`, `error`) keeps its frames and
 //   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
 //   `return` keeps its frame too. Replying to it is the typed error
@@ -99,7 +108,7 @@
 //   platform has it, never the injected random source (which would shift a
 //   seeded `random`).
 
-import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson } from "./bundle.js";
+import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson, TypeJson } from "./bundle.js";
 import type { BuiltinEnv } from "./builtins.js";
 import { FlowError, type FlowErrorCode } from "./errors.js";
 import { evaluate, showInMessage, type Scope } from "./expression.js";
@@ -163,6 +172,13 @@ export interface SessionState {
   /** The bundle version the state belongs to. */
   version: string;
   session: string;
+  /**
+   * An id of this conversation, made when it starts: a session id (a phone
+   * number) is shared by every conversation with the same contact, so the
+   * idempotency keys of actions include this too. Absent in states written
+   * before it existed.
+   */
+  conversation?: string;
   status: TurnStatus;
   /** Turns applied so far (part of idempotency keys). */
   turn: number;
@@ -296,6 +312,7 @@ const STATE_SIZE_SLACK = 64;
 const STATE: Shape = {
   version: "string",
   session: "string",
+  "conversation?": "string",
   status: (value, path) => oneOf(STATUSES, value, path),
   turn: "nat",
   context: "object",
@@ -397,7 +414,9 @@ class FlowEngine implements Engine {
     return best?.flow;
   }
 
-  start(flowName: string, options: StartOptions = {}): Promise<Turn> {
+  start(flowName: string, given?: StartOptions): Promise<Turn> {
+    // `?? {}`, not a default parameter: a host may pass null.
+    const options = given ?? {};
     return this.starting(() => {
       const flow = typeof flowName === "string" ? lookup(this.bundle.flows, flowName) : undefined;
       if (!flow) return refused(null, "unknown-flow", `no flow named ${JSON.stringify(String(flowName))}`);
@@ -405,7 +424,8 @@ class FlowEngine implements Engine {
     });
   }
 
-  startEvent(name: string, payload: unknown, options: Omit<StartOptions, "params"> = {}): Promise<Turn> {
+  startEvent(name: string, payload: unknown, given?: Omit<StartOptions, "params">): Promise<Turn> {
+    const options = given ?? {};
     return this.starting(() => {
       const flowName = typeof name === "string" ? this.events.get(name) : undefined;
       if (flowName === undefined) return refused(null, "unknown-flow", `no flow has trigger event ${JSON.stringify(String(name))}`);
@@ -414,12 +434,12 @@ class FlowEngine implements Engine {
     });
   }
 
-  reply(given: unknown, text: string, options: ReplyOptions = {}): Promise<Turn> {
-    return this.continuing(given, options, (run, redeploy) => (redeploy ? run.execute() : run.answer(typeof text === "string" ? text : "")));
+  reply(given: unknown, text: string, options?: ReplyOptions): Promise<Turn> {
+    return this.continuing(given, options ?? {}, (run, redeploy) => (redeploy ? run.execute() : run.answer(typeof text === "string" ? text : "")));
   }
 
-  timeout(given: unknown, options: ReplyOptions = {}): Promise<Turn> {
-    return this.continuing(given, options, (run, redeploy, state) => {
+  timeout(given: unknown, options?: ReplyOptions): Promise<Turn> {
+    return this.continuing(given, options ?? {}, (run, redeploy, state) => {
       if (redeploy) return run.execute();
       const question = this.bundle.flows[state.stack[state.stack.length - 1].flow].code[state.pending!.pc] as Question;
       if (question.timeout === null) return refused(given, "no-pending-question", "the pending question has no timeout");
@@ -491,7 +511,8 @@ class FlowEngine implements Engine {
       setOwn(vars, param.name, checked.value);
     }
     const session = (typeof options.sessionId === "string" && options.sessionId.length > 0 ? options.sessionId : randomUuid()) ?? `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-    const state: SessionState = { version: this.bundle.version, session, status: "waiting", turn: 1, context, stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }], pending: null };
+    const conversation = conversationId(this.rt.env.now);
+    const state: SessionState = { version: this.bundle.version, session, conversation, status: "waiting", turn: 1, context, stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }], pending: null };
     const size = stateSize(state);
     if (size > this.rt.limits.stateSize) {
       return refused(null, "invalid-input", `the context, parameters and session id make a session state of ${size} characters of JSON, over limits.stateSize (${this.rt.limits.stateSize})`);
@@ -513,6 +534,14 @@ class FlowEngine implements Engine {
     }
     if (!isObject(copy)) return "the context must be a JSON object";
     if (measure(copy).depth > MAX_VALUE_DEPTH) return `the context is nested deeper than ${MAX_VALUE_DEPTH} levels`;
+    // Each field the project's `context` declares must have its type when the host passes it; one left out reads as null
+    // (a context is often partial: what the host knows about the contact so far). Fields it does not declare are kept.
+    for (const name of Object.keys(this.bundle.context)) {
+      if (!hasOwn(copy, name)) continue;
+      const checked = conform(copy[name], this.bundle.context[name], `context.${name}`);
+      if (!checked.ok) return `${checked.path}: expected ${checked.expected}`;
+      setOwn(copy, name, checked.value);
+    }
     return copy as JsonObject;
   }
 
@@ -525,8 +554,9 @@ class FlowEngine implements Engine {
     const checked = this.checkState(given, true);
     if ("error" in checked) return checked;
     // The turn's own copy: the state object and its stack; frames and their `vars` are copied when the turn changes them.
-    const { version, session, status, turn, context, stack, pending } = checked;
+    const { version, session, conversation, status, turn, context, stack, pending } = checked;
     const state: SessionState = { version, session, status, turn, context, stack: stack.slice(), pending };
+    if (conversation !== undefined) state.conversation = conversation;
     ownTop(state.stack);
     const limit = this.rt.limits.stateSize;
     if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
@@ -587,6 +617,15 @@ class FlowEngine implements Engine {
     for (let i = 0; i < stack.length; i++) {
       const flow = lookup(this.bundle.flows, stack[i].flow);
       if (!flow || stack[i].pc >= flow.code.length) return invalid(`stack[${i}] is not a position in this bundle`);
+      // A variable must have the type the flow declares for it (its value may have been edited in storage).
+      const vars = stack[i].vars;
+      for (const name of Object.keys(vars)) {
+        const type = getOwn(flow.vars, name) as TypeJson | undefined;
+        if (type === undefined) continue;
+        const checked = conform(vars[name], type, `stack[${i}].vars.${name}`);
+        if (!checked.ok) return invalid(`${checked.path}: expected ${checked.expected}`);
+        setOwn(vars, name, checked.value);
+      }
     }
     const top = stack[stack.length - 1];
     const question = this.bundle.flows[top.flow].code[top.pc];
@@ -641,6 +680,8 @@ function varsSize(vars: JsonObject, sizes?: VarsSizes): number {
 export function stateSize(state: SessionState, sizes?: VarsSizes): number {
   // `{"version":,"session":,"status":,"turn":,"context":,"stack":,"pending":}`: 72 characters, then `[` `]` and a comma between frames.
   let size = 72 + stringSize(state.version) + stringSize(state.session) + stringSize(state.status) + String(state.turn).length + sizeOf(state.context);
+  // `,"conversation":`: 16 characters.
+  if (state.conversation !== undefined) size += 16 + stringSize(state.conversation);
   // A pending question is new at each question: walked afresh, its options (immutable) through the cache.
   size += state.pending === null ? 4 : containerSize(state.pending);
   const stack = state.stack;
@@ -653,6 +694,23 @@ export function stateSize(state: SessionState, sizes?: VarsSizes): number {
     if (frame.types !== undefined) size += 9 + sizeOf(frame.types);
   }
   return size;
+}
+
+/**
+ * The id of a conversation that starts now: the start time in milliseconds,
+ * base 36, by the engine's clock. A contact's conversations start one after
+ * another, so it tells them apart in idempotency keys; an injected clock
+ * keeps runs reproducible (`fluxo test`, a host replaying a start).
+ */
+function conversationId(now: () => Date): string {
+  let time = NaN;
+  try {
+    const date = now();
+    if (date instanceof Date) time = date.getTime();
+  } catch {
+    // A clock that throws fails the turn's first question, not the start.
+  }
+  return (Number.isFinite(time) && time >= 0 ? time : Date.now()).toString(36);
 }
 
 function defaultValue(param: ParamJson): Json | undefined {
@@ -1119,7 +1177,8 @@ class TurnRun {
     if (!action) throw new FlowError("action", `unknown action '${ins.action}'`);
     const args = ins.args.map((arg) => this.value(arg));
     this.calls += 1;
-    const key = `${this.state.session}:${this.state.turn}:${this.calls}`;
+    const { session, conversation, turn } = this.state;
+    const key = conversation === undefined ? `${session}:${turn}:${this.calls}` : `${session}:${conversation}:${turn}:${this.calls}`;
     const outcome = await this.invoke(ins.action, action, args, key);
     this.events.push({ type: "action", name: ins.action, args: args.map((a) => copyJson(a)), ok: outcome.ok });
     const frame = this.frame();

@@ -40,6 +40,32 @@ export interface RunSettings {
 
 type MockValue = { fails: true } | { returns: unknown };
 
+/** The longest timeout the engine's timer can wait (2^31 - 1 ms, about 24.8 days; see the runtime's `schedule`). */
+export const humanTimeoutMs = 2_147_483_647;
+
+/**
+ * The bundle an interactive run's engine runs: a copy of `bundle` in which
+ * the actions in `asked` (those whose result is typed on the terminal) get
+ * the longest timeout the engine can wait, `humanTimeoutMs`.
+ *
+ * An action's `timeout` bounds the host's call (LANGUAGE §3.3); the engine
+ * races every handler against it. When the handler is a person typing the
+ * result as JSON, that bound is not meant for them: with `timeout 1s` the
+ * call failed a second after the prompt, whatever they typed. Standing in for
+ * the host, the CLI gives the person all the time they need, and only them:
+ * mocked, standard and HTTP actions keep their declared timeouts, and so do
+ * all actions in piped mode. The copy is used by this run's engine only;
+ * nothing is written, and `build` is not affected.
+ */
+export function bundleForHumans(bundle: Bundle, asked: ReadonlySet<string>): Bundle {
+  if (asked.size === 0) return bundle;
+  const actions: Bundle["actions"] = {};
+  for (const [name, action] of Object.entries(bundle.actions)) {
+    actions[name] = asked.has(name) ? { ...action, timeoutMs: Math.max(action.timeoutMs, humanTimeoutMs) } : action;
+  }
+  return { ...bundle, actions };
+}
+
 function parseJsonOption(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
@@ -123,7 +149,10 @@ export async function run(settings: RunSettings, context: CliContext): Promise<n
   };
 
   const actions: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  /** The actions whose result a person types (see `bundleForHumans`). */
+  const asked = new Set<string>();
   for (const [name, action] of Object.entries(bundle.actions)) {
+    if (interactive && !mocks.has(name) && !action.http && !action.standard && action.result !== null) asked.add(name);
     if (action.http && !mocks.has(name)) continue;
     actions[name] = async (...all: unknown[]) => {
       const args = all.slice(0, action.params.length);
@@ -148,7 +177,7 @@ export async function run(settings: RunSettings, context: CliContext): Promise<n
   const secrets: Record<string, string | undefined> = {};
   for (const name of secretNames(bundle)) secrets[name] = context.env[name];
 
-  const engine = createEngine(bundle, { actions: actions as never, secrets });
+  const engine = createEngine(bundleForHumans(bundle, asked), { actions: actions as never, secrets });
 
   // Parameters: the flow's required parameters are asked for in interactive mode.
   const params: Record<string, unknown> = {};

@@ -22,7 +22,7 @@ import { exitStatus } from "../report.js";
 import { runTests, type Coverage, type TestResult } from "../test-runner.js";
 import { watchCheck } from "../watch.js";
 import { uriToPath, Workspace } from "../workspace.js";
-import { isInScope } from "../project.js";
+import { isTestedFile } from "../project.js";
 
 export interface TestSettings {
   paths: string[];
@@ -128,7 +128,7 @@ async function runWorkspace(workspace: Workspace, settings: TestSettings, contex
     const bundle = settings.bundle !== undefined
       ? readBundle(path.resolve(context.cwd, settings.bundle), context)
       : lowerProgram(loaded.program, { sourceName: (uri) => path.relative(root, uriToPath(uri)).split(path.sep).join("/") });
-    const tests: TestCase[] = lowerTests(loaded.program, (uri) => isInScope(loaded.project, uriToPath(uri)));
+    const tests: TestCase[] = lowerTests(loaded.program, (uri) => isTestedFile(loaded.project, uriToPath(uri)));
     const coverage: Coverage | undefined = settings.coverage ? new Map() : undefined;
     const results = await runTests(bundle, tests, coverage);
     report(results, context, color);
