@@ -324,6 +324,13 @@ interface FlowScope {
   variables: Map<string, VariableInfo>;
   steps: Map<string, A.Step>;
   returnType: Type | undefined;
+  /** Each `let`'s flow body or step, and where the first `if`/`match` in it starts (narrowing comes from those). */
+  letRoots: Map<A.LetStatement, LetRoot>;
+}
+
+interface LetRoot {
+  statements: readonly A.Statement[];
+  firstNarrowing: number;
 }
 
 /** Narrowed types of variables and field paths (`x`, `o.eta`, `context.nick`). */
@@ -456,6 +463,37 @@ function isLiteralExpression(expression: A.Expression): boolean {
   }
 }
 
+/**
+ * Whether a `let` initialiser is a literal, which widens (§3.2): like
+ * `isLiteralExpression`, but parentheses do not matter (`(0)`, `[(1)]`,
+ * `-(1)`). Kept apart because match patterns and parameter defaults are
+ * lowered as literals and must be written plainly.
+ */
+function isLiteralInitialiser(expression: A.Expression | undefined): boolean {
+  if (!expression) return false;
+  switch (expression.kind) {
+    case "Paren":
+      return isLiteralInitialiser(expression.expression);
+    case "Unary": {
+      let operand = expression.operand;
+      while (operand?.kind === "Paren") operand = operand.expression;
+      return expression.operator === "-" && operand?.kind === "Number";
+    }
+    case "List":
+      return expression.elements.every(isLiteralInitialiser);
+    case "Record":
+      return expression.fields.every((f) => isLiteralInitialiser(f.value));
+    default:
+      return isLiteralExpression(expression);
+  }
+}
+
+/** The type a `let` gives its variable from its initialiser's type (§4): literals widen (§3.2). */
+function letType(value: A.Expression, type: Type): Type {
+  if (type.kind === "void") return errorType;
+  return isLiteralInitialiser(value) ? widenLiteral(type) : type;
+}
+
 const endReasons = ["done", "invalid", "timeout", "error", "limit"];
 
 // ------------------------------------------------------------ the checker
@@ -469,6 +507,10 @@ class FileChecker {
   readonly steps = new Map<A.Step, StepCheck>();
   /** Depth of silent inference: diagnostics and side tables are not written. */
   private silent = 0;
+  /** The narrowing in effect at each `let` met with one (see `walkLetRoot`). */
+  private readonly letNarrowings = new Map<A.Node, Narrowing>();
+  /** Flow bodies and steps already walked for `letNarrowings`. */
+  private readonly walkedRoots = new Set<readonly A.Statement[]>();
   private scopes = new Map<A.FlowDecl, FlowScope>();
   /** The step being checked, recording what it writes and reads. */
   private capture: StepCheck | undefined;
@@ -514,6 +556,7 @@ class FileChecker {
   }
 
   private markExhaustive(match: A.MatchStatement): void {
+    if (this.silent > 0) return;
     this.exhaustiveMatches.add(match);
     this.capture?.exhaustive.push(match);
   }
@@ -758,9 +801,14 @@ class FileChecker {
 
   private checkContext(node: A.ContextDecl): void {
     this.checkFields(node.fields, "context field", false);
-    // Merged context: the same field declared twice in the project must have the same type.
+    // Merged context: the same field declared twice in the project must have
+    // the same type. A name repeated within this block is already reported
+    // by `checkFields` (once per range, §8): only its first field here counts.
+    const inThisBlock = new Set<string>();
     for (const field of node.fields) {
-      if (!field.name || !field.type) continue;
+      if (!field.name || inThisBlock.has(field.name.text)) continue;
+      inThisBlock.add(field.name.text);
+      if (!field.type) continue;
       const first = this.project.index.contextFields.find((f) => f.name === field.name!.text);
       if (!first || first.field === field || !first.field.type) continue;
       const firstType = this.project.resolveType(first.field.type, first.uri);
@@ -930,7 +978,8 @@ class FileChecker {
   private scopeOf(flow: A.FlowDecl, uri: string): FlowScope {
     const cached = this.scopes.get(flow);
     if (cached) return cached;
-    const scope: FlowScope = { uri, flow, variables: new Map(), steps: new Map(), returnType: undefined };
+    const scope: FlowScope = { uri, flow, variables: new Map(), steps: new Map(), returnType: undefined, letRoots: new Map() };
+    let root: LetRoot = { statements: flow.body, firstNarrowing: Infinity };
     this.scopes.set(flow, scope);
     for (const param of flow.params) {
       if (!param.name || scope.variables.has(param.name.text)) continue;
@@ -944,9 +993,11 @@ class FileChecker {
     };
     const visit = (statement: A.Statement | undefined): void => {
       if (!statement) return;
+      if (statement.kind === "If" || statement.kind === "Match") root.firstNarrowing = Math.min(root.firstNarrowing, statement.start);
       switch (statement.kind) {
         case "Let":
         case "Var":
+          if (statement.kind === "Let") scope.letRoots.set(statement, root);
           declare(statement.name, statement);
           statement.else?.statements.forEach(visit);
           break;
@@ -981,11 +1032,16 @@ class FileChecker {
     };
     // Source order: body statements and steps interleave by position.
     const items: (A.Statement | A.Step)[] = [...flow.body, ...flow.steps].sort((a, b) => a.start - b.start);
+    const bodyRoot = root;
     for (const item of items) {
       if (item.kind === "Step") {
         if (item.name && !scope.steps.has(item.name.text)) scope.steps.set(item.name.text, item);
+        root = { statements: item.body, firstNarrowing: Infinity };
         item.body.forEach(visit);
-      } else visit(item);
+      } else {
+        root = bodyRoot;
+        visit(item);
+      }
     }
     return scope;
   }
@@ -993,16 +1049,46 @@ class FileChecker {
   /** The type of a flow variable: its first declaration's (lazily inferred for `let`). */
   private variableType(variable: VariableInfo, scope: FlowScope): Type {
     if (variable.type) return variable.type;
+    const first = variable.declarations[0]!.node;
+    // A `let` is typed where it stands (§4): `let z = y` inside
+    // `if y != null` gives `z` the narrowed `integer`. Walking the statements
+    // that hold it records that narrowing (and may type the variable).
+    if (first.kind === "Let") {
+      this.walkLetRoot(first, scope);
+      if (variable.type) return variable.type;
+    }
     if (variable.inferring) return errorType;
     variable.inferring = true;
     this.silent++;
     try {
-      variable.type = this.declarationType(variable.declarations[0]!.node, scope, noNarrowing);
+      variable.type = this.declarationType(first, scope, first.kind === "Let" ? (this.letNarrowings.get(first) ?? noNarrowing) : noNarrowing);
     } finally {
       this.silent--;
       variable.inferring = false;
     }
     return variable.type;
+  }
+
+  /**
+   * Records the narrowing in effect at a `let` (`letNarrowings`) by walking,
+   * silently and once, the flow body or step that holds it, when a narrowing
+   * `if` or `match` comes before it there. The walk depends only on the tree,
+   * not on the order steps are checked or replayed in, so a variable has one
+   * type whichever step asks first.
+   */
+  private walkLetRoot(node: A.LetStatement, scope: FlowScope): void {
+    const root = scope.letRoots.get(node);
+    if (!root || this.walkedRoots.has(root.statements) || !(root.firstNarrowing < node.start)) return;
+    this.walkedRoots.add(root.statements);
+    const capture = this.capture;
+    this.capture = undefined;
+    this.silent++;
+    try {
+      this.statements(root.statements, scope, noNarrowing);
+    } finally {
+      this.silent--;
+      this.capture = capture;
+    }
   }
 
   /** The type one declaration gives its variable. */
@@ -1020,9 +1106,7 @@ class FileChecker {
         return node.type ? this.project.resolveType(node.type, scope.uri) : errorType;
       case "Let": {
         if (!node.value) return errorType;
-        const type = this.expression(node.value, context);
-        if (type.kind === "void") return errorType;
-        return isLiteralExpression(node.value) ? widenLiteral(type) : type;
+        return letType(node.value, this.expression(node.value, context));
       }
       default:
         return errorType;
@@ -1075,7 +1159,12 @@ class FileChecker {
         this.silent++;
         let other: Type;
         try {
-          other = this.declarationType(declaration.node, scope, noNarrowing);
+          let at = noNarrowing;
+          if (declaration.node.kind === "Let") {
+            this.walkLetRoot(declaration.node, scope);
+            at = this.letNarrowings.get(declaration.node) ?? noNarrowing;
+          }
+          other = this.declarationType(declaration.node, scope, at);
         } finally {
           this.silent--;
         }
@@ -1161,8 +1250,22 @@ class FileChecker {
         this.match(statement, scope, narrowing);
         return withoutVariables(narrowing, assignedNames(statement));
       case "Random": {
+        // The runtime needs an arm to pick (§5.5), as `choose` needs an option.
+        // A `random` that stops at its keyword lost its `{` to a syntax error
+        // (already reported, §8: no cascade).
+        if (statement.arms.length === 0 && statement.end > statement.start + "random".length) {
+          this.mismatch(statement, "at least one arm", "a random without arms", " (weight => statement)");
+        }
+        // The bundle holds finite JSON numbers: a weight too large for a
+        // number (or weights whose sum is) cannot be picked from.
+        let total = 0;
         for (const arm of statement.arms) {
-          if (arm.weight && !arm.weight.invalid && !(arm.weight.value > 0)) this.mismatch(arm.weight, "a positive weight", arm.weight.raw);
+          if (arm.weight && !arm.weight.invalid) {
+            if (!(arm.weight.value > 0)) this.mismatch(arm.weight, "a positive weight", arm.weight.raw);
+            else if (!Number.isFinite(arm.weight.value)) this.mismatch(arm.weight, "a finite weight", "a number too large");
+            else if (!Number.isFinite(total + arm.weight.value)) this.mismatch(arm.weight, "weights that add up to a finite number", "a total too large");
+            else total += arm.weight.value;
+          }
           this.statement(arm.body, scope, narrowing);
         }
         return withoutVariables(narrowing, assignedNames(statement));
@@ -1207,6 +1310,8 @@ class FileChecker {
 
   private assignment(statement: A.LetStatement | A.VarStatement | A.SetStatement, scope: FlowScope, narrowing: Narrowing): Narrowing {
     const context: ExprContext = { scope, inTest: false, narrowing, callAllowed: true };
+    // Before anything asks for the variable's type (`variableType`).
+    if (statement.kind === "Let" && narrowing.size > 0) this.letNarrowings.set(statement, narrowing);
     let declared: Type | undefined;
     if (statement.kind === "Var") declared = this.typeOf(statement.type);
     let valueType: Type | undefined;
@@ -1388,8 +1493,23 @@ class FileChecker {
       if (arm.isElse) {
         if (hasElse) this.report("FX3008", { reason: "a second 'else' arm" }, arm);
         hasElse = true;
-        const remaining = cases.filter((c) => !covered.some((d) => sameCase(c, d)));
-        const armNarrowing = key && !infinite && remaining.length > 0 ? withNarrowing(narrowing, new Map([[key, union(remaining)]])) : narrowing;
+        // The subject minus the cases already matched: `else` after `null`
+        // narrows `integer?` to `integer` (§3.2), after `"a"` narrows
+        // `"a" | "b"` to `"b"`; infinite members (`integer`, `string`) stay.
+        const remaining: Type[] = [];
+        let removed = false;
+        for (const member of members(subject)) {
+          if (member.kind === "literal" || member.kind === "null") {
+            if (!covered.some((d) => sameCase(member, d))) remaining.push(member);
+            else removed = true;
+          } else if (member.kind === "primitive" && member.name === "boolean") {
+            const left = [literal(true), literal(false)].filter((c) => !covered.some((d) => sameCase(c, d)));
+            remaining.push(...(left.length === 2 ? [member] : left));
+            if (left.length < 2) removed = true;
+          } else if (member.kind !== "never") remaining.push(member);
+        }
+        const armNarrowing =
+          key && subject.kind !== "error" && removed && remaining.length > 0 ? withNarrowing(narrowing, new Map([[key, union(remaining)]])) : narrowing;
         this.statement(arm.body, scope, armNarrowing);
         continue;
       }

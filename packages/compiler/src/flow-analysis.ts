@@ -61,12 +61,13 @@
  *   on the `goto` that closes a cycle first when the `goto`s are taken in
  *   source order; the other `goto`s of that part are related information.
  *   Cycles of steps the start cannot reach are still reported.
- * - **`return` (FX4004).** Each `return` with a value in a flow without a
- *   return type, and each bare `return` in a flow with one, is reported on
- *   the `return` (even in unreachable code: it is misuse either way). A path
- *   from the start that reaches the end of the body or of a step in a flow
- *   with a return type is reported once per flow, on the flow's name, with
- *   each such end (its closing brace) as related information.
+ * - **`return` (FX4004), once per flow.** A `return` with a value in a flow
+ *   without a return type, or a bare `return` in a flow with one, is
+ *   misuse (even in unreachable code). A path from the start that reaches
+ *   the end of the body or of a step in a flow with a return type falls
+ *   off. The one diagnostic is on the first misused `return` in source
+ *   order, else on the flow's name; every other misused `return` and every
+ *   end a path falls off (its closing brace) are related information.
  * - **Unused (FX4005).** A variable that no expression of the flow reads,
  *   reachable or not (`set x` is not a read), is reported on its first
  *   declaration. Parameters
@@ -329,43 +330,37 @@ function analyzeFlow(
     diagnostics.push(diagnostic("FX4001", { name: operation.name.text }, uri, operation.name));
   });
 
-  // FX4004: `return` misuse and falling off the end of a flow with a return type.
+  // FX4004: `return` misuse and falling off the end of a flow with a return type, once per flow (LANGUAGE §5.4).
   const returnType = flow.returnType ? typeText(flow.returnType) : undefined;
-  for (const statement of syntax.returns) {
-    if (returnType === undefined && statement.value) {
-      diagnostics.push(
-        diagnostic(
-          "FX4004",
-          { problem: `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')` },
-          uri,
-          statement,
-        ),
-      );
-    } else if (returnType !== undefined && !statement.value) {
-      diagnostics.push(
-        diagnostic("FX4004", { problem: `flow '${flowName}' returns ${returnType}, so 'return' needs a value` }, uri, statement),
-      );
-    }
-  }
+  const misused = syntax.returns.filter((statement) => (returnType === undefined ? statement.value !== undefined : !statement.value));
+  const fallOffs: RelatedInformation[] = [];
   if (returnType !== undefined) {
-    const related: RelatedInformation[] = [];
     graph.operations.forEach((operation, node) => {
       if (operation.kind !== "fallOff" || !reachable[node]) return;
       const owner = operation.step === NONE ? flow : steps[operation.step]!;
       const where = operation.step === NONE ? "the flow body" : `step '${steps[operation.step]!.name?.text ?? ""}'`;
-      related.push({ uri, range: closingBrace(owner), message: `a path reaches the end of ${where} without 'return'` });
+      fallOffs.push({ uri, range: closingBrace(owner), message: `a path reaches the end of ${where} without 'return'` });
     });
-    if (related.length > 0) {
-      diagnostics.push(
-        diagnostic(
-          "FX4004",
-          { problem: `flow '${flowName}' returns ${returnType}, but a path reaches its end without 'return'` },
-          uri,
-          (flow.name ? flow.name : keywordRange(flow, "flow")),
-          related,
-        ),
-      );
-    }
+  }
+  if (misused.length > 0) {
+    // On the first offending `return`; the others, and any end a path falls off, are related information.
+    const [first, ...others] = misused;
+    const problem =
+      returnType === undefined
+        ? `flow '${flowName}' has no return type, so 'return' cannot take a value (declare one with '-> T')`
+        : `flow '${flowName}' returns ${returnType}, so 'return' needs a value`;
+    const related = others.map((statement): RelatedInformation => ({ uri, range: statement, message: returnType === undefined ? "another 'return' with a value" : "another 'return' without a value" }));
+    diagnostics.push(diagnostic("FX4004", { problem }, uri, first!, [...related, ...fallOffs]));
+  } else if (fallOffs.length > 0) {
+    diagnostics.push(
+      diagnostic(
+        "FX4004",
+        { problem: `flow '${flowName}' returns ${returnType}, but a path reaches its end without 'return'` },
+        uri,
+        flow.name ? flow.name : keywordRange(flow, "flow"),
+        fallOffs,
+      ),
+    );
   }
 
   // FX4005: unused variables and steps (syntactic: any read, any goto).
