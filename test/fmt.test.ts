@@ -125,6 +125,12 @@ describe("fluxo fmt", () => {
     const check = await fluxo(["fmt", "--check"], folder);
     expect(check.code).toBe(1);
     expect(check.stdout).toBe("");
+    // Never "All 2 files formatted": the broken one was not checked.
+    expect(check.stderr).toBe(
+      "broken.flow:2:14 - error FX1001: expected end of line or ';', found '\"tchau\"'; file not formatted\n" +
+        "1 of 2 files formatted.\n" +
+        "1 file could not be formatted (see above).\n",
+    );
     expect(read(path.join(folder, "broken.flow"))).toBe(broken);
   });
 

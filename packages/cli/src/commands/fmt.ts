@@ -120,11 +120,15 @@ export async function fmt(settings: FmtSettings, context: CliContext): Promise<n
   }
 
   const total = plural(files.length, "file");
+  // Files that could not be read as Fluxo are neither formatted nor not: "all formatted" counts only the others.
+  const checked = files.length - refused - internal;
   if (settings.check) {
     context.stderr.write(
-      changed === 0
-        ? `All ${total} formatted.\n`
-        : `${changed} of ${total} not formatted; run 'fluxo fmt' to format ${changed === 1 ? "it" : "them"}.\n`,
+      changed > 0
+        ? `${changed} of ${total} not formatted; run 'fluxo fmt' to format ${changed === 1 ? "it" : "them"}.\n`
+        : checked === files.length
+          ? `All ${total} formatted.\n`
+          : `${checked} of ${total} formatted.\n`,
     );
   } else {
     context.stderr.write(`Formatted ${changed} of ${total}.\n`);
