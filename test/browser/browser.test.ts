@@ -121,6 +121,9 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** The conversation id in idempotency keys: its start time by the host's fixed clock (base-36 ms). */
+const conversation = new Date("2026-03-02T15:00:00Z").getTime().toString(36);
+
 const expected = {
   status: "ended",
   turns: [
@@ -139,7 +142,7 @@ const expected = {
     ],
     [
       { type: "action", name: "registrar", args: [5], ok: true },
-      { type: "say", text: "Obrigado! Protocolo P5-web-1:4:1. Pontos: 7,50" },
+      { type: "say", text: `Obrigado! Protocolo P5-web-1:${conversation}:4:1. Pontos: 7,50` },
       { type: "end", reason: "done" },
     ],
   ],

@@ -21,6 +21,7 @@ import {
   isAssignable,
   isBoolean,
   isComparable,
+  isDate,
   isInteger,
   isNullable,
   isNumeric,
@@ -2089,7 +2090,7 @@ class FileChecker {
           const type = this.expression(statement.value, base);
           this.expectAssignable(statement.value, type, stringType);
           const text = statement.value.kind === "String" ? stringValue(statement.value) : undefined;
-          if (text !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text)))) {
+          if (text !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text)) || !isDate(text.slice(0, 10)))) {
             this.mismatch(statement.value, "an ISO date-time with an offset (like 2026-11-24T10:00:00-03:00)", JSON.stringify(text));
           }
           break;
