@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "./main.js";
+import { runFluxo, type CliRun } from "../test/in-process.js";
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "fluxo-graph-")));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -15,16 +15,8 @@ function write(name: string, text: string): void {
   fs.writeFileSync(path.join(root, name), text);
 }
 
-async function fluxo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd: root,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
+function fluxo(args: string[]): Promise<CliRun> {
+  return runFluxo(args, root);
 }
 
 describe("fluxo graph", () => {

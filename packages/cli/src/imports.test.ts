@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "./main.js";
+import { runFluxo } from "../test/in-process.js";
 import { Workspace } from "./workspace.js";
 
 const temporary: string[] = [];
@@ -29,17 +29,7 @@ function write(file: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-async function fluxo(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const fluxo = runFluxo;
 
 // main → orders (no `.flow`) → shared/money → orders (a cycle); orders also
 // imports main back. `unrelated.flow` is imported by nothing.

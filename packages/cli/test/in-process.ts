@@ -1,0 +1,24 @@
+// Runs the `fluxo` CLI in this process (its `main`, as `bin/fluxo.js` does),
+// capturing what it writes: for tests of a command's output and exit status
+// that need no child process.
+
+import { main } from "../src/main.js";
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `fluxo …args` in `cwd`, with an empty environment. */
+export async function runFluxo(args: string[], cwd: string): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    cwd,
+    env: {},
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
