@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "../packages/compiler/src/index.js";
 import { formatDocument } from "../packages/prettier-plugin/src/api.js";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "../packages/cli/src/main.js";
+import { runFluxo } from "../packages/cli/test/in-process.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = path.join(repo, "packages/cli/bin/fluxo.js");
@@ -27,17 +27,7 @@ interface Run {
   stderr: string;
 }
 
-async function fluxo(args: string[], cwd: string): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd,
-    env: {},
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const fluxo = (args: string[], cwd: string): Promise<Run> => runFluxo(args, cwd);
 
 function spawnFluxo(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve, reject) => {
