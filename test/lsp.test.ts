@@ -120,7 +120,6 @@ describe("language server over stdio", () => {
     expect(codes(await importer)).toMatchInlineSnapshot(`
       [
         "FX2008 1:17",
-        "FX2004 12:17",
       ]
     `);
     const fixed = client.diagnostics(mainUri);

@@ -10,20 +10,27 @@ import type { TestCase, TestStep } from "@fluxo/compiler";
 import type { Bundle, Expr } from "@fluxo/runtime/bundle";
 import { createEngine, evaluate, type Engine, type Event, type Turn } from "@fluxo/runtime";
 
-/** One line of a transcript: what was expected, or what happened. */
-export interface TranscriptLine {
-  text: string;
-}
-
 export interface TestFailure {
   message: string;
-  /** Where the failing statement is. */
+  /** Where the failing statement is (the test's header only when no statement failed: something left unexpected at its end). */
   at: TestStep["at"];
-  /** The expectations met so far and the failing one (rendered from source). */
+  /**
+   * The transcripts, aligned row by row: `expected[i]` is the expectation
+   * (rendered from source) that was checked against the event `actual[i]`,
+   * or "" for an event no expectation was about (a skipped `action`/`wait`,
+   * or an unexpected message). An `expect expr`, and an expectation that
+   * found no event, has "" as its actual. The expected column holds the
+   * expectations met so far and the failing one; the actual column every
+   * event of the run, `action` and `wait` included.
+   */
   expected: string[];
-  /** The run's message events so far, rendered. */
   actual: string[];
-  /** Index of the first differing row in the two columns. */
+  /**
+   * Index of the first row that differs: the failing expectation, or a
+   * message event no expectation accounted for (skipped `action` and `wait`
+   * events never differ, LANGUAGE §7). `expected.length` when no row differs
+   * (say, the engine refused a `timeout`).
+   */
   difference: number;
 }
 
@@ -90,12 +97,34 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 class Failure extends Error {
+  /**
+   * @param step the statement that failed; undefined for the end of the test
+   * @param compared for a failing expectation, the index of the event it was
+   * checked against, or null when it found none
+   */
   constructor(
     message: string,
     readonly step: TestStep | undefined,
+    readonly compared?: number | null,
   ) {
     super(message);
   }
+}
+
+/** An expectation met by the run: the event it matched, or, for `expect expr`, the cursor it was evaluated at. */
+interface MetExpectation {
+  text: string;
+  event: number | null;
+  cursor: number;
+}
+
+/** The expectation as written, on one line (as events render: `f(a, b)`), without `expect`. */
+function expectationText(step: TestStep): string {
+  return step.source
+    .replace(/^expect\s+/, "")
+    .replace(/([([{])\s*\n\s*/g, "$1")
+    .replace(/,?\s*\n\s*([)\]}])/g, "$1")
+    .replace(/\s*\n\s*/g, " ");
 }
 
 interface Mock {
@@ -113,7 +142,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
   const mocks: Mock[] = [];
   const unmocked: string[] = [];
   const events: Event[] = [];
-  const expectations: string[] = [];
+  const met: MetExpectation[] = [];
   let cursor = 0;
   let turn: Turn | undefined;
   let startedFlow: string | undefined;
@@ -149,12 +178,11 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
     return engine;
   };
 
-  const render = (): string[] => events.filter((e) => messageEvents.has(e.type)).map(renderEvent);
-  const record = (next: Turn): void => {
+  const record = (next: Turn, step: TestStep): void => {
     turn = next;
     events.push(...next.events);
-    if (next.error) throw new Failure(`the engine refused the turn: ${next.error.message}`, undefined);
-    if (unmocked.length > 0) throw new Failure(`call of action ${unmocked[0]} has no mock (add: mock ${unmocked[0]!.replace(/\(.*$/, "")}(…) returns …)`, undefined);
+    if (next.error) throw new Failure(`the engine refused the turn: ${next.error.message}`, step);
+    if (unmocked.length > 0) throw new Failure(`call of action ${unmocked[0]} has no mock (add: mock ${unmocked[0]!.replace(/\(.*$/, "")}(…) returns …)`, step);
   };
   const remainingMessage = (): Event | undefined => events.slice(cursor).find((e) => messageEvents.has(e.type));
   const ensureNothingUnexpected = (step: TestStep | undefined, what: string): void => {
@@ -165,20 +193,22 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
   const nextMessage = (step: TestStep): Event => {
     while (cursor < events.length && !messageEvents.has(events[cursor]!.type)) cursor++;
     const event = events[cursor];
-    if (!event) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, but nothing more happened`, step);
+    if (!event) throw new Failure(`expected ${expectationText(step)}, but nothing more happened`, step, null);
     cursor++;
     return event;
   };
   const fail = (step: TestStep, event: Event): never => {
-    throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, found ${renderEvent(event)}`, step);
+    throw new Failure(`expected ${expectationText(step)}, found ${renderEvent(event)}`, step, events.indexOf(event));
   };
   const startStep = (step: TestStep): void => {
     if (turn) throw new Failure("a test starts one conversation: start, trigger or event, once", step);
   };
 
+  // The statement being run: a failure it causes is located there, also one not thrown as a `Failure`.
+  let current: TestStep | undefined;
   try {
     for (const step of test.steps) {
-      if (step.kind.startsWith("expect")) expectations.push(step.source.replace(/^expect\s+/, ""));
+      current = step;
       switch (step.kind) {
         case "context":
           context = value(step.value);
@@ -210,7 +240,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
             if (param) params[param.name] = value(arg);
           });
           startedFlow = step.flow;
-          record(await getEngine().start(step.flow, { params, context }));
+          record(await getEngine().start(step.flow, { params, context }), step);
           break;
         }
         case "trigger": {
@@ -220,7 +250,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
             getEngine().match(text) ?? Object.entries(bundle.flows).find(([, f]) => f.triggers.some((t) => "start" in t))?.[0];
           if (!flow) throw new Failure(`no flow matches ${JSON.stringify(text)} and no flow has 'trigger start'`, step);
           startedFlow = flow;
-          record(await getEngine().start(flow, { params: {}, context }));
+          record(await getEngine().start(flow, { params: {}, context }), step);
           break;
         }
         case "event": {
@@ -229,21 +259,21 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
           const flow = Object.entries(bundle.flows).find(([, f]) => f.triggers.some((t) => "event" in t && t.event === step.name))?.[0];
           if (!flow) throw new Failure(`no flow has 'trigger event "${step.name}"'`, step);
           startedFlow = flow;
-          record(await getEngine().startEvent(step.name, payload, { context }));
+          record(await getEngine().startEvent(step.name, payload, { context }), step);
           break;
         }
         case "reply": {
           if (!turn) throw new Failure("reply before the conversation started", step);
           ensureNothingUnexpected(step, step.source);
           if (ended()) throw new Failure(`reply after the conversation ended (status ${turn.status})`, step);
-          record(await getEngine().reply(turn.state, String(value(step.text)), { context }));
+          record(await getEngine().reply(turn.state, String(value(step.text)), { context }), step);
           break;
         }
         case "timeout": {
           if (!turn) throw new Failure("timeout before the conversation started", step);
           ensureNothingUnexpected(step, "timeout");
           if (ended()) throw new Failure(`timeout after the conversation ended (status ${turn.status})`, step);
-          record(await getEngine().timeout(turn.state));
+          record(await getEngine().timeout(turn.state), step);
           break;
         }
         case "expectSay": {
@@ -287,7 +317,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
           let found = false;
           while (cursor < events.length) {
             const event = events[cursor++]!;
-            if (messageEvents.has(event.type)) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, found ${renderEvent(event)} first`, step);
+            if (messageEvents.has(event.type)) throw new Failure(`expected ${expectationText(step)}, found ${renderEvent(event)} first`, step, cursor - 1);
             if (step.kind === "expectAction" && event.type === "action" && event.name === step.action && (args === null || deepEqual(event.args, args))) {
               found = true;
               break;
@@ -297,19 +327,19 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
               break;
             }
           }
-          if (!found) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")}, but it did not happen`, step);
+          if (!found) throw new Failure(`expected ${expectationText(step)}, but it did not happen`, step, null);
           break;
         }
         case "expectCondition": {
-          if (!turn || !startedFlow) throw new Failure("expect before the conversation started", step);
+          if (!turn || !startedFlow) throw new Failure("expect before the conversation started", step, null);
           const vars = rootVariables(turn);
           let result: unknown;
           try {
             result = value(step.condition, vars);
           } catch (error) {
-            throw new Failure(`cannot evaluate ${step.source.replace(/^expect\s+/, "")}: ${(error as Error).message}`, step);
+            throw new Failure(`cannot evaluate ${expectationText(step)}: ${(error as Error).message}`, step, null);
           }
-          if (result !== true) throw new Failure(`expected ${step.source.replace(/^expect\s+/, "")} to be true`, step);
+          if (result !== true) throw new Failure(`expected ${expectationText(step)} to be true`, step, null);
           break;
         }
         default: {
@@ -317,30 +347,64 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
           void never;
         }
       }
+      // Reached only when the step passed: an expectation records what it matched.
+      if (step.kind === "expectCondition") met.push({ text: expectationText(step), event: null, cursor });
+      else if (step.kind.startsWith("expect")) met.push({ text: expectationText(step), event: cursor - 1, cursor });
     }
+    current = undefined;
     ensureNothingUnexpected(undefined, "the end of the test");
     return { test, passed: true, durationMs: Date.now() - started };
   } catch (error) {
-    const failure = error instanceof Failure ? error : new Failure(`internal error: ${(error as Error).message}`, undefined);
-    const actual = render();
-    const expected = expectations;
-    let difference = 0;
-    while (difference < expected.length && difference < actual.length && sameLine(expected[difference]!, actual[difference]!)) difference++;
+    const failure = error instanceof Failure ? error : new Failure(`internal error: ${(error as Error).message}`, current);
+    const failing =
+      failure.step && failure.compared !== undefined ? { text: expectationText(failure.step), event: failure.compared, cursor } : undefined;
     return {
       test,
       passed: false,
-      failure: { message: failure.message, at: failure.step?.at ?? test.at, expected, actual, difference },
+      failure: { message: failure.message, at: (failure.step ?? current)?.at ?? test.at, ...transcripts(events, met, failing) },
       durationMs: Date.now() - started,
     };
   }
 }
 
-/** Loose comparison of an expectation (source text) with a rendered event, for marking the first difference. */
-function sameLine(expected: string, actual: string): boolean {
-  const norm = (s: string): string => s.replace(/\s+/g, " ").replace(/ \(retry \d+\)$/, "").trim();
-  const e = norm(expected);
-  const a = norm(actual);
-  return a === e || a.startsWith(e) || (e.startsWith("say contains ") && a.startsWith("say "));
+/**
+ * Lines up the expectations with the run's events, one row per event (in
+ * order) and one per expectation that matched no event, placed where the
+ * cursor stood when it was checked. The failing expectation sits on the row
+ * of the event it was checked against.
+ */
+function transcripts(events: readonly Event[], met: readonly MetExpectation[], failing: MetExpectation | undefined): Pick<TestFailure, "expected" | "actual" | "difference"> {
+  const expected: string[] = [];
+  const actual: string[] = [];
+  let difference = -1;
+  const row = (left: string, right: string, differs: boolean): void => {
+    if (differs && difference < 0) difference = expected.length;
+    expected.push(left);
+    actual.push(right);
+  };
+  const byEvent = new Map<number, MetExpectation>();
+  for (const expectation of met) if (expectation.event !== null) byEvent.set(expectation.event, expectation);
+  const floating = met.filter((e) => e.event === null);
+  const floatingUpTo = (position: number): void => {
+    while (floating.length > 0 && floating[0]!.cursor <= position) row(floating.shift()!.text, "", false);
+  };
+  for (let i = 0; i < events.length; i++) {
+    floatingUpTo(i);
+    if (failing?.event === null && failing.cursor <= i) {
+      row(failing.text, "", true);
+      failing = undefined;
+    }
+    const event = events[i]!;
+    const matched = byEvent.get(i);
+    if (matched) row(matched.text, renderEvent(event), false);
+    else if (failing?.event === i) {
+      row(failing.text, renderEvent(event), true);
+      failing = undefined;
+    } else row("", renderEvent(event), messageEvents.has(event.type));
+  }
+  floatingUpTo(Number.POSITIVE_INFINITY);
+  if (failing) row(failing.text, "", true);
+  return { expected, actual, difference: difference < 0 ? expected.length : difference };
 }
 
 /** Variables of the flow the test started (the bottom frame), also after the run ended. */

@@ -34,6 +34,8 @@ export interface ContextFieldSymbol {
 export interface BoundFile {
   uri: string;
   file: A.SourceFile;
+  /** Where the parser reported syntax errors (FX1001–FX1004): names it recovered after one are not reported again. */
+  syntaxErrors?: readonly A.Range[];
 }
 
 /** Everything the binder knows about a project. */
@@ -47,6 +49,12 @@ export interface ProjectIndex {
   imports: ReadonlyMap<string, ReadonlyMap<string, DeclarationSymbol>>;
   /** Files each file imports (resolved), for invalidation. */
   importedFiles: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Names each file's failed imports declare (file or name not found, path
+   * not literal, names recovered after a syntax error). The import carries
+   * the one error; uses of these names are silent (LANGUAGE §8: no cascade).
+   */
+  failedImports: ReadonlyMap<string, ReadonlySet<string>>;
   /** Flows by normalised trigger keyword and by event name. */
   keywordFlows: ReadonlyMap<string, DeclarationSymbol>;
   eventFlows: ReadonlyMap<string, DeclarationSymbol>;
@@ -148,24 +156,48 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
 
   const imports = new Map<string, Map<string, DeclarationSymbol>>();
   const importedFiles = new Map<string, Set<string>>();
-  for (const { uri, file } of files) {
+  const failedImports = new Map<string, Set<string>>();
+  for (const { uri, file, syntaxErrors = [] } of files) {
     const local = new Map<string, DeclarationSymbol>();
     const targets = new Set<string>();
+    const failed = new Set<string>();
     imports.set(uri, local);
     importedFiles.set(uri, targets);
+    failedImports.set(uri, failed);
     for (const node of file.declarations) {
       if (node.kind !== "Import") continue;
+      const fail = (): void => node.names.forEach((name) => failed.add(name.text));
+      if (!node.path) {
+        // The parser reported the missing path.
+        fail();
+        continue;
+      }
       const path = stringValue(node.path);
-      if (path === undefined || !node.path) continue;
+      if (path === undefined) {
+        diagnostics.push(
+          diagnostic("FX1001", { expected: "an import path without interpolation", found: "an interpolated string" }, uri, node.path),
+        );
+        fail();
+        continue;
+      }
       const target = resolveImportPath(uri, path, (u) => uris.has(u));
       if (!target) {
         diagnostics.push(diagnostic("FX2008", { problem: `cannot find file '${path}' to import from` }, uri, node.path));
+        fail();
         continue;
       }
       targets.add(target);
+      // Names from the first syntax error in the import on are the parser's
+      // recovery (`import { A as X }` keeps `as` and `X`): the syntax error
+      // is their one report.
+      const recoveredFrom = Math.min(
+        ...syntaxErrors.filter((e) => e.start >= node.start && e.start < node.end).map((e) => e.start),
+      );
       for (const name of node.names) {
         const symbol = declarations.get(name.text);
         if (!symbol || symbol.uri !== target) {
+          failed.add(name.text);
+          if (name.start >= recoveredFrom) continue;
           diagnostics.push(
             diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, name),
           );
@@ -218,8 +250,14 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
             keywordSites.set(normal, { uri, range: keyword });
           }
         } else if (trigger.kind === "EventTrigger") {
+          if (!trigger.event) continue;
           const name = stringValue(trigger.event);
-          if (name === undefined || !trigger.event) continue;
+          if (name === undefined) {
+            diagnostics.push(
+              diagnostic("FX1001", { expected: "an event name without interpolation", found: "an interpolated string" }, uri, trigger.event),
+            );
+            continue;
+          }
           const first = eventFlows.get(name);
           if (first) {
             diagnostics.push(
@@ -247,7 +285,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
     }
   }
 
-  return { files, declarations, contextFields, imports, importedFiles, keywordFlows, eventFlows, startFlow, diagnostics };
+  return { files, declarations, contextFields, imports, importedFiles, failedImports, keywordFlows, eventFlows, startFlow, diagnostics };
 }
 
 /**

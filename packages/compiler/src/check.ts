@@ -235,6 +235,13 @@ export class ProjectTypes {
     return this.index.imports.get(uri)?.get(name);
   }
 
+  /** Does a failed import of this file declare the name? Its uses are then silent: the import has the one error. */
+  importFailed(uri: string, name: string): boolean {
+    if (!this.index.failedImports.get(uri)?.has(name)) return false;
+    // A name the file declares itself is reported as it would be without the import.
+    return this.index.declarations.get(name)?.uri !== uri;
+  }
+
   aliasType(symbol: DeclarationSymbol): Type {
     const cached = this.aliasTypes.get(symbol.name);
     if (cached) return cached;
@@ -744,6 +751,7 @@ class FileChecker {
           this.resolve(node.name, this.declarationResolution(symbol));
           return;
         }
+        if (this.project.importFailed(this.uri, name)) return;
         const elsewhere = this.project.index.declarations.get(name);
         const hint =
           elsewhere && elsewhere.kind === "type"
@@ -829,6 +837,9 @@ class FileChecker {
     if (!node.name) return;
     const symbol = this.project.index.declarations.get(node.name.text);
     if (symbol && symbol.node === node) this.resolve(node.name, this.declarationResolution(symbol));
+    // A primitive's name always means the primitive (type references resolve
+    // it first): an alias of that name would be ignored, so it is taken.
+    if (isPrimitiveName(node.name.text)) this.report("FX2006", { what: "type", name: node.name.text, detail: ": it is a built-in type" }, node.name);
     if (!node.type) return;
     this.visitTypeNames(node.type, false);
     if (this.aliasIsCyclic(node.name.text, node.type, new Set())) {
@@ -1104,7 +1115,12 @@ class FileChecker {
           const list = node.from ? this.expression(node.from, { ...context, callAllowed: false }) : errorType;
           return list.kind === "list" ? list.element : errorType;
         }
-        return node.type ? this.project.resolveType(node.type, scope.uri) : errorType;
+        if (!node.type) return errorType;
+        // A type a reply cannot be parsed as is reported at the ask (FX3001);
+        // the variable then has the error type (no cascade).
+        return node.kind === "Ask" && !isAskable(this.project.resolveType(node.type, scope.uri))
+          ? errorType
+          : this.project.resolveType(node.type, scope.uri);
       case "Let": {
         if (!node.value) return errorType;
         return letType(node.value, this.expression(node.value, context));
@@ -1700,18 +1716,25 @@ class FileChecker {
 
   private string(node: A.StringLiteral, context: ExprContext): Type {
     let interpolated = false;
+    // A part with an error (already reported) makes the string's value
+    // unknown, like an operand of '+': nothing more is said about it.
+    let failed = false;
     for (const part of node.parts) {
       if (part.kind !== "Interpolation") continue;
       interpolated = true;
       if (!part.expression) continue;
       const type = this.expression(part.expression, context);
-      if (type.kind === "error") continue;
+      if (type.kind === "error") {
+        failed = true;
+        continue;
+      }
       if (isNullable(type)) {
         this.report("FX3004", { expr: describeExpression(part.expression), type: typeToString(type), hint: "use '??' or narrow it with '!= null'" }, part.expression);
       } else if (!isShowable(type)) {
         this.report("FX3005", { type: typeToString(type) }, part.expression);
       }
     }
+    if (failed) return errorType;
     if (interpolated) return stringType;
     return literal(stringValue(node) ?? "");
   }
@@ -1735,6 +1758,7 @@ class FileChecker {
       this.resolve(expression.name, { kind: variable.kind, name, uri: scope.uri, range: variable.declarations[0]!.name, type: declared });
       return this.narrowed(name, declared, context);
     }
+    if (this.project.importFailed(this.uri, name)) return errorType;
     let hint = "";
     const symbol = this.project.index.declarations.get(name);
     if (symbol?.kind === "flow") hint = `: '${name}' is a flow; use 'run ${name}(…)'`;
@@ -1970,6 +1994,7 @@ class FileChecker {
     const symbol = this.project.visible(this.uri, name, context.inTest);
     if (!standard && (!symbol || symbol.kind !== "action")) {
       expression.args.forEach((a) => this.expression(a, inner));
+      if (this.project.importFailed(this.uri, name)) return errorType;
       const elsewhere = this.project.index.declarations.get(name);
       let hint = "";
       if (elsewhere?.kind === "action") hint = `: it is declared in another file; add import { ${name} } from "${relativePath(this.uri, elsewhere.uri)}"`;
@@ -2029,6 +2054,7 @@ class FileChecker {
       this.resolve(name, this.declarationResolution(symbol));
       return symbol;
     }
+    if (this.project.importFailed(this.uri, name.text)) return undefined;
     const elsewhere = this.project.index.declarations.get(name.text);
     const hint =
       elsewhere?.kind === "flow"
@@ -2120,7 +2146,9 @@ class FileChecker {
         case "TestEvent": {
           const name = stringValue(statement.event);
           const symbol = name !== undefined ? this.project.index.eventFlows.get(name) : undefined;
-          if (statement.event && name !== undefined && !symbol) {
+          if (statement.event && name === undefined) {
+            this.report("FX1001", { expected: "an event name without interpolation", found: "an interpolated string" }, statement.event);
+          } else if (statement.event && !symbol) {
             this.report("FX2003", { name: `(event "${name}")`, hint: `: no flow has 'trigger event "${name}"'` }, statement.event);
           }
           if (symbol) {
@@ -2203,6 +2231,7 @@ class FileChecker {
       this.resolve(name, this.declarationResolution(symbol));
       return this.project.signature(symbol);
     }
+    if (this.project.importFailed(this.uri, name.text)) return undefined;
     this.report("FX2004", { name: name.text, hint: symbol ? `: '${name.text}' is ${article(symbol.kind)}, not an action` : "" }, name);
     return undefined;
   }

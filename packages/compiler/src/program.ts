@@ -171,7 +171,12 @@ export class Program {
   private ensureState(): ProjectState {
     if (this.state && this.changed.size === 0) return this.state;
     const uris = this.uris;
-    const index = bindProject(uris.map((uri) => ({ uri, file: this.files.get(uri)!.parsed.file })));
+    const index = bindProject(
+      uris.map((uri) => {
+        const { file, diagnostics } = this.files.get(uri)!.parsed;
+        return { uri, file, syntaxErrors: diagnostics.map((d) => d.range) };
+      }),
+    );
     const shape = uris.map((uri) => `${uri}\n${this.files.get(uri)!.shape}`).join("\n\u0000");
     const previous = this.state;
     const checks = new Map<string, FileCheckResult>();

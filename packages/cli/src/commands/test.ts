@@ -93,13 +93,23 @@ function coverageReport(bundle: Bundle, coverage: Coverage, context: CliContext,
       // Jumps and the implicit returns at the end of a body or step are not statements of the source.
       if (instruction.op === "jump") return;
       if (instruction.op === "return" && instruction.value === null && (pc === flow.code.length - 1 || flow.code[pc + 1] === undefined || Object.values(flow.steps).includes(pc + 1))) return;
-      const [file, line, column] = flow.map[pc] ?? [0, 0, 0];
-      const where = `${path.join(root, bundle.sources[file] ?? "?")}:${line}:${column}`;
-      if (!reached.has(pc)) lines.push(`    ${displayPath(where, context.cwd)}  ${instruction.op}`);
+      const where = (at: number): string => {
+        const [file, line, column] = flow.map[at] ?? [0, 0, 0];
+        return displayPath(`${path.join(root, bundle.sources[file] ?? "?")}:${line}:${column}`, context.cwd);
+      };
+      if (!reached.has(pc)) lines.push(`    ${where(pc)}  ${instruction.op}`);
       if (instruction.op === "choose") {
+        // The choose is followed by the jump over its arms (lower-ir); an option
+        // with an arm (`=> statement`) goes to the arm's first instruction, which
+        // is where the option is reported. An option without one goes past the
+        // arms, as every such option does.
+        const jumpOver = flow.code[pc + 1];
+        const after = jumpOver?.op === "jump" ? jumpOver.to : undefined;
         for (const option of instruction.options) {
           const target = flow.code[option.then];
-          if (target && target.op !== "jump" && !reached.has(option.then)) lines.push(`    ${displayPath(where, context.cwd)}  option ${JSON.stringify(option.label)}`);
+          if (reached.has(option.then) || !target) continue;
+          if (option.then !== after) lines.push(`    ${where(option.then)}  option ${JSON.stringify(option.label)}`);
+          else if (target.op !== "jump") lines.push(`    ${where(pc)}  option ${JSON.stringify(option.label)}`);
         }
       }
     });
