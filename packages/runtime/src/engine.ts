@@ -555,8 +555,11 @@ class FlowEngine implements Engine {
     if ("error" in checked) return checked;
     // The turn's own copy: the state object and its stack; frames and their `vars` are copied when the turn changes them.
     const { version, session, conversation, status, turn, context, stack, pending } = checked;
-    const state: SessionState = { version, session, status, turn, context, stack: stack.slice(), pending };
-    if (conversation !== undefined) state.conversation = conversation;
+    // One literal per layout, the common one with the fields in `begin`'s order: a state object has one shape in V8.
+    const state: SessionState =
+      conversation === undefined
+        ? { version, session, status, turn, context, stack: stack.slice(), pending }
+        : { version, session, conversation, status, turn, context, stack: stack.slice(), pending };
     ownTop(state.stack);
     const limit = this.rt.limits.stateSize;
     if (state.status !== "waiting") return refused(given, "session-ended", `the session has ${state.status === "handoff" ? "been handed off" : state.status === "error" ? "ended with an error" : "ended"}`);
@@ -651,8 +654,11 @@ function ownTop(stack: Frame[]): void {
   const top = stack.length - 1;
   const frame = stack[top];
   if (top < 0 || !Object.isFrozen(frame)) return;
-  // A frame holds only the fields of `Frame` (`STATE` refuses others), so a shallow copy is the whole frame.
-  stack[top] = { ...frame };
+  // Field by field, not a spread: spreading a frozen object takes V8's slow path, and this runs on every turn.
+  const copy: Frame = { flow: frame.flow, pc: frame.pc, vars: frame.vars, resultVar: frame.resultVar };
+  if (frame.step !== undefined) copy.step = frame.step;
+  if (frame.types !== undefined) copy.types = frame.types;
+  stack[top] = copy;
 }
 
 /**
@@ -782,8 +788,17 @@ class TurnRun {
   /** The turn's outcome. The state is frozen whole and remembered as issued: the host gets immutable JSON. */
   result(redeploy?: RedeployReport): AppliedTurn {
     const state = this.state;
-    // `freezeJson` skips whatever is frozen already (whole frames and values an issued state shared with this one).
-    freezeJson(state);
+    // Frozen field by field: the state's own containers are never frozen yet, a frame or value already frozen is skipped whole.
+    for (const frame of state.stack) {
+      if (Object.isFrozen(frame)) continue;
+      freezeJson(frame.vars);
+      freezeJson(frame.types);
+      Object.freeze(frame);
+    }
+    Object.freeze(state.stack);
+    freezeJson(state.pending);
+    freezeJson(state.context);
+    Object.freeze(state);
     this.rt.issued.add(state);
     const turn: AppliedTurn = { state, events: this.events, status: state.status };
     if (redeploy) turn.redeploy = redeploy;

@@ -26,20 +26,22 @@ export const MAX_DEPTH = 256;
  */
 export const MAX_VALUE_DEPTH = 200;
 
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
 /** Whether `key` is an own property of `object`. */
 export function hasOwn(object: object, key: string): boolean {
-  return Object.hasOwn(object, key);
+  return hasOwnProperty.call(object, key);
 }
 
 /** The own property `key` of `object`, or undefined. */
 export function getOwn(object: object, key: string): unknown {
-  return hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+  return hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
 }
 
 /** Sets an own data property (never invokes a setter such as `__proto__`'s). */
 export function setOwn(object: object, key: string, value: unknown): void {
   // Plain assignment is much faster, and safe for an own data property (it shadows the prototype chain) and for a name nothing on the chain has.
-  if (hasOwn(object, key) || !(key in object)) (object as Record<string, unknown>)[key] = value;
+  if (hasOwnProperty.call(object, key) || !(key in object)) (object as Record<string, unknown>)[key] = value;
   else Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
@@ -50,13 +52,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Why a value is not JSON: a path (`$.a[0]`) and what is wrong there. */
 export class JsonError extends Error {
-  override name = "JsonError";
-
   constructor(
     readonly path: string,
     readonly detail: string,
   ) {
     super(`${path}: ${detail}`);
+    this.name = "JsonError";
   }
 }
 
@@ -83,24 +84,24 @@ const suffixes = new Map<string, string>();
  * throws is reported as a JsonError too. The path is only built when a value
  * is refused (copying states is on every turn's path).
  */
-export function copyJson(value: unknown, maxNodes = Infinity): Json {
+export function copyJson(value: unknown, maxNodes = Number.POSITIVE_INFINITY): Json {
   const budget = { left: maxNodes };
   try {
     return copyAt(value, 0, budget);
   } catch (error) {
-    if (error instanceof Refusal) throw new JsonError(`$${error.at}`, error.detail);
+    if (error instanceof Refusal) throw new JsonError(`$${error.at.reverse().join("")}`, error.detail);
     throw error;
   }
 }
 
-/** A refusal on its way up from where it happened; each level puts its segment in front of `at`. */
+/** A refusal on its way up from where it happened; each level adds its segment to `at` (innermost first). */
 class Refusal {
-  at = "";
+  readonly at: string[] = [];
   constructor(readonly detail: string) {}
 }
 
 function within(error: unknown, segment: string): never {
-  if (error instanceof Refusal) error.at = segment + error.at;
+  if (error instanceof Refusal) error.at.push(segment);
   throw error;
 }
 
@@ -165,18 +166,37 @@ function copyAt(value: unknown, depth: number, budget: { left: number }): Json {
 export function freezeJson(value: unknown): void {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
   Object.freeze(value);
-  for (const field of Object.values(value)) freezeJson(field);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) freezeJson(value[i]);
+  else for (const key of Object.keys(value)) freezeJson((value as Record<string, unknown>)[key]);
+}
+
+/** A copy of `value`, or undefined when it is not JSON. */
+export function tryCopyJson(value: unknown, maxNodes?: number): Json | undefined {
+  try {
+    return copyJson(value, maxNodes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Structural equality of two JSON values (object key order ignored). */
 export function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth >= MAX_DEPTH) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  // Lists compare by index and records by key alike: a JSON list's own keys are exactly its indices.
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => hasOwn(b, key) && jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1));
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (const key of keysA) {
+    if (!hasOwn(b, key) || !jsonEqual(getOwn(a, key), getOwn(b, key), depth + 1)) return false;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------ sizes
@@ -207,12 +227,20 @@ export function stringSize(text: string): number {
   return ESCAPED.test(text) ? JSON.stringify(text).length : text.length + 2;
 }
 
-/** `JSON.stringify(value).length` for a JSON value (strings without copying them, lists and records through `measure`'s cache). */
+/** `JSON.stringify(value).length` for a JSON value, without allocating (lists and records through `measure`'s cache). */
 export function sizeOf(value: unknown): number {
-  if (typeof value === "string") return stringSize(value);
-  if (typeof value === "object" && value !== null) return measure(value).size;
-  // null, a boolean or a number (a non-finite one is written null); nothing for what JSON leaves out.
-  return JSON.stringify(value)?.length ?? 0;
+  switch (typeof value) {
+    case "string":
+      return stringSize(value);
+    case "number":
+      return Number.isFinite(value) ? String(value).length : 4;
+    case "boolean":
+      return value ? 4 : 5;
+    case "object":
+      return value === null ? 4 : measure(value).size;
+    default:
+      return 0;
+  }
 }
 
 /**
@@ -223,34 +251,47 @@ export function sizeOf(value: unknown): number {
  */
 export function measure(value: unknown): JsonShape {
   if (typeof value !== "object" || value === null) return { size: sizeOf(value), depth: 0 };
-  let shape = shapes.get(value);
-  if (!shape) {
-    let depth = 0;
-    const sizeOfField = (_key: unknown, field: unknown): number => {
+  const known = shapes.get(value);
+  if (known) return known;
+  let size = 2;
+  let depth = 0;
+  let count = 0;
+  const array = Array.isArray(value);
+  const keys = array ? undefined : Object.keys(value);
+  const length = array ? value.length : keys!.length;
+  for (let i = 0; i < length; i++) {
+    let field: unknown;
+    if (keys) {
+      field = (value as Record<string, unknown>)[keys[i]];
+      if (field === undefined) continue;
+      size += stringSize(keys[i]) + 1;
+    } else field = (value as unknown[])[i];
+    if (typeof field === "object" && field !== null) {
       const inner = measure(field);
+      size += inner.size;
       if (inner.depth > depth) depth = inner.depth;
-      return inner.size;
-    };
-    // A list is `[`, then each element and the `,` or `]` after it (`[]` when empty).
-    const size = Array.isArray(value) ? Math.max(2, value.reduce((total: number, element) => total + 1 + sizeOfField(0, element), 1)) : containerSize(value, sizeOfField);
-    shape = { size, depth: depth + 1 };
-    shapes.set(value, shape);
+    } else size += sizeOf(field);
+    count++;
   }
+  if (count > 1) size += count - 1;
+  const shape = { size, depth: depth + 1 };
+  shapes.set(value, shape);
   return shape;
 }
 
 /**
- * The JSON size of a record, each field's value measured by `sizeOfField`
- * (by default `sizeOf`, which caches lists and records): used directly for
- * an object the engine mutates (a state, a frame, `vars`), whose own fields
- * are walked afresh.
+ * The JSON size of an object the engine mutates (a state, a frame, `vars`):
+ * its own fields are walked afresh, and each field's value is measured by
+ * `sizeOfField` (by default, `measure`, which caches).
  */
 export function containerSize(object: object, sizeOfField: (key: string, value: unknown) => number = (_key, value) => sizeOf(value)): number {
-  // `{`, then each field's `"key":value` and the `,` or `}` after it (`{}` when empty); undefined fields are left out, as JSON.stringify does.
-  let size = 1;
+  let size = 2;
+  let count = 0;
   for (const key of Object.keys(object)) {
     const field = (object as Record<string, unknown>)[key];
-    if (field !== undefined) size += stringSize(key) + 2 + sizeOfField(key, field);
+    if (field === undefined) continue;
+    size += stringSize(key) + 1 + sizeOfField(key, field);
+    count++;
   }
-  return Math.max(size, 2);
+  return count > 1 ? size + count - 1 : size;
 }
