@@ -1146,12 +1146,14 @@ class FileChecker {
       }
     }
 
-    // Triggers: keyword flows have no payload, so every parameter needs a default (FX3010).
+    // Triggers: a keyword and the first message of a conversation (`trigger
+    // start`) bring no payload, so every parameter needs a default (FX3010).
     for (const trigger of flow.triggers) {
-      if (trigger.kind === "KeywordTrigger") {
+      if (trigger.kind === "KeywordTrigger" || trigger.kind === "StartTrigger") {
         const required = [...params.values()].filter((p) => !p.optional).map((p) => p.name);
         if (required.length > 0) {
-          this.report("FX3010", { name: flow.name.text, params: required.join(", ") }, trigger);
+          const by = trigger.kind === "KeywordTrigger" ? "a keyword" : "the first message of a conversation (trigger start)";
+          this.report("FX3010", { name: flow.name.text, by, params: required.join(", ") }, trigger);
         }
       }
     }

@@ -201,9 +201,9 @@ export const registry = {
   },
   FX3010: {
     severity: "error",
-    title: "keyword flow with required parameters",
-    message: "flow '{name}' is started by a keyword, so its parameters must be optional or have defaults: {params}",
-    doc: "A keyword trigger has no payload, so every parameter of the flow needs a default or a `?` type.",
+    title: "keyword or start flow with required parameters",
+    message: "flow '{name}' is started by {by}, so its parameters must be optional or have defaults: {params}",
+    doc: "A keyword trigger and `trigger start` (the first message of a conversation) bring no payload, so every parameter of the flow needs a default or a `?` type.",
     example: 'flow a(id: string) {\n    trigger keyword "oi"\n    say "{id}"\n}\n',
   },
   FX4001: {
