@@ -121,6 +121,11 @@ function kindOf(node: A.Declaration): DeclarationKind | undefined {
 
 const kindWords: Record<DeclarationKind, string> = { flow: "flow", action: "action", type: "type" };
 
+/** The arguments of FX1001 for a string with `{…}` where `what` must be literal text (a keyword, an event name, an import path). */
+export function interpolated(what: string): { expected: string; found: string } {
+  return { expected: `${what} without interpolation`, found: "an interpolated string" };
+}
+
 /** Builds the project index. Files must be in project order (sorted by URI). */
 export function bindProject(files: readonly BoundFile[]): ProjectIndex {
   const diagnostics: Diagnostic[] = [];
@@ -174,9 +179,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
       }
       const path = stringValue(node.path);
       if (path === undefined) {
-        diagnostics.push(
-          diagnostic("FX1001", { expected: "an import path without interpolation", found: "an interpolated string" }, uri, node.path),
-        );
+        diagnostics.push(diagnostic("FX1001", interpolated("an import path"), uri, node.path));
         fail();
         continue;
       }
@@ -225,9 +228,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
           for (const keyword of trigger.keywords) {
             const text = stringValue(keyword);
             if (text === undefined) {
-              diagnostics.push(
-                diagnostic("FX1001", { expected: "a keyword without interpolation", found: "an interpolated string" }, uri, keyword),
-              );
+              diagnostics.push(diagnostic("FX1001", interpolated("a keyword"), uri, keyword));
               continue;
             }
             const normal = normalizeText(text);
@@ -253,9 +254,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
           if (!trigger.event) continue;
           const name = stringValue(trigger.event);
           if (name === undefined) {
-            diagnostics.push(
-              diagnostic("FX1001", { expected: "an event name without interpolation", found: "an interpolated string" }, uri, trigger.event),
-            );
+            diagnostics.push(diagnostic("FX1001", interpolated("an event name"), uri, trigger.event));
             continue;
           }
           const first = eventFlows.get(name);

@@ -11,7 +11,7 @@
 import { patternProblem } from "@fluxo/runtime/pattern";
 import type * as A from "./ast.js";
 import { stringValue } from "./ast.js";
-import { matchKeyword, normalizeText, type DeclarationSymbol, type ProjectIndex } from "./bind.js";
+import { interpolated, matchKeyword, normalizeText, type DeclarationSymbol, type ProjectIndex } from "./bind.js";
 import { diagnostic, type Diagnostic, type DiagnosticCode, type RelatedInformation } from "./diagnostics.js";
 import { isTimeZone, parseHoursSpec } from "./hours.js";
 import {
@@ -452,7 +452,16 @@ function alwaysLeaves(statement: A.Statement | undefined): boolean {
   }
 }
 
-function isLiteralExpression(expression: A.Expression): boolean {
+/**
+ * Whether an expression is a literal: a constant string, number, boolean,
+ * null, negative number, or a list or record of those. With
+ * `throughParens`, parentheses do not matter (`(0)`, `[(1)]`, `-(1)`): a
+ * `let` initialiser widens through them (§3.2), while match patterns and
+ * parameter defaults are lowered as literals and must be written plainly.
+ */
+function isLiteralExpression(expression: A.Expression | undefined, throughParens = false): boolean {
+  if (!expression) return false;
+  const literal = (inner: A.Expression | undefined): boolean => isLiteralExpression(inner, throughParens);
   switch (expression.kind) {
     case "String":
       return stringValue(expression) !== undefined;
@@ -460,46 +469,27 @@ function isLiteralExpression(expression: A.Expression): boolean {
     case "Boolean":
     case "Null":
       return true;
-    case "Unary":
-      return expression.operator === "-" && expression.operand?.kind === "Number";
-    case "List":
-      return expression.elements.every(isLiteralExpression);
-    case "Record":
-      return expression.fields.every((f) => f.value !== undefined && isLiteralExpression(f.value));
-    default:
-      return false;
-  }
-}
-
-/**
- * Whether a `let` initialiser is a literal, which widens (§3.2): like
- * `isLiteralExpression`, but parentheses do not matter (`(0)`, `[(1)]`,
- * `-(1)`). Kept apart because match patterns and parameter defaults are
- * lowered as literals and must be written plainly.
- */
-function isLiteralInitialiser(expression: A.Expression | undefined): boolean {
-  if (!expression) return false;
-  switch (expression.kind) {
     case "Paren":
-      return isLiteralInitialiser(expression.expression);
+      return throughParens && literal(expression.expression);
     case "Unary": {
       let operand = expression.operand;
-      while (operand?.kind === "Paren") operand = operand.expression;
+      while (throughParens && operand?.kind === "Paren") operand = operand.expression;
       return expression.operator === "-" && operand?.kind === "Number";
     }
     case "List":
-      return expression.elements.every(isLiteralInitialiser);
+      return expression.elements.every(literal);
     case "Record":
-      return expression.fields.every((f) => isLiteralInitialiser(f.value));
+      return expression.fields.every((f) => literal(f.value));
     default:
-      return isLiteralExpression(expression);
+      return false;
   }
 }
 
 /** The type a `let` gives its variable from its initialiser's type (§4): literals widen (§3.2). */
 function letType(value: A.Expression, type: Type): Type {
   if (type.kind === "void") return errorType;
-  return isLiteralInitialiser(value) ? widenLiteral(type) : type;
+  // Parentheses do not matter here (`(0)`, `[(1)]`, `-(1)` widen).
+  return isLiteralExpression(value, true) ? widenLiteral(type) : type;
 }
 
 const endReasons = ["done", "invalid", "timeout", "error", "limit"];
@@ -2149,7 +2139,7 @@ class FileChecker {
           const name = stringValue(statement.event);
           const symbol = name !== undefined ? this.project.index.eventFlows.get(name) : undefined;
           if (statement.event && name === undefined) {
-            this.report("FX1001", { expected: "an event name without interpolation", found: "an interpolated string" }, statement.event);
+            this.report("FX1001", interpolated("an event name"), statement.event);
           } else if (statement.event && !symbol) {
             this.report("FX2003", { name: `(event "${name}")`, hint: `: no flow has 'trigger event "${name}"'` }, statement.event);
           }

@@ -9,7 +9,7 @@
 // formatters are cached: flows call the same few over and over.
 
 import type { Locale } from "./bundle.js";
-import { FlowError } from "./errors.js";
+import { failExpression } from "./errors.js";
 import type { Json } from "./json.js";
 import { getOwn, hasOwn, jsonEqual } from "./json.js";
 import { formatFixed, parseNumber } from "./locale.js";
@@ -24,11 +24,6 @@ export interface BuiltinEnv {
   readonly now: () => Date;
   /** The host's secrets while an HTTP template is evaluated; null everywhere else (`secret()` is refused there). */
   readonly secrets: Readonly<Record<string, string | undefined>> | null;
-}
-
-/** Throws the `FlowError` of a bad call. */
-function fail(message: string): never {
-  throw new FlowError("expression", message);
 }
 
 /**
@@ -59,7 +54,7 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
       if (Array.isArray(value)) return value.length;
       // Code points, not UTF-16 units: an emoji counts as one character.
       if (typeof value === "string") return [...value].length;
-      return fail("len(): argument 1 must be a string or a list");
+      return failExpression("len(): argument 1 must be a string or a list");
     },
   ],
   contains: ["**", ([whole, part]) => (Array.isArray(whole) ? whole.some((element) => jsonEqual(element, part)) : checked("contains", "ss", [whole, part])[0].includes(part))],
@@ -70,11 +65,11 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
     ([subject, pattern]) => {
       const regexp = cached(patterns, pattern, () => {
         const problem = patternProblem(pattern);
-        if (problem !== undefined) fail(`matches(): the pattern ${JSON.stringify(pattern.slice(0, 100))} ${problem}`);
+        if (problem !== undefined) failExpression(`matches(): the pattern ${JSON.stringify(pattern.slice(0, 100))} ${problem}`);
         return new RegExp(pattern, "u");
       });
       // Polynomial backtracking (`^\d*\d*$`) stays bounded: longer texts are refused, never run (see pattern.ts).
-      if (subject.length > MAX_MATCH_LENGTH) fail(`matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
+      if (subject.length > MAX_MATCH_LENGTH) failExpression(`matches(): the text is ${subject.length} characters, over ${MAX_MATCH_LENGTH}`);
       return regexp.test(subject);
     },
   ],
@@ -89,9 +84,9 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
   secret: [
     "s",
     ([name], { secrets }) => {
-      if (secrets === null) fail("secret() can only be used in an HTTP action's request");
+      if (secrets === null) failExpression("secret() can only be used in an HTTP action's request");
       const value = getOwn(secrets, name);
-      return typeof value === "string" ? value : fail(`secret '${name}' is not set`);
+      return typeof value === "string" ? value : failExpression(`secret '${name}' is not set`);
     },
   ],
 };
@@ -105,15 +100,15 @@ const KINDS: Record<string, string | undefined> = { s: "string", n: "number" };
 function checked(name: string, kinds: string, args: readonly unknown[]): any[] {
   args.forEach((value, i) => {
     const kind = KINDS[kinds[i]];
-    if (kind && (typeof value !== kind || (kind === "number" && !Number.isFinite(value)))) fail(`${name}(): argument ${i + 1} must be a ${kind}`);
+    if (kind && (typeof value !== kind || (kind === "number" && !Number.isFinite(value)))) failExpression(`${name}(): argument ${i + 1} must be a ${kind}`);
   });
   return args as unknown[];
 }
 
 /** Calls built-in `name` with evaluated arguments. Throws `FlowError` on a bad call. */
 export function callBuiltin(name: string, args: readonly unknown[], env: BuiltinEnv): Json {
-  const [kinds, compute] = hasOwn(BUILTINS, name) ? BUILTINS[name] : fail(`unknown function '${name}'`);
-  if (args.length !== kinds.length) fail(`${name}() takes ${kinds.length} argument(s), got ${args.length}`);
+  const [kinds, compute] = hasOwn(BUILTINS, name) ? BUILTINS[name] : failExpression(`unknown function '${name}'`);
+  if (args.length !== kinds.length) failExpression(`${name}() takes ${kinds.length} argument(s), got ${args.length}`);
   return compute(checked(name, kinds, args), env);
 }
 
@@ -124,7 +119,7 @@ function zeroless(value: number): number {
 
 function now(env: BuiltinEnv): Date {
   const date = env.now();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) fail("the clock returned an invalid date");
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) failExpression("the clock returned an invalid date");
   return date;
 }
 
@@ -157,7 +152,7 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
         hourCycle: "h23",
       });
     } catch {
-      return fail(`unknown time zone ${JSON.stringify(timeZone.slice(0, 100))}`);
+      return failExpression(`unknown time zone ${JSON.stringify(timeZone.slice(0, 100))}`);
     }
   });
 }
@@ -243,7 +238,7 @@ const hoursSpecs = new Map<string, HoursRule[]>();
 export function withinHours(spec: string, timeZone: string, instant: Date): boolean {
   const rules = cached(hoursSpecs, spec, () => {
     const parsed = parseHoursSpec(spec);
-    return typeof parsed === "string" ? fail(`withinHours(): invalid hours spec: ${parsed.slice(0, 200)}`) : parsed;
+    return typeof parsed === "string" ? failExpression(`withinHours(): invalid hours spec: ${parsed.slice(0, 200)}`) : parsed;
   });
   const parts = localParts(instant, timeZone);
   const weekday = weekdays.indexOf(String(parts.weekday).toLowerCase().slice(0, 3));

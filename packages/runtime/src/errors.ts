@@ -28,3 +28,8 @@ export class FlowError extends Error {
     super(message);
   }
 }
+
+/** Throws the `expression` error a built-in or the interpreter raises when it cannot compute a value. */
+export function failExpression(message: string): never {
+  throw new FlowError("expression", message);
+}

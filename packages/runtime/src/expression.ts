@@ -13,7 +13,7 @@
 
 import type { Locale } from "./bundle.js";
 import { callBuiltin, type BuiltinEnv } from "./builtins.js";
-import { FlowError } from "./errors.js";
+import { failExpression } from "./errors.js";
 import { getOwn, hasOwn, isObject, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, type Json, type JsonObject } from "./json.js";
 import { formatBoolean, formatNumber } from "./locale.js";
 
@@ -96,15 +96,12 @@ export function showInRequest(value: Json): string {
   return JSON.stringify(value);
 }
 
-function fail(message: string): never {
-  throw new FlowError("expression", message);
-}
 
 /** A list or record just built, checked against `MAX_VALUE_SIZE` and `MAX_DEPTH` (its parts' shapes are cached, so this is cheap). */
 function bounded(value: Json): Json {
   const shape = measure(value);
-  if (shape.size > MAX_VALUE_SIZE) fail(`a value larger than ${MAX_VALUE_SIZE} characters of JSON`);
-  if (shape.depth > MAX_VALUE_DEPTH) fail(`a value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (shape.size > MAX_VALUE_SIZE) failExpression(`a value larger than ${MAX_VALUE_SIZE} characters of JSON`);
+  if (shape.depth > MAX_VALUE_DEPTH) failExpression(`a value nested deeper than ${MAX_VALUE_DEPTH} levels`);
   return value;
 }
 
@@ -116,21 +113,21 @@ function kind(value: unknown): string {
 }
 
 function boolean(value: Json, what: string): boolean {
-  if (typeof value !== "boolean") fail(`${what} must be a boolean, found ${kind(value)}`);
+  if (typeof value !== "boolean") failExpression(`${what} must be a boolean, found ${kind(value)}`);
   return value;
 }
 
 function finite(value: number, op: string): number {
-  if (!Number.isFinite(value)) fail(`'${op}' gave ${value}${op === "/" || op === "%" ? " (division by zero)" : ""}`);
+  if (!Number.isFinite(value)) failExpression(`'${op}' gave ${value}${op === "/" || op === "%" ? " (division by zero)" : ""}`);
   return Object.is(value, -0) ? 0 : value;
 }
 
 function arithmetic(op: string, a: Json, b: Json): Json {
   if (op === "+" && typeof a === "string" && typeof b === "string") {
-    if (a.length + b.length > MAX_STRING_LENGTH) fail(`'+' would build a string longer than ${MAX_STRING_LENGTH} characters`);
+    if (a.length + b.length > MAX_STRING_LENGTH) failExpression(`'+' would build a string longer than ${MAX_STRING_LENGTH} characters`);
     return a + b;
   }
-  if (typeof a !== "number" || typeof b !== "number") fail(`'${op}' needs two numbers${op === "+" ? " or two strings" : ""}, found ${kind(a)} and ${kind(b)}`);
+  if (typeof a !== "number" || typeof b !== "number") failExpression(`'${op}' needs two numbers${op === "+" ? " or two strings" : ""}, found ${kind(a)} and ${kind(b)}`);
   switch (op) {
     case "+":
       return finite(a + b, op);
@@ -147,7 +144,7 @@ function arithmetic(op: string, a: Json, b: Json): Json {
 
 function compare(op: string, a: Json, b: Json): boolean {
   const comparable = (typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string");
-  if (!comparable) fail(`'${op}' compares two numbers or two strings, found ${kind(a)} and ${kind(b)}`);
+  if (!comparable) failExpression(`'${op}' compares two numbers or two strings, found ${kind(a)} and ${kind(b)}`);
   const x = a as number | string;
   const y = b as number | string;
   switch (op) {
@@ -167,7 +164,7 @@ function compare(op: string, a: Json, b: Json): boolean {
  * cannot; never returns a non-JSON value.
  */
 export function evaluate(expr: unknown, scope: Scope): Json {
-  if (!Array.isArray(expr) || typeof expr[0] !== "string") fail("malformed expression");
+  if (!Array.isArray(expr) || typeof expr[0] !== "string") failExpression("malformed expression");
   const op = expr[0];
   switch (op) {
     // The most frequent opcodes first: a switch on strings compares them in order.
@@ -176,18 +173,18 @@ export function evaluate(expr: unknown, scope: Scope): Json {
       for (let i = 1; i < expr.length; i++) {
         const part = expr[i] as unknown;
         text += typeof part === "string" ? part : scope.show(evaluate(part, scope));
-        if (text.length > MAX_STRING_LENGTH) fail(`a string longer than ${MAX_STRING_LENGTH} characters`);
+        if (text.length > MAX_STRING_LENGTH) failExpression(`a string longer than ${MAX_STRING_LENGTH} characters`);
       }
       return text;
     }
     case "lit": {
       const value = expr[1] as unknown;
       if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return value;
-      return fail("malformed literal");
+      return failExpression("malformed literal");
     }
     case "var": {
       const name = String(expr[1]);
-      if (!hasOwn(scope.vars, name)) fail(`variable '${name}' is read before it is assigned`);
+      if (!hasOwn(scope.vars, name)) failExpression(`variable '${name}' is read before it is assigned`);
       return (scope.vars as Record<string, Json>)[name];
     }
     case "ctx":
@@ -197,9 +194,9 @@ export function evaluate(expr: unknown, scope: Scope): Json {
       const field = String(expr[2]);
       if (object === null) {
         if (expr[3] === true) return null;
-        fail(`cannot read field '${field}' of null`);
+        failExpression(`cannot read field '${field}' of null`);
       }
-      if (!isObject(object)) fail(`cannot read field '${field}' of ${kind(object)}`);
+      if (!isObject(object)) failExpression(`cannot read field '${field}' of ${kind(object)}`);
       if (UNREACHABLE_FIELDS.has(field)) return null;
       // An absent field (an optional field the data left out) reads as null.
       return hasOwn(object, field) ? (getOwn(object, field) as Json) : null;
@@ -207,8 +204,8 @@ export function evaluate(expr: unknown, scope: Scope): Json {
     case "idx": {
       const list = evaluate(expr[1], scope);
       const index = evaluate(expr[2], scope);
-      if (!Array.isArray(list)) fail(`cannot index ${kind(list)}`);
-      if (typeof index !== "number") fail(`a list index must be a number, found ${kind(index)}`);
+      if (!Array.isArray(list)) failExpression(`cannot index ${kind(list)}`);
+      if (typeof index !== "number") failExpression(`a list index must be a number, found ${kind(index)}`);
       return Number.isInteger(index) && index >= 0 && index < list.length ? list[index] : null;
     }
     case "list": {
@@ -220,7 +217,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
       const record: JsonObject = {};
       for (let i = 1; i < expr.length; i++) {
         const field = expr[i] as unknown;
-        if (!Array.isArray(field) || typeof field[0] !== "string") fail("malformed record field");
+        if (!Array.isArray(field) || typeof field[0] !== "string") failExpression("malformed record field");
         setOwn(record, field[0], evaluate(field[1], scope));
       }
       return bounded(record);
@@ -229,7 +226,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
       return !boolean(evaluate(expr[1], scope), "the operand of 'not'");
     case "neg": {
       const value = evaluate(expr[1], scope);
-      if (typeof value !== "number") fail(`'-' needs a number, found ${kind(value)}`);
+      if (typeof value !== "number") failExpression(`'-' needs a number, found ${kind(value)}`);
       return value === 0 ? 0 : -value;
     }
     case "and":
@@ -252,7 +249,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
     case "in": {
       const value = evaluate(expr[1], scope);
       const list = evaluate(expr[2], scope);
-      if (!Array.isArray(list)) fail(`'in' needs a list on its right, found ${kind(list)}`);
+      if (!Array.isArray(list)) failExpression(`'in' needs a list on its right, found ${kind(list)}`);
       return list.some((element) => jsonEqual(element, value));
     }
     case "+":
@@ -267,6 +264,6 @@ export function evaluate(expr: unknown, scope: Scope): Json {
       return callBuiltin(String(expr[1]), args, scope.env);
     }
     default:
-      return fail(`unknown expression opcode '${op}'`);
+      return failExpression(`unknown expression opcode '${op}'`);
   }
 }
