@@ -1014,6 +1014,13 @@ describe("host input checked against the bundle's declarations", () => {
     expect(ok(await engine.reply(started.state, "3", { context: { idade: 40 } })).events[0]).toEqual({ type: "say", text: "ok 3" });
   });
 
+  it("a context field conformed to its type (extra record fields dropped) is measured as stored", async () => {
+    const engine = typed();
+    const started = ok(await engine.start("main", { context: { perfil: { nome: "Ana", notes: "x".repeat(5000) } } }));
+    expect(started.state.context).toEqual({ perfil: { nome: "Ana" } });
+    expect(stateSize(started.state)).toBe(JSON.stringify(started.state).length);
+  });
+
   it("a stored state whose variable does not have its declared type is refused as invalid-state", async () => {
     const engine = typed();
     const stored = JSON.parse(JSON.stringify(ok(await engine.start("main")).state));

@@ -533,15 +533,12 @@ class FlowEngine implements Engine {
       return `the context is not JSON (${error instanceof JsonError ? error.message.replace(/^\$/, "context") : "unreadable"})`;
     }
     if (!isObject(copy)) return "the context must be a JSON object";
-    if (measure(copy).depth > MAX_VALUE_DEPTH) return `the context is nested deeper than ${MAX_VALUE_DEPTH} levels`;
     // Each field the project's `context` declares must have its type when the host passes it; one left out reads as null
     // (a context is often partial: what the host knows about the contact so far). Fields it does not declare are kept.
-    for (const name of Object.keys(this.bundle.context)) {
-      if (!hasOwn(copy, name)) continue;
-      const checked = conform(copy[name], this.bundle.context[name], `context.${name}`);
-      if (!checked.ok) return `${checked.path}: expected ${checked.expected}`;
-      setOwn(copy, name, checked.value);
-    }
+    // Conformed before `measure`, which caches the object's size: conforming may replace (shrink) a field's value.
+    const problem = conformDeclared(copy, this.bundle.context, "context");
+    if (problem !== undefined) return problem;
+    if (measure(copy).depth > MAX_VALUE_DEPTH) return `the context is nested deeper than ${MAX_VALUE_DEPTH} levels`;
     return copy as JsonObject;
   }
 
@@ -621,14 +618,8 @@ class FlowEngine implements Engine {
       const flow = lookup(this.bundle.flows, stack[i].flow);
       if (!flow || stack[i].pc >= flow.code.length) return invalid(`stack[${i}] is not a position in this bundle`);
       // A variable must have the type the flow declares for it (its value may have been edited in storage).
-      const vars = stack[i].vars;
-      for (const name of Object.keys(vars)) {
-        const type = getOwn(flow.vars, name) as TypeJson | undefined;
-        if (type === undefined) continue;
-        const checked = conform(vars[name], type, `stack[${i}].vars.${name}`);
-        if (!checked.ok) return invalid(`${checked.path}: expected ${checked.expected}`);
-        setOwn(vars, name, checked.value);
-      }
+      const problem = conformDeclared(stack[i].vars, flow.vars, `stack[${i}].vars`);
+      if (problem !== undefined) return invalid(problem);
     }
     const top = stack[stack.length - 1];
     const question = this.bundle.flows[top.flow].code[top.pc];
@@ -717,6 +708,23 @@ function conversationId(now: () => Date): string {
     // A clock that throws fails the turn's first question, not the start.
   }
   return (Number.isFinite(time) && time >= 0 ? time : Date.now()).toString(36);
+}
+
+/**
+ * Conforms, in place, each field of `record` that `types` declares (`conform`:
+ * a record value loses fields its type does not have); fields it does not
+ * declare are left as they are. Returns what does not fit, at `at.field`, or
+ * undefined.
+ */
+function conformDeclared(record: JsonObject, types: Record<string, TypeJson>, at: string): string | undefined {
+  for (const name of Object.keys(record)) {
+    const type = getOwn(types, name) as TypeJson | undefined;
+    if (type === undefined) continue;
+    const checked = conform(record[name], type, `${at}.${name}`);
+    if (!checked.ok) return `${checked.path}: expected ${checked.expected}`;
+    setOwn(record, name, checked.value);
+  }
+  return undefined;
 }
 
 function defaultValue(param: ParamJson): Json | undefined {
