@@ -11,7 +11,7 @@
 
 import { readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { fmt } from "./harness.mjs";
@@ -21,6 +21,9 @@ export const description = "the runtime bundled by esbuild (ESM, minified) and g
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNTIME_ENTRY = join(ROOT, "packages/runtime/dist/index.js");
+
+/** A module importing only what a host that runs bundles needs. */
+const ENGINE_ONLY = `export { loadBundle, createEngine } from ${JSON.stringify("./" + relative(ROOT, RUNTIME_ENTRY).split("\\").join("/"))};`;
 
 /** Targets of the brief, printed next to the figures (never enforced). */
 const TARGET_GZIP_BYTES = 10 * 1024;
@@ -36,7 +39,7 @@ export async function run() {
   // A host that only runs bundles imports these two; the package has no side
   // effects, so a bundler drops the rest (locale helpers, reply parsing…).
   const engineOnly = await measure("fluxo loadBundle + createEngine only", {
-    contents: `export { loadBundle, createEngine } from ${JSON.stringify("./" + relative(ROOT, RUNTIME_ENTRY).split("\\").join("/"))};`,
+    contents: ENGINE_ONLY,
   });
   const ink = await measure("inkjs runtime (dist/ink.mjs)", { entry: inkEsm, shipped: true });
   const inkUmdSize = await measure("inkjs runtime (dist/ink.js, UMD)", { entry: inkUmd, shipped: true });
@@ -57,6 +60,7 @@ export async function run() {
   notes.push(`comments esbuild kept in the minified fluxo runtime (legal comments, //! or /*!): ${fmt(fluxo.legalComments)} bytes`);
   if (fluxo.warnings.length > 0) notes.push(`esbuild warnings on the runtime: ${fluxo.warnings.join("; ")}`);
 
+  const features = await featureCosts(engineOnly);
   return [
     {
       title: `size: ${description}`,
@@ -65,16 +69,74 @@ export async function run() {
       notes,
       data: subjects,
     },
+    features,
   ];
+}
+
+/**
+ * What the runtime's larger features cost: `loadBundle` + `createEngine`
+ * bundled again with one module (or all of them) replaced by a stub that
+ * exports the same names (functions that throw, classes, and the constants'
+ * values), so nothing else changes. The engine's own code for a feature
+ * (calling it, its messages) stays, so each figure is a lower bound of what
+ * the feature costs.
+ * @param {Awaited<ReturnType<typeof measure>>} engineOnly
+ * @returns {Promise<import("./harness.mjs").Section>}
+ */
+async function featureCosts(engineOnly) {
+  const FEATURES = [
+    ["HTTP actions", "http.js"],
+    ["redeploys", "redeploy.js"],
+    ["pattern safety (matches)", "pattern.js"],
+    ["bundle and state shape checks", "load.js"],
+  ];
+  const rows = [];
+  const data = [];
+  const without = async (label, files) => {
+    const stubs = Object.fromEntries(await Promise.all(files.map(async (file) => [join(dirname(RUNTIME_ENTRY), file), await stubOf(join(dirname(RUNTIME_ENTRY), file))])));
+    const m = await measure(label, { contents: ENGINE_ONLY, plugins: [{ name: "stub", setup: (b) => b.onLoad({ filter: /\.js$/ }, (a) => (a.path in stubs ? { contents: stubs[a.path], loader: "js" } : undefined)) }] });
+    rows.push([label, fmt(m.min), fmt(engineOnly.min - m.min), fmt(m.gzip), fmt(engineOnly.gzip - m.gzip), fmt(m.gzip / 1024, 1)]);
+    data.push({ subject: label, min: m.min, gzip: m.gzip, savedGzip: engineOnly.gzip - m.gzip });
+    return m;
+  };
+  rows.push(["loadBundle + createEngine (all features)", fmt(engineOnly.min), "0", fmt(engineOnly.gzip), "0", fmt(engineOnly.gzip / 1024, 1)]);
+  for (const [feature, file] of FEATURES) await without(`without ${feature} (${file})`, [file]);
+  const bare = await without("without all four", FEATURES.map(([, file]) => file));
+  return {
+    title: "size by feature: loadBundle + createEngine with a module replaced by a stub",
+    columns: ["subject", "min bytes", "min saved", "gzip bytes", "gzip saved", "gzip KiB"],
+    rows,
+    notes: [
+      `the stubs export the module's names (functions that throw, classes, constants); the engine's own code for each feature stays, so a saving is a lower bound of the feature's cost`,
+      `the runtime without all four features is ${fmt(bare.gzip)} bytes = ${fmt(bare.gzip / 1024, 1)} KiB gzipped, against the target of ${fmt(TARGET_GZIP_BYTES / 1024)} KiB for the runtime with them`,
+    ],
+    data,
+  };
+}
+
+/**
+ * A module with the same exports as the built module at `file`, and no code
+ * behind them.
+ * @param {string} file
+ */
+async function stubOf(file) {
+  const module = await import(pathToFileURL(file).href);
+  return Object.entries(module)
+    .map(([name, value]) => {
+      if (typeof value !== "function") return `export const ${name} = ${JSON.stringify(value) ?? "undefined"};`;
+      if (/^class\b/.test(Function.prototype.toString.call(value))) return `export class ${name} extends Error {}`;
+      return `export function ${name}() { throw new Error("stub"); }`;
+    })
+    .join("\n");
 }
 
 /**
  * Bundles `entry` (or the module `contents`) with esbuild, unminified and
  * minified, and compresses the minified output.
  * @param {string} subject
- * @param {{ entry?: string, contents?: string, shipped?: boolean }} input  shipped: raw is the file itself
+ * @param {{ entry?: string, contents?: string, shipped?: boolean, plugins?: import("esbuild").Plugin[] }} input  shipped: raw is the file itself; plugins: esbuild plugins (the stubs of the feature costs)
  */
-async function measure(subject, { entry, contents, shipped = false }) {
+async function measure(subject, { entry, contents, shipped = false, plugins = [] }) {
   const common = {
     ...(entry ? { entryPoints: [entry] } : { stdin: { contents, resolveDir: ROOT, sourcefile: "entry.mjs", loader: "js" } }),
     bundle: true,
@@ -85,6 +147,7 @@ async function measure(subject, { entry, contents, shipped = false }) {
     metafile: true,
     logLevel: "silent",
     absWorkingDir: ROOT,
+    plugins,
   };
   const plain = await build({ ...common, minify: false });
   const minified = await build({ ...common, minify: true });
