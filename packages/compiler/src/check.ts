@@ -494,6 +494,9 @@ function letType(value: A.Expression, type: Type): Type {
 
 const endReasons = ["done", "invalid", "timeout", "error", "limit"];
 
+/** Field names the runtime never reads (a read gives null), so reading one is FX2007 even when the record declares it. */
+const UNREADABLE_FIELDS = new Set(["__proto__", "constructor", "prototype"]);
+
 // ------------------------------------------------------------ the checker
 
 class FileChecker {
@@ -1265,13 +1268,13 @@ class FileChecker {
         if (statement.arms.length === 0 && statement.end > statement.start + "random".length) {
           this.mismatch(statement, "at least one arm", "a random without arms", " (weight => statement)");
         }
-        // The bundle holds finite JSON numbers: a weight too large for a
-        // number (or weights whose sum is) cannot be picked from.
+        // The bundle holds finite JSON numbers: weights whose sum is too
+        // large for a number cannot be picked from (a single weight that
+        // large is already FX1004 in the lexer).
         let total = 0;
         for (const arm of statement.arms) {
           if (arm.weight && !arm.weight.invalid) {
             if (!(arm.weight.value > 0)) this.mismatch(arm.weight, "a positive weight", arm.weight.raw);
-            else if (!Number.isFinite(arm.weight.value)) this.mismatch(arm.weight, "a finite weight", "a number too large");
             else if (!Number.isFinite(total + arm.weight.value)) this.mismatch(arm.weight, "weights that add up to a finite number", "a total too large");
             else total += arm.weight.value;
           }
@@ -1778,6 +1781,11 @@ class FileChecker {
     }
     const fieldName = expression.name.text;
     const recordMembers = members(base);
+    if (UNREADABLE_FIELDS.has(fieldName)) {
+      // The runtime reads no field of these names (RUNTIME §2: field access never reaches a prototype): it would be null at run time.
+      this.report("FX2007", { name: fieldName, type: typeToString(base), hint: "; fields named __proto__, constructor or prototype cannot be read (the runtime treats them as absent): rename the field" }, expression.name);
+      return errorType;
+    }
     if (recordMembers.every((m) => m.kind === "record")) {
       const fieldTypes: Type[] = [];
       for (const member of recordMembers) {

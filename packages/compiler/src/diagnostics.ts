@@ -70,7 +70,7 @@ export const registry = {
     severity: "error",
     title: "invalid number or duration",
     message: "invalid {what} '{text}': {expected}",
-    doc: "A number immediately followed by letters, digits or `_` must be a duration with one of the units ms, s, m, h, d.",
+    doc: "A number immediately followed by letters, digits or `_` must be a duration with one of the units ms, s, m, h, d. A literal must also keep its value in the bundle: an integer or a duration (in milliseconds) is at most 2^53 - 1 (9007199254740991), a number with a fraction at most about 1.8e308.",
     example: "flow a {\n    wait 5x\n}\n",
   },
   FX2001: {
@@ -119,7 +119,7 @@ export const registry = {
     severity: "error",
     title: "unknown field",
     message: "unknown field '{name}' on {type}{hint}",
-    doc: "Field access must name a field of the record type or of the project's `context`.",
+    doc: "Field access must name a field of the record type or of the project's `context`. Fields named `__proto__`, `constructor` or `prototype` may be declared and passed along, but not read: the runtime never reads them (a read would give null).",
     example: 'context { name: string }\nflow a {\n    say "{context.nome}"\n}\n',
   },
   FX2008: {

@@ -496,17 +496,28 @@ export class TokenStream {
       switch (type) {
         case NumericWord: {
           const image = token.image;
-          if (/^[0-9]+(?:\.[0-9]+)?$/.test(image)) retype(token, PlainNumber);
-          else if (durationMs(image) !== undefined) retype(token, Duration);
+          const plain = /^[0-9]+(?:\.[0-9]+)?$/.test(image);
+          const integer = plain && !image.includes(".");
+          const ms = plain ? undefined : durationMs(image);
+          // The value must survive the bundle (JSON has no Infinity): integers and durations (in ms) at most 2^53 - 1, so
+          // `9007199254740993` cannot silently become `…992`. Images of 15 characters or fewer are always in range.
+          const value = plain ? (image.length > 15 ? Number(image) : 0) : ms;
+          const limit = plain && !integer ? Number.MAX_VALUE : Number.MAX_SAFE_INTEGER;
+          const outOfRange = value !== undefined && !(value <= limit);
+          if (plain && !outOfRange) retype(token, PlainNumber);
+          else if (ms !== undefined && !outOfRange) retype(token, Duration);
           else {
             retype(token, InvalidNumber);
+            const duration = !plain && (/^[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d)/.test(image) || /^[0-9.]+[a-z]+$/i.test(image));
             diagnostics.push(
               diagnostic(
                 "FX1004",
                 {
-                  what: /^[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d)/.test(image) || /^[0-9.]+[a-z]+$/i.test(image) ? "duration" : "number",
-                  text: image,
-                  expected: "a number, or a number followed by one of the units ms, s, m, h, d",
+                  what: duration ? "duration" : "number",
+                  text: image.length > 40 ? `${image.slice(0, 40)}…` : image,
+                  expected: outOfRange
+                    ? `too large (${duration ? `a duration is at most ${limit} ms` : integer ? `an integer is at most ${limit}` : "a number is at most about 1.8e308"})`
+                    : "a number, or a number followed by one of the units ms, s, m, h, d",
                 },
                 uri,
                 { start: token.startOffset, end: token.startOffset + image.length },

@@ -155,6 +155,28 @@ describe("numbers and durations", () => {
     },
   );
 
+  it.each([
+    // Integers above 2^53 - 1 would change value in the bundle; a number that overflows to Infinity has no JSON form.
+    ["9007199254740992", "integer is at most 9007199254740991"],
+    ["123456789012345678901234567890", "integer is at most 9007199254740991"],
+    [`1${"0".repeat(400)}.5`, "number is at most about 1.8e308"],
+    ["104249992d", "duration is at most 9007199254740991 ms"],
+    ["9007199254740992ms", "duration is at most 9007199254740991 ms"],
+  ])("%s is out of range: one invalid number (FX1004)", (text, limit) => {
+    expect(typed(text)).toBe(`${text}:InvalidNumber`);
+    const { diagnostics } = tokenize(`wait ${text}`);
+    expect(diagnostics.map((d) => `${d.code}@${d.range.start}-${d.range.end}`)).toEqual([`FX1004@5-${5 + text.length}`]);
+    expect(diagnostics[0]!.message).toContain(`too large (a${limit.startsWith("integer") ? "n" : ""} ${limit})`);
+  });
+
+  it.each(["9007199254740991", "000000000000000000042", `${"9".repeat(300)}.5`, "104249991d", "9007199254740991ms"])(
+    "%s is in range",
+    (text) => {
+      expect(typed(text)).toMatch(/:(PlainNumber|Duration)$/);
+      expect(lexicalDiagnostics(text)).toEqual([]);
+    },
+  );
+
   it("types an invalid number as both a number and a duration, so no other error follows", () => {
     const [token] = tokenize("5x").tokens;
     expect(typeNames(token)).toEqual(expect.arrayContaining(["InvalidNumber", "NumberLiteral", "DurationLiteral"]));
