@@ -9,7 +9,10 @@
 //!   (the `junk` rules);
 //! - a word that only starts a declaration (`flow`, `test`, …) at the start of
 //!   a line ends an unclosed block, so one missing `}` does not hide the rest
-//!   of the file;
+//!   of the file; `step` and `trigger` end a block too, unless every brace
+//!   open there is closed further on: then the word was written inside the
+//!   block, it is one FX1001, and a step found there is kept as a step of
+//!   its flow (`blocksClosedAhead`, `adoptMisplacedStep`);
 //! - a rule that fails returns the node it had built so far, so recovery keeps
 //!   every statement parsed before the error.
 //!
@@ -155,6 +158,13 @@ const blockClosers: ReadonlySet<TokenType> = new Set([
 ]);
 /** Words that begin a declaration; at the start of a line they end any unclosed block. */
 const declarationWords: ReadonlySet<TokenType> = new Set([T.Kw.flow, T.Kw.test, T.Kw.type, T.Kw.action, T.Kw.import]);
+/** Kinds of the nodes whose rules read a `{`: the flow, test and statement blocks a `step` may be found in (a question's clause block has no kind). */
+const bracedKinds: ReadonlySet<string> = new Set(["Flow", "Test", "Block", "Match", "Random"]);
+/** Why a `step` or `trigger` inside a block is an error (in its FX1001). */
+const MISPLACED_STEP = "a step is declared at the top level of a flow, not inside a block";
+const MISPLACED_TRIGGER = "a trigger is declared at the top level of a flow, not inside a block";
+/** The most tokens `blocksClosedAhead` reads. */
+const CLOSED_AHEAD_SCAN = 20_000;
 /** Words that cannot begin a statement inside a block; the block ends before them. */
 const blockStoppers: ReadonlySet<TokenType> = new Set([...declarationWords, T.Kw.step, T.Kw.trigger]);
 
@@ -729,7 +739,8 @@ class FluxoParser extends EmbeddedActionsParser {
   private junk = this.RULE("junk", (expected: string) => {
     const first = this.CONSUME(T.AnyToken);
     if (this.recording) return;
-    this.reportJunk(first, expected);
+    const misplaced = first.tokenType === T.Kw.step ? MISPLACED_STEP : first.tokenType === T.Kw.trigger ? MISPLACED_TRIGGER : undefined;
+    this.reportJunk(first, misplaced ? `${expected} (${misplaced})` : expected);
     // A junk line that starts with a string or bracket skips to its end first.
     this.skipRestOfStatement(openers.has(first.tokenType) ? 1 : 0);
   });
@@ -1038,7 +1049,38 @@ class FluxoParser extends EmbeddedActionsParser {
   );
 
   private readonly notDeclarationWord = (): boolean => this.notStopper(declarationWords);
-  private readonly notBlockStopper = (): boolean => this.notStopper(blockStoppers);
+  /**
+   * A block goes on unless a word that cannot begin a statement starts the
+   * line. A `step` or `trigger` there usually means the block's `}` is
+   * missing, so the block ends before it; but when every block open here is
+   * closed further on (`blocksClosedAhead`), the word was written inside the
+   * block on purpose: the block goes on, and the `junk` rule reports it.
+   */
+  private readonly notBlockStopper = (): boolean =>
+    this.notStopper(blockStoppers) || (!this.recording && !declarationWords.has(this.LA(1).tokenType) && this.blocksClosedAhead());
+
+  /**
+   * Whether the braces open at this point (the flow's, its blocks') are all
+   * closed before the next declaration or the end of the file. Scans at
+   * most `CLOSED_AHEAD_SCAN` tokens; only reached on a `step` or `trigger`
+   * inside a block, which is a syntax error either way.
+   */
+  private blocksClosedAhead(): boolean {
+    let open = 0;
+    for (let i = (this as unknown as ParserInternals).RULE_STACK_IDX; i >= 0; i--) {
+      const node = this.partials[i] as { kind?: string; clauses?: unknown } | undefined;
+      if (node && (node.kind === undefined ? node.clauses !== undefined : bracedKinds.has(node.kind))) open++;
+    }
+    let depth = 0;
+    for (let k = 1; k <= CLOSED_AHEAD_SCAN; k++) {
+      const type = this.LA(k).tokenType;
+      if (type === EOF) return false;
+      if (declarationWords.has(type) && this.LA(k - 1).tokenType === T.Newline && this.LA(k + 1).tokenType !== T.Colon) return false;
+      if (blockOpeners.has(type)) depth++;
+      else if (blockClosers.has(type) && --depth <= -open) return true;
+    }
+    return false;
+  }
 
   private readonly flowItems = {
     IGNORE_AMBIGUITIES: true,
@@ -1200,9 +1242,33 @@ class FluxoParser extends EmbeddedActionsParser {
           return statement;
         },
       },
+      {
+        // A step written inside a block (`notBlockStopper` let it in): one FX1001, and the step is kept as a step of
+        // its flow, so a `goto` to it and its body are still checked.
+        ALT: (): undefined => {
+          const step = this.SUBRULE1(this.step);
+          if (this.recording) return;
+          this.expectItemEnd();
+          this.adoptMisplacedStep(step);
+        },
+      },
       { ALT: (): undefined => void this.SUBRULE(this.junk, { ARGS: ["a statement"] }) },
     ],
   };
+
+  /** Reports a step found inside a block, and adds it to the steps of the flow being read (none in a test). */
+  private adoptMisplacedStep(step: A.Step | undefined): void {
+    if (!step) return;
+    const keyword = { start: step.start, end: step.start + "step".length };
+    this.extra.push(diagnostic("FX1001", { expected: `a statement (${MISPLACED_STEP})`, found: "'step'" }, this.uri, keyword));
+    for (let i = (this as unknown as ParserInternals).RULE_STACK_IDX; i >= 0; i--) {
+      const node = this.partials[i] as Partial & { kind?: string };
+      if (node?.kind === "Flow") {
+        (node as unknown as A.FlowDecl).steps.push(step);
+        return;
+      }
+    }
+  }
 
   private statement = this.RULE("statement", (): A.Statement => this.OR(this.statementKinds), {
     recoveryValueFunc: () => asStatement(this.recovered()),
