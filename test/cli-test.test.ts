@@ -91,6 +91,22 @@ describe("fluxo test: failure reports", () => {
     expect(run.stdout).toMatch(/^1 passed, 5 failed$/m);
   });
 
+  test("a call no mock matches suggests a mock that checks: `returns` only for an action with a result", async () => {
+    const run = await fluxo(["test"], copyFixture("test-mock-hint"));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("");
+    await expect(run.stdout).toMatchFileSnapshot(golden("test-mock-hint.txt"));
+    // `action fire(x: string)` has no result: `mock fire(…) returns …` would be FX3001 (LANGUAGE §7).
+    expect(reportOf(run.stdout, "ação sem resultado, sem mock")[1]).toMatch(
+      /alerta\.test\.flow:4:5: call of action fire\("a"\) has no mock \(add: mock fire\(…\)\)$/,
+    );
+    expect(reportOf(run.stdout, "ação com resultado, sem mock")[1]).toMatch(
+      /alerta\.test\.flow:9:5: call of action lookup\("1"\) has no mock \(add: mock lookup\(…\) returns …\)$/,
+    );
+    // The suggested forms, written out, pass.
+    expect(run.stdout).toMatch(/^2 passed, 2 failed$/m);
+  });
+
   test("--coverage places an unreached option at its arm, not at its choose", async () => {
     const run = await fluxo(["test", "--coverage"], copyFixture("test-report"));
     expect(run.code).toBe(1);

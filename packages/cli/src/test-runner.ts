@@ -140,7 +140,8 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
   let random = seededRandom(0);
   let context: unknown = {};
   const mocks: Mock[] = [];
-  const unmocked: string[] = [];
+  /** Calls no mock matched, with the mock that would match them (LANGUAGE §7: `returns` only for an action with a result). */
+  const unmocked: { call: string; mock: string }[] = [];
   const events: Event[] = [];
   const met: MetExpectation[] = [];
   let cursor = 0;
@@ -163,7 +164,10 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
         return mock.result ? mock.result.returns : null;
       }
       if (action.standard) return null;
-      unmocked.push(`${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`);
+      unmocked.push({
+        call: `${name}(${args.map((a) => JSON.stringify(a)).join(", ")})`,
+        mock: `mock ${name}(…)${action.result === null ? "" : " returns …"}`,
+      });
       throw new Error(`no mock for ${name}`);
     };
   }
@@ -182,7 +186,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
     turn = next;
     events.push(...next.events);
     if (next.error) throw new Failure(`the engine refused the turn: ${next.error.message}`, step);
-    if (unmocked.length > 0) throw new Failure(`call of action ${unmocked[0]} has no mock (add: mock ${unmocked[0]!.replace(/\(.*$/, "")}(…) returns …)`, step);
+    if (unmocked.length > 0) throw new Failure(`call of action ${unmocked[0]!.call} has no mock (add: ${unmocked[0]!.mock})`, step);
   };
   const remainingMessage = (): Event | undefined => events.slice(cursor).find((e) => messageEvents.has(e.type));
   const ensureNothingUnexpected = (step: TestStep | undefined, what: string): void => {

@@ -1,8 +1,8 @@
 //! Binding: the project-wide symbol table. Collects the top-level
 //! declarations of every file (flows, actions, type aliases, the merged
 //! `context`), resolves imports, and reports what can be known without types:
-//! duplicate top-level names (FX2006), import errors (FX2008), and duplicate
-//! triggers (FX2009).
+//! duplicate top-level names and imports (FX2006), import errors (FX2008),
+//! and duplicate triggers (FX2009 across flows, FX2006 within one flow).
 //!
 //! Names are unique per project (bundles and the SDK key them by name), so
 //! one map serves every file; what a file may *see* is its own declarations
@@ -132,8 +132,12 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
   const declarations = new Map<string, DeclarationSymbol>();
   const contextFields: ContextFieldSymbol[] = [];
   const uris = new Set(files.map((f) => f.uri));
+  /** Each file's own top-level names (the first declaration of each in the file), project duplicates included. */
+  const declaredIn = new Map<string, Map<string, { kind: DeclarationKind; nameNode: A.Name }>>();
 
   for (const { uri, file } of files) {
+    const own = new Map<string, { kind: DeclarationKind; nameNode: A.Name }>();
+    declaredIn.set(uri, own);
     for (const node of file.declarations) {
       if (node.kind === "Context") {
         for (const field of node.fields) if (field.name) contextFields.push({ name: field.name.text, uri, field });
@@ -142,6 +146,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
       const kind = kindOf(node);
       if (!kind || (node.kind !== "Flow" && node.kind !== "Action" && node.kind !== "TypeAlias") || !node.name) continue;
       const name = node.name.text;
+      if (!own.has(name)) own.set(name, { kind, nameNode: node.name });
       const existing = declarations.get(name);
       if (existing) {
         diagnostics.push(
@@ -159,6 +164,11 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
     }
   }
 
+  // Imports. A file's names are its own declarations plus the names it
+  // imports, each bound once: a name imported twice, or imported and declared
+  // in the file, is FX2006 on the later one (LANGUAGE §8), like TypeScript's
+  // "Duplicate identifier" and "Import declaration conflicts with local
+  // declaration".
   const imports = new Map<string, Map<string, DeclarationSymbol>>();
   const importedFiles = new Map<string, Set<string>>();
   const failedImports = new Map<string, Set<string>>();
@@ -166,12 +176,40 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
     const local = new Map<string, DeclarationSymbol>();
     const targets = new Set<string>();
     const failed = new Set<string>();
+    const own = declaredIn.get(uri)!;
+    /** The first import of each name in this file. */
+    const imported = new Map<string, A.Name>();
     imports.set(uri, local);
     importedFiles.set(uri, targets);
     failedImports.set(uri, failed);
     for (const node of file.declarations) {
       if (node.kind !== "Import") continue;
-      const fail = (): void => node.names.forEach((name) => failed.add(name.text));
+      // Names from the first syntax error in the import on are the parser's
+      // recovery (`import { A as X }` keeps `as` and `X`): the syntax error
+      // is their one report.
+      const recoveredFrom = Math.min(
+        ...syntaxErrors.filter((e) => e.start >= node.start && e.start < node.end).map((e) => e.start),
+      );
+      // Names imported again are reported here, whatever becomes of the import.
+      const names: A.Name[] = [];
+      for (const name of node.names) {
+        if (name.start >= recoveredFrom) {
+          names.push(name);
+          continue;
+        }
+        const first = imported.get(name.text);
+        if (first) {
+          diagnostics.push(
+            diagnostic("FX2006", { what: "import", name: name.text, detail: "" }, uri, name, [
+              { uri, range: first, message: `'${name.text}' is first imported here` },
+            ]),
+          );
+          continue;
+        }
+        imported.set(name.text, name);
+        names.push(name);
+      }
+      const fail = (): void => names.forEach((name) => failed.add(name.text));
       if (!node.path) {
         // The parser reported the missing path.
         fail();
@@ -190,23 +228,41 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
         continue;
       }
       targets.add(target);
-      // Names from the first syntax error in the import on are the parser's
-      // recovery (`import { A as X }` keeps `as` and `X`): the syntax error
-      // is their one report.
-      const recoveredFrom = Math.min(
-        ...syntaxErrors.filter((e) => e.start >= node.start && e.start < node.end).map((e) => e.start),
-      );
-      for (const name of node.names) {
+      for (const name of names) {
+        const recovered = name.start >= recoveredFrom;
         const symbol = declarations.get(name.text);
-        if (!symbol || symbol.uri !== target) {
-          failed.add(name.text);
-          if (name.start >= recoveredFrom) continue;
+        const declaredThere = declaredIn.get(target)?.has(name.text) ?? false;
+        const declaredHere = own.get(name.text);
+        if (declaredThere && declaredHere && symbol?.uri === uri && !recovered) {
+          // The file declares the name and imports it (from itself, or from
+          // a file whose declaration is a project duplicate): one conflict,
+          // on the later of the two. (A local declaration that is itself a
+          // project duplicate already has its FX2006.)
+          const importIsLater = name.start > declaredHere.nameNode.start;
           diagnostics.push(
-            diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, name),
+            importIsLater
+              ? diagnostic("FX2006", { what: "import", name: name.text, detail: `: '${name.text}' is declared in this file` }, uri, name, [
+                  { uri, range: declaredHere.nameNode, message: `'${name.text}' is first declared here` },
+                ])
+              : diagnostic(
+                  "FX2006",
+                  { what: kindWords[declaredHere.kind], name: name.text, detail: `: '${name.text}' is already imported from '${path}'` },
+                  uri,
+                  declaredHere.nameNode,
+                  [{ uri, range: name, message: `'${name.text}' is first imported here` }],
+                ),
           );
           continue;
         }
-        local.set(name.text, symbol);
+        if (symbol && symbol.uri === target) {
+          local.set(name.text, symbol);
+          continue;
+        }
+        failed.add(name.text);
+        // The target declares the name, but as a duplicate of an earlier
+        // declaration: that declaration has the one error.
+        if (declaredThere || recovered) continue;
+        diagnostics.push(diagnostic("FX2008", { problem: `'${name.text}' is not declared in '${path}'` }, uri, name));
       }
     }
   }
@@ -239,6 +295,18 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
               continue;
             }
             const first = keywordFlows.get(normal);
+            if (first === symbol) {
+              diagnostics.push(
+                diagnostic(
+                  "FX2006",
+                  { what: "keyword", name: text, detail: ` (normalised '${normal}' is already a keyword of this flow)` },
+                  uri,
+                  keyword,
+                  [{ uri: keywordSites.get(normal)!.uri, range: keywordSites.get(normal)!.range, message: "first used here" }],
+                ),
+              );
+              continue;
+            }
             if (first) {
               diagnostics.push(
                 diagnostic("FX2009", { what: "keyword", name: normal, other: first.name }, uri, keyword, [
@@ -258,6 +326,14 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
             continue;
           }
           const first = eventFlows.get(name);
+          if (first === symbol) {
+            diagnostics.push(
+              diagnostic("FX2006", { what: "event trigger", name, detail: " in this flow" }, uri, trigger.event, [
+                { uri: eventSites.get(name)!.uri, range: eventSites.get(name)!.range, message: "first used here" },
+              ]),
+            );
+            continue;
+          }
           if (first) {
             diagnostics.push(
               diagnostic("FX2009", { what: "event", name, other: first.name }, uri, trigger.event, [
@@ -269,6 +345,14 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
           eventFlows.set(name, symbol);
           eventSites.set(name, { uri, range: trigger.event });
         } else {
+          if (startFlow === symbol && startSite) {
+            diagnostics.push(
+              diagnostic("FX2006", { what: "trigger", name: "start", detail: " in this flow" }, uri, trigger, [
+                { uri: startSite.uri, range: startSite.range, message: "first used here" },
+              ]),
+            );
+            continue;
+          }
           if (startFlow && startSite) {
             diagnostics.push(
               diagnostic("FX2009", { what: "trigger", name: "start", other: startFlow.name }, uri, trigger, [

@@ -86,6 +86,8 @@ export interface FileCheckResult {
   resolutions: Map<A.Name, Resolution>;
   /** `match` statements with no fall-through path (for flow analysis). */
   exhaustiveMatches: Set<A.MatchStatement>;
+  /** Those of them whose subject is in error: whether they cover every case is unknown, so nothing after them is reported unreachable. */
+  uncheckedMatches: Set<A.MatchStatement>;
   /** The flow each test starts (LANGUAGE §7), and the statement that starts it: whose variables `expect expr` sees after it. */
   testStarts: Map<A.TestDecl, TestStart>;
   /**
@@ -117,6 +119,7 @@ export interface StepCheck {
   resolvedNames: A.Name[];
   resolutions: Resolution[];
   exhaustive: A.MatchStatement[];
+  unchecked: A.MatchStatement[];
   /** Per name read: the variable's first declaration and its type, or the step. */
   reads: Map<string, StepRead>;
 }
@@ -208,10 +211,12 @@ export function signatureToString(signature: CallableSignature): string {
  * files' checkers; problems are reported by the checker of the declaring file.
  */
 export class ProjectTypes {
-  private aliasTypes = new Map<string, Type>();
-  private resolvingAliases = new Set<string>();
+  private aliasTypes = new Map<A.TypeDecl, Type>();
+  private resolvingAliases = new Set<A.TypeDecl>();
   private contextCache: Type | undefined;
-  private signatures = new Map<string, CallableSignature>();
+  private signatures = new Map<A.FlowDecl | A.ActionDecl, CallableSignature>();
+  private ownDeclarations = new Map<string, Map<string, DeclarationSymbol>>();
+  private filesByUri: Map<string, A.SourceFile> | undefined;
 
   constructor(readonly index: ProjectIndex) {}
 
@@ -227,11 +232,33 @@ export class ProjectTypes {
     return this.contextCache;
   }
 
-  /** Is a declared name visible from a file? Tests see everything. */
+  /**
+   * The flows, actions and types a file declares itself, by name (the first
+   * of each name in the file). A declaration that repeats another file's
+   * name (FX2006, reported on it) is still its own file's: the file's uses
+   * of the name mean it, not the other file's.
+   */
+  declaredIn(uri: string): ReadonlyMap<string, DeclarationSymbol> {
+    let own = this.ownDeclarations.get(uri);
+    if (own) return own;
+    this.filesByUri ??= new Map(this.index.files.map((f) => [f.uri, f.file]));
+    own = new Map();
+    for (const node of this.filesByUri.get(uri)?.declarations ?? []) {
+      if ((node.kind !== "Flow" && node.kind !== "Action" && node.kind !== "TypeAlias") || !node.name || own.has(node.name.text)) continue;
+      const name = node.name.text;
+      const first = this.index.declarations.get(name);
+      const kind = node.kind === "Flow" ? "flow" : node.kind === "Action" ? "action" : "type";
+      own.set(name, first?.node === node ? first : { kind, name, uri, node, nameNode: node.name });
+    }
+    this.ownDeclarations.set(uri, own);
+    return own;
+  }
+
+  /** Is a declared name visible from a file? A file sees its own declarations first; tests see everything. */
   visible(uri: string, name: string, inTest: boolean): DeclarationSymbol | undefined {
-    const symbol = this.index.declarations.get(name);
-    if (!symbol) return undefined;
-    if (inTest || symbol.uri === uri) return symbol;
+    const own = this.declaredIn(uri).get(name);
+    if (own) return own;
+    if (inTest) return this.index.declarations.get(name);
     return this.index.imports.get(uri)?.get(name);
   }
 
@@ -239,24 +266,19 @@ export class ProjectTypes {
   importFailed(uri: string, name: string): boolean {
     if (!this.index.failedImports.get(uri)?.has(name)) return false;
     // A name the file declares itself is reported as it would be without the import.
-    return this.index.declarations.get(name)?.uri !== uri;
+    return !this.declaredIn(uri).has(name);
   }
 
   aliasType(symbol: DeclarationSymbol): Type {
-    const cached = this.aliasTypes.get(symbol.name);
-    if (cached) return cached;
-    if (this.resolvingAliases.has(symbol.name)) return errorType;
-    this.resolvingAliases.add(symbol.name);
     const node = symbol.node as A.TypeDecl;
+    const cached = this.aliasTypes.get(node);
+    if (cached) return cached;
+    if (this.resolvingAliases.has(node)) return errorType;
+    this.resolvingAliases.add(node);
     const type = node.type ? withAlias(this.resolveType(node.type, symbol.uri), symbol.name) : errorType;
-    this.resolvingAliases.delete(symbol.name);
-    this.aliasTypes.set(symbol.name, type);
+    this.resolvingAliases.delete(node);
+    this.aliasTypes.set(node, type);
     return type;
-  }
-
-  /** Is this alias being expanded right now (a cycle)? */
-  isResolving(name: string): boolean {
-    return this.resolvingAliases.has(name);
   }
 
   /** Resolves a type node silently (unknown names give the error type). */
@@ -300,17 +322,16 @@ export class ProjectTypes {
 
   /** The signature of a declared action or flow (parameters and result). */
   signature(symbol: DeclarationSymbol): CallableSignature {
-    const key = `${symbol.kind}:${symbol.name}`;
-    const cached = this.signatures.get(key);
-    if (cached) return cached;
     const node = symbol.node as A.ActionDecl | A.FlowDecl;
+    const cached = this.signatures.get(node);
+    if (cached) return cached;
     const params = node.params.map((p) => {
       const type = p.type ? this.resolveType(p.type, symbol.uri) : errorType;
       return { name: p.name?.text ?? "?", type, optional: p.default !== undefined || isNullable(type) || type.kind === "error" };
     });
     const result = node.returnType ? this.resolveType(node.returnType, symbol.uri) : voidType;
     const signature = { name: symbol.name, params, result };
-    this.signatures.set(key, signature);
+    this.signatures.set(node, signature);
     return signature;
   }
 }
@@ -351,6 +372,8 @@ interface ExprContext {
   /** Inside an HTTP action: its parameters, and `secret()` allowed. */
   action?: { params: Map<string, ParamSignature>; node: A.ActionDecl };
   inTest: boolean;
+  /** In a test, an `expect <condition>`: the one place a test reads the variables of the flow it starts (§7). */
+  testCondition?: boolean;
   narrowing: Narrowing;
   /** The expression is the whole right side of let/set/var or a call statement. */
   callAllowed?: boolean;
@@ -504,6 +527,7 @@ class FileChecker {
   readonly types = new Map<A.Node, Type>();
   readonly resolutions = new Map<A.Name, Resolution>();
   readonly exhaustiveMatches = new Set<A.MatchStatement>();
+  readonly uncheckedMatches = new Set<A.MatchStatement>();
   readonly testStarts = new Map<A.TestDecl, TestStart>();
   readonly steps = new Map<A.Step, StepCheck>();
   /** Depth of silent inference: diagnostics and side tables are not written. */
@@ -556,10 +580,14 @@ class FileChecker {
     }
   }
 
-  private markExhaustive(match: A.MatchStatement): void {
+  /** Records a `match` with no fall-through path; `unchecked`: because its subject is in error (`uncheckedMatches`). */
+  private markExhaustive(match: A.MatchStatement, unchecked = false): void {
     if (this.silent > 0) return;
     this.exhaustiveMatches.add(match);
     this.capture?.exhaustive.push(match);
+    if (!unchecked) return;
+    this.uncheckedMatches.add(match);
+    this.capture?.unchecked.push(match);
   }
 
   // ---------------------------------------------------------- flow lookups (recorded for step replay)
@@ -621,10 +649,11 @@ class FileChecker {
       for (let i = 0; i < typedNodes.length; i++) this.types.set(typedNodes[i]!, types[i]!);
       for (let i = 0; i < resolvedNames.length; i++) this.resolutions.set(resolvedNames[i]!, resolutions[i]!);
       for (const match of previous.exhaustive) this.exhaustiveMatches.add(match);
+      for (const match of previous.unchecked) this.uncheckedMatches.add(match);
       this.steps.set(step, previous);
       return;
     }
-    const capture: StepCheck = { typedNodes: [], types: [], resolvedNames: [], resolutions: [], exhaustive: [], reads: new Map() };
+    const capture: StepCheck = { typedNodes: [], types: [], resolvedNames: [], resolutions: [], exhaustive: [], unchecked: [], reads: new Map() };
     const reported = this.diagnostics.length;
     this.capture = capture;
     try {
@@ -828,44 +857,48 @@ class FileChecker {
 
   private checkTypeAlias(node: A.TypeDecl): void {
     if (!node.name) return;
-    const symbol = this.project.index.declarations.get(node.name.text);
+    const symbol = this.project.declaredIn(this.uri).get(node.name.text);
     if (symbol && symbol.node === node) this.resolve(node.name, this.declarationResolution(symbol));
     // A primitive's name always means the primitive (type references resolve
     // it first): an alias of that name would be ignored, so it is taken.
     if (isPrimitiveName(node.name.text)) this.report("FX2006", { what: "type", name: node.name.text, detail: ": it is a built-in type" }, node.name);
     if (!node.type) return;
     this.visitTypeNames(node.type, false);
-    if (this.aliasIsCyclic(node.name.text, node.type, new Set())) {
+    if (this.aliasIsCyclic(node, node.type, this.uri, new Set())) {
       this.report("FX2005", { name: node.name.text, hint: ": the alias refers to itself and would expand forever" }, node.name);
     }
   }
 
-  /** Does an alias refer to itself other than through a list or a record field (which are finite)? */
-  private aliasIsCyclic(target: string, node: A.TypeNode, seen: Set<string>): boolean {
+  /**
+   * Does the alias `target` refer to itself, through any path of aliases?
+   * Names resolve as in `resolveType`, from the file holding the reference.
+   * Types are expanded structurally (no recursive types in v1), so a
+   * reference inside a list or a record field is a cycle too: it would
+   * expand forever like any other.
+   */
+  private aliasIsCyclic(target: A.TypeDecl, node: A.TypeNode, uri: string, seen: Set<A.TypeDecl>): boolean {
     switch (node.kind) {
       case "TypeRef": {
         const name = node.name.text;
-        if (name === target) return true;
-        if (seen.has(name)) return false;
-        seen.add(name);
-        const symbol = this.project.index.declarations.get(name);
+        if (isPrimitiveName(name)) return false;
+        const symbol = this.project.visible(uri, name, false);
         if (!symbol || symbol.kind !== "type") return false;
-        const type = (symbol.node as A.TypeDecl).type;
-        return type ? this.aliasIsCyclic(target, type, seen) : false;
+        const alias = symbol.node as A.TypeDecl;
+        if (alias === target) return true;
+        if (seen.has(alias)) return false;
+        seen.add(alias);
+        return alias.type ? this.aliasIsCyclic(target, alias.type, symbol.uri, seen) : false;
       }
       case "UnionType":
-        return node.types.some((t) => this.aliasIsCyclic(target, t, seen));
+        return node.types.some((t) => this.aliasIsCyclic(target, t, uri, seen));
       case "OptionalType":
-        return this.aliasIsCyclic(target, node.type, seen);
+        return this.aliasIsCyclic(target, node.type, uri, seen);
       case "ParenType":
-        return node.type ? this.aliasIsCyclic(target, node.type, seen) : false;
+        return node.type ? this.aliasIsCyclic(target, node.type, uri, seen) : false;
       case "ListType":
+        return this.aliasIsCyclic(target, node.element, uri, seen);
       case "RecordType":
-        // Types are expanded structurally (no recursive types in v1): a
-        // reference inside a list or record would still expand forever.
-        return node.kind === "ListType"
-          ? this.aliasIsCyclic(target, node.element, seen)
-          : node.fields.some((f) => f.type !== undefined && this.aliasIsCyclic(target, f.type, seen));
+        return node.fields.some((f) => f.type !== undefined && this.aliasIsCyclic(target, f.type, uri, seen));
       default:
         return false;
     }
@@ -902,7 +935,7 @@ class FileChecker {
   private checkAction(node: A.ActionDecl): void {
     if (!node.name) return;
     const name = node.name.text;
-    const symbol = this.project.index.declarations.get(name);
+    const symbol = this.project.declaredIn(this.uri).get(name);
     if (symbol && symbol.node === node) this.resolve(node.name, this.declarationResolution(symbol));
     if (standardActions.has(name) || builtins.has(name)) {
       this.report(
@@ -1125,7 +1158,7 @@ class FileChecker {
 
   private checkFlow(flow: A.FlowDecl): void {
     if (!flow.name) return;
-    const symbol = this.project.index.declarations.get(flow.name.text);
+    const symbol = this.project.declaredIn(this.uri).get(flow.name.text);
     if (symbol && symbol.node === flow) this.resolve(flow.name, this.declarationResolution(symbol));
     const params = this.checkParams(flow.params, `flow '${flow.name.text}'`);
     const scope = this.scopeOf(flow, this.uri);
@@ -1547,8 +1580,16 @@ class FileChecker {
       const armNarrowing = key && armTypes.length > 0 ? withNarrowing(narrowing, new Map([[key, union(armTypes)]])) : narrowing;
       this.statement(arm.body, scope, armNarrowing);
     }
-    if (subject.kind === "error" || hasElse) {
+    if (hasElse) {
       this.markExhaustive(statement);
+      return;
+    }
+    if (subject.kind === "error") {
+      // The subject's error (reported already, or a syntax error) says nothing
+      // about its cases, and no guess may cascade (§8): taken as exhaustive,
+      // the arms' assignments and returns count (no FX4001, no FX4004), and
+      // the flow analysis reports nothing unreachable after it (no FX4002).
+      this.markExhaustive(statement, true);
       return;
     }
     const missing = cases.filter((c) => !covered.some((d) => sameCase(c, d)));
@@ -1759,7 +1800,11 @@ class FileChecker {
     if (symbol?.kind === "flow") hint = `: '${name}' is a flow; use 'run ${name}(…)'`;
     else if (symbol?.kind === "action" || standardActions.has(name) || builtins.has(name)) hint = `: '${name}' is ${builtins.has(name) ? "a function" : "an action"}; call it with (…)`;
     else if (symbol?.kind === "type") hint = `: '${name}' is a type`;
-    else if (!scope && context.inTest) hint = ": the flow this test starts is not known here";
+    else if (!scope && context.inTest) {
+      hint = context.testCondition
+        ? ": the flow this test starts is not known here"
+        : ": only an 'expect <condition>' reads the variables of the flow a test starts";
+    }
     this.report("FX2001", { name, hint }, expression.name);
     return errorType;
   }
@@ -1821,7 +1866,7 @@ class FileChecker {
       }
     }
     const alias = "alias" in owner ? owner.alias : undefined;
-    const symbol = alias ? this.project.index.declarations.get(alias) : this.recordAliasOf(owner);
+    const symbol = alias ? this.project.visible(this.uri, alias, true) : this.recordAliasOf(owner);
     if (symbol?.kind === "type") {
       const node = (symbol.node as A.TypeDecl).type;
       if (node?.kind === "RecordType") {
@@ -2106,7 +2151,7 @@ class FileChecker {
     }
     for (const statement of test.body) {
       current = statement;
-      const context: ExprContext = started ? { ...base, scope: this.scopeOf(started, startedUri) } : base;
+      const context: ExprContext = { ...base, testCondition: true, ...(started ? { scope: this.scopeOf(started, startedUri) } : {}) };
       switch (statement.kind) {
         case "TestContext":
           this.expectRecord(statement.value, this.project.context, base, "context");
@@ -2363,6 +2408,7 @@ export function checkFile(uri: string, file: A.SourceFile, project: ProjectTypes
     types: checker.types,
     resolutions: checker.resolutions,
     exhaustiveMatches: checker.exhaustiveMatches,
+    uncheckedMatches: checker.uncheckedMatches,
     testStarts: checker.testStarts,
     steps: checker.steps,
   };

@@ -30,6 +30,10 @@
  *   without `x`; `validate` and `label` see `x` bound. `ask x from list`
  *   can run its `invalid` arm without waiting (empty list), which matters for
  *   FX4003.
+ * - **`else` after a value that cannot fail** (not an action call: a
+ *   literal, a `run`, a built-in function; FX3001 is the checker's). It never
+ *   runs: it is skipped like unreachable code, unreported, so the variable
+ *   counts as assigned and nothing in the block cascades.
  * - **Short-circuit.** The right operand of `and`, `or`, `??` may not run.
  * - **`match`.** Exhaustive (no fall-through path) iff it has an `else` arm
  *   or `options.isExhaustive(match)` says so. A `random` with arms is
@@ -83,12 +87,15 @@
  *   uri, then offset); the message names the flow holding that `run` and the
  *   cycle from it; the other `run`s of the part are related information.
  * - **Resolution.** `goto` resolves to the first step of that name in the
- *   flow, `run` to the first flow of that name in the project; unresolved
- *   names are skipped (their errors belong to the checker). Nothing inside
- *   `test` blocks is reported.
+ *   flow, `run` as the checker resolves it: to the flow its file declares
+ *   under that name (a duplicate of another file's, FX2006, included), else
+ *   to the first flow of that name in the project; unresolved names (and a
+ *   name the file declares as an action or type) are skipped (their errors
+ *   belong to the checker). Nothing inside `test` blocks is reported.
  */
 
 import type * as A from "./ast.js";
+import { builtins } from "./check.js";
 import { diagnostic, type Diagnostic, type RelatedInformation } from "./diagnostics.js";
 
 /** One parsed file of the project, in project order (sorted by uri). */
@@ -102,9 +109,12 @@ export interface FlowAnalysisOptions {
   /**
    * Whether a `match` covers every case of its subject's type, so that no
    * path falls through it. A `match` with an `else` arm is always exhaustive;
-   * without this callback, only those are.
+   * without this callback, only those are. `"unknown"` (a subject in error)
+   * counts as exhaustive, except that when none of its arms completes, the
+   * statements after it are not reported unreachable: the error is the one
+   * diagnostic (LANGUAGE §8).
    */
-  isExhaustive?(match: A.MatchStatement): boolean;
+  isExhaustive?(match: A.MatchStatement): boolean | "unknown";
 }
 
 /**
@@ -115,10 +125,17 @@ export interface FlowAnalysisOptions {
 export function analyzeFlows(files: readonly FlowAnalysisInput[], options: FlowAnalysisOptions = {}): Diagnostic[] {
   const units: FlowUnit[] = [];
   const expectNames = new Set<string>();
+  /** Per file: its own top-level names (the first declaration of each), the flow unit or NONE for an action or type. */
+  const ownNames: Map<string, number>[] = [];
   files.forEach((input, fileIndex) => {
+    const own = new Map<string, number>();
+    ownNames.push(own);
     for (const declaration of items(input?.file?.declarations)) {
       if (declaration.kind === "Flow") units.push({ uri: input.uri, fileIndex, flow: declaration });
       else if (declaration.kind === "Test") collectExpectNames(declaration, expectNames);
+      if (declaration.kind !== "Flow" && declaration.kind !== "Action" && declaration.kind !== "TypeAlias") continue;
+      const name = declaration.name?.text;
+      if (typeof name === "string" && !own.has(name)) own.set(name, declaration.kind === "Flow" ? units.length - 1 : NONE);
     }
   });
 
@@ -127,13 +144,14 @@ export function analyzeFlows(files: readonly FlowAnalysisInput[], options: FlowA
     const name = unit.flow.name?.text;
     if (typeof name === "string" && !flowIndex.has(name)) flowIndex.set(name, index);
   });
+  const resolveRun = (fileIndex: number, name: string): number => ownNames[fileIndex]!.get(name) ?? flowIndex.get(name) ?? NONE;
 
   const diagnostics: Diagnostic[] = [];
-  const analyses = units.map((unit) => analyzeFlow(unit, flowIndex, expectNames, options, diagnostics));
+  const analyses = units.map((unit) => analyzeFlow(unit, (name) => resolveRun(unit.fileIndex, name), expectNames, options, diagnostics));
 
   const canWait = flowsThatCanWait(analyses);
   analyses.forEach((analysis) => reportGotoCycles(analysis, canWait, diagnostics));
-  reportRunRecursion(units, analyses, flowIndex, diagnostics);
+  reportRunRecursion(units, analyses, resolveRun, diagnostics);
 
   const order = new Map(files.map((input, index) => [input.uri, index]));
   return diagnostics.sort(
@@ -274,9 +292,12 @@ interface FlowAnalysis {
   reachable: boolean[];
 }
 
+/** The flow unit a `run` of this name resolves to, or NONE. */
+type RunResolver = (name: string) => number;
+
 function analyzeFlow(
   unit: FlowUnit,
-  flowIndex: ReadonlyMap<string, number>,
+  resolveRun: RunResolver,
   expectNames: ReadonlySet<string>,
   options: FlowAnalysisOptions,
   diagnostics: Diagnostic[],
@@ -298,7 +319,7 @@ function analyzeFlow(
     return typeof name === "string" && stepIndex.get(name) === index;
   };
 
-  const builder = new CfgBuilder(uri, variables, stepIndex, flowIndex, options, diagnostics);
+  const builder = new CfgBuilder(uri, variables, stepIndex, resolveRun, options, diagnostics);
   const bodyEntry = builder.startRegion(NONE);
   builder.buildStatements(items(flow.body));
   builder.endRegion(NONE);
@@ -520,7 +541,7 @@ interface FragmentReads {
   variables: Map<string, number>;
   steps: Map<string, number>;
   flows: Map<string, number>;
-  exhaustive: Map<A.MatchStatement, boolean>;
+  exhaustive: Map<A.MatchStatement, boolean | "unknown">;
 }
 
 const fragments = new WeakMap<A.Step, Fragment>();
@@ -538,7 +559,7 @@ class CfgBuilder {
     private readonly uri: string,
     private readonly variables: Variables,
     private readonly stepIndex: ReadonlyMap<string, number>,
-    private readonly flowIndex: ReadonlyMap<string, number>,
+    private readonly resolveRun: RunResolver,
     private readonly options: FlowAnalysisOptions,
     private readonly diagnostics: Diagnostic[],
   ) {}
@@ -595,7 +616,7 @@ class CfgBuilder {
   private readsHold(reads: FragmentReads): boolean {
     for (const [name, index] of reads.variables) if ((this.variables.byName.get(name)?.index ?? NONE) !== index) return false;
     for (const [name, index] of reads.steps) if ((this.stepIndex.get(name) ?? NONE) !== index) return false;
-    for (const [name, index] of reads.flows) if ((this.flowIndex.get(name) ?? NONE) !== index) return false;
+    for (const [name, index] of reads.flows) if (this.resolveRun(name) !== index) return false;
     for (const [match, exhaustive] of reads.exhaustive) if ((this.options.isExhaustive?.(match) ?? false) !== exhaustive) return false;
     return true;
   }
@@ -644,9 +665,30 @@ class CfgBuilder {
   /** For a block statement that never completes: the statement inside it that leaves. */
   private readonly blockLeavers = new Map<A.Block, A.Statement>();
 
-  private reportUnreachable(first: A.Statement, last: A.Statement, after: A.Statement): void {
-    let leaver = after;
+  /**
+   * Statements after which no path continues only because of a `match` on a
+   * subject in error (`isExhaustive` said "unknown"): the match itself, and
+   * an `if`, `match` or `random` with one in a branch. What follows them is
+   * not reported unreachable: the subject's error is the one diagnostic.
+   */
+  private readonly silentLeavers = new Set<A.Statement>();
+
+  /** The statement that leaves, looking through blocks that end with one. */
+  private leaverOf(statement: A.Statement): A.Statement {
+    let leaver = statement;
     for (let inner = this.blockLeavers.get(leaver as A.Block); inner; inner = this.blockLeavers.get(inner as A.Block)) leaver = inner;
+    return leaver;
+  }
+
+  /** Marks a compound statement that no path completes as a silent leaver when one of its branches is. */
+  private leavesSilently(statement: A.Statement, branches: readonly (A.Statement | undefined)[]): void {
+    if (this.current !== undefined || this.silentLeavers.size === 0) return;
+    if (branches.some((branch) => branch !== undefined && this.silentLeavers.has(this.leaverOf(branch)))) this.silentLeavers.add(statement);
+  }
+
+  private reportUnreachable(first: A.Statement, last: A.Statement, after: A.Statement): void {
+    const leaver = this.leaverOf(after);
+    if (this.silentLeavers.has(leaver)) return;
     const range = { start: first.start, end: Math.max(first.end, last.end) };
     this.diagnostics.push(diagnostic("FX4002", describeLeaving(leaver), this.uri, range));
   }
@@ -671,19 +713,19 @@ class CfgBuilder {
         break;
       case "CallStatement":
         this.expression(statement.call);
-        this.buildAssignment(NONE, statement.else);
+        this.buildAssignment(NONE, statement.call, statement.else);
         break;
       case "Let":
       case "Set":
         this.expression(statement.value);
-        this.buildAssignment(this.variableOf(statement.name), statement.else);
+        this.buildAssignment(this.variableOf(statement.name), statement.value, statement.else);
         break;
       case "Var": {
         // `var x: T` assigns nothing; a `var` whose type or value a syntax error lost assigns (no cascade).
         const type = statement.type;
         const assigns = statement.value !== undefined || type === undefined || statement.end > type.end;
         this.expression(statement.value);
-        this.buildAssignment(assigns ? this.variableOf(statement.name) : NONE, statement.else);
+        this.buildAssignment(assigns ? this.variableOf(statement.name) : NONE, statement.value, statement.else);
         break;
       }
       case "RunStatement":
@@ -730,11 +772,16 @@ class CfgBuilder {
     }
   }
 
-  /** After a value is computed: assign `variable` (if any); an `else` block runs instead when the call fails. */
-  private buildAssignment(variable: number, otherwise: A.Block | undefined): void {
+  /**
+   * After `value` is computed: assign `variable` (if any); an `else` block
+   * runs instead when the value is an action call that fails. After a value
+   * that cannot fail the `else` (FX3001, the checker's) never runs: it is
+   * not built, like unreachable code, and not reported.
+   */
+  private buildAssignment(variable: number, value: A.Expression | undefined, otherwise: A.Block | undefined): void {
     const branch = this.current;
     if (variable !== NONE) this.emit({ kind: "assign", variable });
-    if (!otherwise) return;
+    if (!otherwise || !canFail(value)) return;
     const succeeded = this.current;
     this.current = branch;
     this.buildStatements(items(otherwise.statements));
@@ -825,13 +872,17 @@ class CfgBuilder {
   private buildIf(statement: A.IfStatement): void {
     this.expression(statement.condition);
     const branch = this.current;
-    if (statement.then) this.buildStatements(items(statement.then.statements));
+    const thenLeaver = statement.then ? this.buildStatements(items(statement.then.statements)) : undefined;
     const thenEnd = this.current;
     this.current = branch;
     const otherwise = statement.else;
-    if (otherwise?.kind === "If") this.buildIf(otherwise);
-    else if (otherwise) this.buildStatements(items(otherwise.statements));
+    let elseLeaver: A.Statement | undefined;
+    if (otherwise?.kind === "If") {
+      this.buildIf(otherwise);
+      elseLeaver = otherwise;
+    } else if (otherwise) elseLeaver = this.buildStatements(items(otherwise.statements));
     this.current = this.join([thenEnd, this.current]);
+    this.leavesSilently(statement, [thenLeaver, elseLeaver]);
   }
 
   private buildMatch(match: A.MatchStatement): void {
@@ -847,9 +898,11 @@ class CfgBuilder {
     }
     const answer = this.options.isExhaustive?.(match) ?? false;
     this.reads?.exhaustive.set(match, answer);
-    const exhaustive = arms.some((arm) => arm.isElse) || answer;
+    const exhaustive = arms.some((arm) => arm.isElse) || answer !== false;
     if (!exhaustive) ends.push(branch);
     this.current = this.join(ends);
+    if (answer === "unknown" && this.current === undefined) this.silentLeavers.add(match);
+    else this.leavesSilently(match, arms.map((arm) => arm.body));
   }
 
   private buildRandom(random: A.RandomStatement): void {
@@ -863,6 +916,7 @@ class CfgBuilder {
       ends.push(this.current);
     }
     this.current = this.join(ends);
+    this.leavesSilently(random, arms.map((arm) => arm.body));
   }
 
   /** The reads and runs of an expression, in evaluation order. */
@@ -904,7 +958,7 @@ class CfgBuilder {
       case "Run": {
         for (const argument of items(expression.args)) this.expression(argument, bound);
         const name = expression.flow?.text;
-        const flow = typeof name === "string" ? (this.flowIndex.get(name) ?? NONE) : NONE;
+        const flow = typeof name === "string" ? this.resolveRun(name) : NONE;
         if (typeof name === "string") this.reads?.flows.set(name, flow);
         this.emit({ kind: "run", flow, expression });
         break;
@@ -929,6 +983,15 @@ class CfgBuilder {
       }
     }
   }
+}
+
+/**
+ * Whether a value can fail, so that an `else` after it may run (§5.4): a call
+ * of an action, or of an unknown callee (its error is the checker's). A
+ * built-in function, a `run` or any other value cannot.
+ */
+function canFail(value: A.Expression | undefined): boolean {
+  return value?.kind === "Call" && !(typeof value.callee?.text === "string" && builtins.has(value.callee.text));
 }
 
 /** The `after` and `detail` of FX4002 for a statement that never completes. */
@@ -1071,7 +1134,7 @@ function reportGotoCycles(analysis: FlowAnalysis, canWait: readonly boolean[], d
 function reportRunRecursion(
   units: readonly FlowUnit[],
   analyses: readonly FlowAnalysis[],
-  flowIndex: ReadonlyMap<string, number>,
+  resolveRun: (fileIndex: number, name: string) => number,
   diagnostics: Diagnostic[],
 ): void {
   interface RunSite {
@@ -1082,8 +1145,8 @@ function reportRunRecursion(
   analyses.forEach((analysis, from) => {
     for (const expression of analysis.runs) {
       const name = expression.flow?.text;
-      const to = typeof name === "string" ? flowIndex.get(name) : undefined;
-      if (to !== undefined) edges.push({ from, to, site: { unit: analysis.unit, expression } });
+      const to = typeof name === "string" ? resolveRun(analysis.unit.fileIndex, name) : NONE;
+      if (to !== NONE) edges.push({ from, to, site: { unit: analysis.unit, expression } });
     }
   });
   edges.sort((a, b) => a.site.unit.fileIndex - b.site.unit.fileIndex || a.site.expression.start - b.site.expression.start);

@@ -221,11 +221,16 @@ export class Program {
     if (state.flowDiagnostics) return state.flowDiagnostics;
     const uris = this.uris;
     const exhaustive = new Set<A.MatchStatement>();
-    for (const uri of uris) for (const match of this.getCheckResult(uri)!.exhaustiveMatches) exhaustive.add(match);
+    const unchecked = new Set<A.MatchStatement>();
+    for (const uri of uris) {
+      const result = this.getCheckResult(uri)!;
+      for (const match of result.exhaustiveMatches) exhaustive.add(match);
+      for (const match of result.uncheckedMatches) unchecked.add(match);
+    }
     const byUri = new Map<string, Diagnostic[]>();
     const all = analyzeFlows(
       uris.map((uri) => ({ uri, file: this.files.get(uri)!.parsed.file })),
-      { isExhaustive: (match) => exhaustive.has(match) },
+      { isExhaustive: (match) => (unchecked.has(match) ? "unknown" : exhaustive.has(match)) },
     );
     for (const d of all) {
       let list = byUri.get(d.uri);
