@@ -43,6 +43,13 @@ export interface ProjectIndex {
   files: readonly BoundFile[];
   /** First declaration of each top-level name, in project order. */
   declarations: ReadonlyMap<string, DeclarationSymbol>;
+  /**
+   * Each file's own flows, actions and types by name (the first of each name
+   * in the file): the same symbol as `declarations` for a project's first
+   * declaration, and one of its own for a declaration that repeats another
+   * file's name (FX2006 on it), which the file's uses still mean.
+   */
+  declaredIn: ReadonlyMap<string, ReadonlyMap<string, DeclarationSymbol>>;
   /** Every declaration of the context, in project order (fields merge; see the checker). */
   contextFields: readonly ContextFieldSymbol[];
   /** Names each file imports: local name → declaration (only resolved imports). */
@@ -132,11 +139,10 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
   const declarations = new Map<string, DeclarationSymbol>();
   const contextFields: ContextFieldSymbol[] = [];
   const uris = new Set(files.map((f) => f.uri));
-  /** Each file's own top-level names (the first declaration of each in the file), project duplicates included. */
-  const declaredIn = new Map<string, Map<string, { kind: DeclarationKind; nameNode: A.Name }>>();
+  const declaredIn = new Map<string, Map<string, DeclarationSymbol>>();
 
   for (const { uri, file } of files) {
-    const own = new Map<string, { kind: DeclarationKind; nameNode: A.Name }>();
+    const own = new Map<string, DeclarationSymbol>();
     declaredIn.set(uri, own);
     for (const node of file.declarations) {
       if (node.kind === "Context") {
@@ -146,7 +152,8 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
       const kind = kindOf(node);
       if (!kind || (node.kind !== "Flow" && node.kind !== "Action" && node.kind !== "TypeAlias") || !node.name) continue;
       const name = node.name.text;
-      if (!own.has(name)) own.set(name, { kind, nameNode: node.name });
+      const symbol: DeclarationSymbol = { kind, name, uri, node: node as DeclarationSymbol["node"], nameNode: node.name };
+      if (!own.has(name)) own.set(name, symbol);
       const existing = declarations.get(name);
       if (existing) {
         diagnostics.push(
@@ -160,7 +167,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
         );
         continue;
       }
-      declarations.set(name, { kind, name, uri, node: node as DeclarationSymbol["node"], nameNode: node.name });
+      declarations.set(name, symbol);
     }
   }
 
@@ -368,7 +375,7 @@ export function bindProject(files: readonly BoundFile[]): ProjectIndex {
     }
   }
 
-  return { files, declarations, contextFields, imports, importedFiles, failedImports, keywordFlows, eventFlows, startFlow, diagnostics };
+  return { files, declarations, declaredIn, contextFields, imports, importedFiles, failedImports, keywordFlows, eventFlows, startFlow, diagnostics };
 }
 
 /**

@@ -215,8 +215,6 @@ export class ProjectTypes {
   private resolvingAliases = new Set<A.TypeDecl>();
   private contextCache: Type | undefined;
   private signatures = new Map<A.FlowDecl | A.ActionDecl, CallableSignature>();
-  private ownDeclarations = new Map<string, Map<string, DeclarationSymbol>>();
-  private filesByUri: Map<string, A.SourceFile> | undefined;
 
   constructor(readonly index: ProjectIndex) {}
 
@@ -232,26 +230,9 @@ export class ProjectTypes {
     return this.contextCache;
   }
 
-  /**
-   * The flows, actions and types a file declares itself, by name (the first
-   * of each name in the file). A declaration that repeats another file's
-   * name (FX2006, reported on it) is still its own file's: the file's uses
-   * of the name mean it, not the other file's.
-   */
+  /** The flows, actions and types a file declares itself, by name (`ProjectIndex.declaredIn`). */
   declaredIn(uri: string): ReadonlyMap<string, DeclarationSymbol> {
-    let own = this.ownDeclarations.get(uri);
-    if (own) return own;
-    this.filesByUri ??= new Map(this.index.files.map((f) => [f.uri, f.file]));
-    own = new Map();
-    for (const node of this.filesByUri.get(uri)?.declarations ?? []) {
-      if ((node.kind !== "Flow" && node.kind !== "Action" && node.kind !== "TypeAlias") || !node.name || own.has(node.name.text)) continue;
-      const name = node.name.text;
-      const first = this.index.declarations.get(name);
-      const kind = node.kind === "Flow" ? "flow" : node.kind === "Action" ? "action" : "type";
-      own.set(name, first?.node === node ? first : { kind, name, uri, node, nameNode: node.name });
-    }
-    this.ownDeclarations.set(uri, own);
-    return own;
+    return this.index.declaredIn.get(uri) ?? noDeclarations;
   }
 
   /** Is a declared name visible from a file? A file sees its own declarations first; tests see everything. */
@@ -365,6 +346,7 @@ interface LetRoot {
 /** Narrowed types of variables and field paths (`x`, `o.eta`, `context.nick`). */
 type Narrowing = ReadonlyMap<string, Type>;
 const noNarrowing: Narrowing = new Map();
+const noDeclarations: ReadonlyMap<string, DeclarationSymbol> = new Map();
 
 /** Where an expression is: action calls and `run` are allowed only at the top of a statement or let/set/var. */
 interface ExprContext {
