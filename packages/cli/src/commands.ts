@@ -46,37 +46,44 @@ export const globalOptions: readonly OptionSpec[] = [
 export const outputFormats = ["pretty", "json", "github"] as const;
 export type OutputFormat = (typeof outputFormats)[number];
 
+/**
+ * The options of the commands that print diagnostics (`check`, `build`;
+ * TOOLING §1 gives the formats for diagnostics, not for one command), so the
+ * two accept and describe them alike.
+ */
+const diagnosticOptions: readonly OptionSpec[] = [
+  {
+    name: "format",
+    kind: "choice",
+    choices: outputFormats,
+    valueHint: outputFormats.join("|"),
+    description: "pretty (default): messages with code frames; json: one JSON array on stdout; github: GitHub Actions annotations",
+  },
+  {
+    name: "pretty",
+    kind: "boolean",
+    valueHint: "true|false",
+    description: "colours: default on a terminal; false never; true also when piped (NO_COLOR still wins)",
+  },
+];
+
 export const commands: readonly CommandSpec[] = [
   {
     name: "check",
     usage: "fluxo check [paths…] [--format pretty|json|github] [--pretty true|false] [--watch]",
     summary: "parse and type-check; print diagnostics",
     available: true,
-    options: [
-      {
-        name: "format",
-        kind: "choice",
-        choices: outputFormats,
-        valueHint: outputFormats.join("|"),
-        description: "pretty (default): messages with code frames; json: one JSON array on stdout; github: GitHub Actions annotations",
-      },
-      {
-        name: "pretty",
-        kind: "boolean",
-        valueHint: "true|false",
-        description: "colours: default on a terminal; false never; true also when piped (NO_COLOR still wins)",
-      },
-      { name: "watch", short: "w", kind: "flag", description: "check again whenever a file of the project changes" },
-    ],
+    options: [...diagnosticOptions, { name: "watch", short: "w", kind: "flag", description: "check again whenever a file of the project changes" }],
   },
   {
     name: "build",
-    usage: "fluxo build [paths…] [--target json|ts] [--out DIR]",
+    usage: "fluxo build [paths…] [--target json|ts] [--out DIR] [--format pretty|json|github] [--pretty true|false] [--watch]",
     summary: "check, then write the bundle DIR/flows.json or module DIR/flows.ts",
     available: true,
     options: [
       { name: "target", kind: "choice", choices: ["json", "ts"], valueHint: "json|ts", description: "json (default): DIR/flows.json; ts: DIR/flows.ts" },
       { name: "out", kind: "value", valueHint: "DIR", description: "output folder (default: outDir of fluxo.json, else ./dist)" },
+      ...diagnosticOptions,
       { name: "watch", short: "w", kind: "flag", description: "build again whenever a file of the project changes" },
     ],
   },

@@ -41,7 +41,7 @@ export function commandHelp(command: CommandSpec): string {
   if (!command.available) {
     lines.push("", `Not available yet in fluxo ${version()}.`);
   } else {
-    if (command.name === "check" || command.name === "fmt") {
+    if (command.name === "check" || command.name === "build" || command.name === "fmt") {
       lines.push(
         "",
         "A path is a .flow file or a folder (every .flow file below it). The project of a",
@@ -52,6 +52,15 @@ export function commandHelp(command: CommandSpec): string {
     if (command.options.length > 0) lines.push("", "Options:", ...optionRows(command.options));
     lines.push("", "Global options:", ...optionRows(globalOptions));
     if (command.name === "check") lines.push("", "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O problem.");
+    if (command.name === "build") {
+      lines.push(
+        "",
+        "Diagnostics print as 'fluxo check' prints them. With --format json, stdout holds",
+        "only the JSON array ([] when there are none); the summary and the 'Wrote …' lines",
+        "go to stderr. Exit status as check: 0 written (warnings allowed), 1 errors",
+        "(nothing written), 2 usage or I/O problem.",
+      );
+    }
     if (command.name === "diff") {
       lines.push(
         "",

@@ -34,6 +34,16 @@ function processContext(overrides: Partial<CliContext>): CliContext {
   };
 }
 
+/** `--format` and `--pretty` of the commands that print diagnostics (`check`, `build`). */
+function diagnosticSettings(args: ParsedArgs): { format: OutputFormat; pretty?: boolean } {
+  const format = args.options.get("format");
+  const pretty = args.options.get("pretty");
+  return {
+    format: typeof format === "string" && (outputFormats as readonly string[]).includes(format) ? (format as OutputFormat) : "pretty",
+    ...(typeof pretty === "boolean" ? { pretty } : {}),
+  };
+}
+
 async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> {
   if (args.options.get("version") === true) {
     context.stdout.write(`fluxo ${version()}\n`);
@@ -70,13 +80,10 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
       // Loaded on demand: the compiler takes a moment to load, and help,
       // --version and usage errors should not wait for it.
       const { check } = await import("./commands/check.js");
-      const format = args.options.get("format");
-      const pretty = args.options.get("pretty");
       return check(
         {
           paths: args.positionals,
-          format: typeof format === "string" && (outputFormats as readonly string[]).includes(format) ? (format as OutputFormat) : "pretty",
-          ...(typeof pretty === "boolean" ? { pretty } : {}),
+          ...diagnosticSettings(args),
           watch: args.options.get("watch") === true,
           verbose: args.options.get("verbose") === true,
         },
@@ -91,6 +98,7 @@ async function dispatch(args: ParsedArgs, context: CliContext): Promise<number> 
           paths: args.positionals,
           target: args.options.get("target") === "ts" ? "ts" : "json",
           ...(typeof out === "string" ? { out } : {}),
+          ...diagnosticSettings(args),
           watch: args.options.get("watch") === true,
           verbose: args.options.get("verbose") === true,
         },

@@ -36,6 +36,16 @@
 //!   the move is reported to `onRedeploy`. A state the engine refuses (its
 //!   step is gone, or it is corrupted) is reported to `onRefusedState` and
 //!   treated as no conversation: the message starts a new one.
+//! - `tick` hands every due session to the engine's `timeout`, whatever its
+//!   status. A state it refuses (corrupted, ended, handed off, a question
+//!   without `timeout`) is kept as it is but its deadline is cleared (a
+//!   compare-and-set write like any turn), so it is no longer due, and it is
+//!   reported to `onRefusedState`. Skipping it without a write would leave it
+//!   due, and skipped, at every tick. A session other writers keep changing
+//!   (`conflict`) is left to them: the rest of the tick goes on.
+//! - `onRefusedState` and `onRedeploy` are told after the turn's write
+//!   succeeds: a run that lost the write to another bot and is rerun reports
+//!   nothing, so each refusal is reported once.
 //! - `emit` and `start` begin their flow even when a conversation is waiting;
 //!   that conversation is abandoned (the host decides when to call them).
 //! - The context is checked against the declared `context` before a turn; a
@@ -176,6 +186,10 @@ interface Outcome {
   events: FlowEvent[];
   /** Set when the turn moved a state of another bundle version onto this one. */
   redeploy?: RedeployReport;
+  /** Set when the engine refused the stored state; reported once the outcome is written. */
+  refused?: RefusedState;
+  /** null: store no deadline, whatever the state says (a state the engine refused). */
+  deadline?: null;
 }
 
 type Platform = { setTimeout?: (callback: () => void, ms: number) => unknown };
@@ -259,17 +273,23 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
     const context = this.checkContext(message.context);
     return this.transact(sessionId, `message\u0000${text}`, async (stored) => {
       const status = statusOf(stored);
+      let refused: RefusedState | undefined;
       if (stored && status === "waiting") {
         const turn = await this.engine.reply(stored.state, text, context === undefined ? {} : { context });
         if (!turn.error) return turn;
         if (turn.error.code !== "bundle-version" && turn.error.code !== "invalid-state") throw new BotError("refused", turn.error.message);
-        this.options.onRefusedState?.({ sessionId, code: turn.error.code, message: turn.error.message });
+        refused = { sessionId, code: turn.error.code, message: turn.error.message };
       } else if (status === "handoff") {
         return undefined;
       }
       const flow = this.engine.match(text) ?? this.engine.startFlow;
-      if (flow === undefined) return undefined;
-      return started(await this.engine.start(flow, { context, sessionId }));
+      if (flow === undefined) {
+        // Nothing is written, so nothing reruns: report now (again at the next message).
+        if (refused) this.options.onRefusedState?.(refused);
+        return undefined;
+      }
+      const outcome = started(await this.engine.start(flow, { context, sessionId }));
+      return refused ? { ...outcome, refused } : outcome;
     });
   }
 
@@ -299,19 +319,30 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
         const index = next++;
         const sessionId = due[index]!;
         let ran = false;
-        const events = await this.transact(sessionId, "timeout", async (stored) => {
-          ran = false; // a rerun after a lost write starts afresh
-          // Due when listed, but another bot (or a reply) may have moved the session on since.
-          if (!stored || statusOf(stored) !== "waiting" || stored.deadline === null || stored.deadline > time) return undefined;
-          const turn = await this.engine.timeout(stored.state);
-          if (turn.error) {
-            // A state the engine cannot run stays as it is, no longer due; its next message starts over.
-            this.options.onRefusedState?.({ sessionId, code: turn.error.code, message: turn.error.message });
-            return { state: stored.state, events: [], deadline: null };
-          }
-          ran = true;
-          return turn;
-        });
+        let events: FlowEvent[];
+        try {
+          events = await this.transact(sessionId, "timeout", async (stored) => {
+            ran = false; // a rerun after a lost write starts afresh
+            // Due when listed, but another bot (or a reply) may have moved the session on since.
+            if (!stored || stored.deadline === null || stored.deadline > time) return undefined;
+            // Still due: the engine judges the state, whatever its status. Skipping a
+            // state that is not waiting without writing would leave it due for ever.
+            const turn = await this.engine.timeout(stored.state);
+            if (turn.error) {
+              // A state the engine cannot time out (corrupted, ended, handed off, a question
+              // without `timeout`) stays as it is, no longer due; its next message goes on
+              // from it as `receive` decides. Reported once, after the write.
+              return { state: stored.state, events: [], deadline: null, refused: { sessionId, code: turn.error.code, message: turn.error.message } };
+            }
+            ran = true;
+            return turn;
+          });
+        } catch (error) {
+          // Other writers kept changing this session (`conflict`): they are moving it on, and if it is still
+          // due the next tick runs it. The other due sessions of this tick are not given up for it.
+          if (error instanceof BotError && error.code === "conflict") continue;
+          throw error;
+        }
         if (ran) results[index] = { sessionId, events };
       }
     };
@@ -340,13 +371,13 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
   private transact(
     sessionId: string,
     input: string,
-    run: (stored: StoredSession | undefined) => Promise<(Outcome & { deadline?: null }) | undefined>,
+    run: (stored: StoredSession | undefined) => Promise<Outcome | undefined>,
   ): Promise<FlowEvent[]> {
     return this.queue.run(sessionId, async () => {
       for (let attempt = 1; ; attempt++) {
         const stored = await this.store.get(sessionId);
         this.inputs.set(sessionId, digest(input));
-        let outcome: (Outcome & { deadline?: null }) | undefined;
+        let outcome: Outcome | undefined;
         try {
           outcome = await run(stored);
         } finally {
@@ -355,6 +386,8 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
         if (outcome === undefined) return [];
         const deadline = outcome.deadline === null ? null : deadlineOf(outcome.state);
         if (await this.store.set(sessionId, { state: outcome.state, deadline }, stored?.version ?? 0)) {
+          // Reported only for the run whose outcome was written: a run that lost the write reports nothing.
+          if (outcome.refused) this.options.onRefusedState?.(outcome.refused);
           if (outcome.redeploy) this.options.onRedeploy?.({ sessionId, report: outcome.redeploy });
           return outcome.events;
         }

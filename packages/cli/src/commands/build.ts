@@ -1,7 +1,16 @@
-//! `fluxo build [paths…] [--target json|ts] [--out DIR]`: check, and when
-//! there are no errors write each project's bundle (`flows.json`) or, with
-//! `--target ts`, its TypeScript module for the SDK (`flows.ts`). Exit
-//! status as `check`: 0 built, 1 errors (nothing written), 2 usage or I/O.
+//! `fluxo build [paths…] [--target json|ts] [--out DIR] [--format …]`:
+//! check, and when there are no errors write each project's bundle
+//! (`flows.json`) or, with `--target ts`, its TypeScript module for the SDK
+//! (`flows.ts`). Exit status as `check`: 0 built, 1 errors (nothing written),
+//! 2 usage or I/O.
+//!
+//! Diagnostics print as `check` prints them, in the same `--format` and
+//! `--pretty` (TOOLING §1 gives the formats to every command that prints
+//! diagnostics). With `--format json`, stdout is exactly one JSON array, on
+//! every run (`[]` when the build is clean, so a script can always parse
+//! it); the summary and build's own lines ("Wrote …", "not written") go to
+//! stderr. pretty and github print the diagnostics only when there are some,
+//! and "Wrote …" on stdout.
 //! The TypeScript emitter (ts-morph, Prettier) is loaded only for `--target
 //! ts`, through its own entry point, so other commands never load it.
 
@@ -9,6 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { emitJson, lowerProgram } from "@fluxo/compiler";
 import type { Bundle } from "@fluxo/runtime/bundle";
+import type { OutputFormat } from "../commands.js";
 import type { CliContext } from "../context.js";
 import { CliError, describeFsError } from "../errors.js";
 import { displayPath } from "../files.js";
@@ -21,6 +31,10 @@ export interface BuildSettings {
   paths: string[];
   target: "json" | "ts";
   out?: string;
+  /** How diagnostics print, as for `check`. */
+  format: OutputFormat;
+  /** `--pretty`: undefined when not given (colour decided by the terminal). */
+  pretty?: boolean;
   watch: boolean;
   verbose: boolean;
 }
@@ -48,7 +62,9 @@ async function targetOf(target: BuildSettings["target"]): Promise<{ file: string
 export async function writeBundles(workspace: Workspace, settings: BuildSettings, context: CliContext): Promise<number> {
   const report = reportOf(workspace);
   const status = exitStatus(report);
-  if (status !== 0 || report.diagnostics.length > 0) writeReport(report, { ...settings, format: "pretty", watch: false, paths: settings.paths }, context);
+  if (settings.format === "json" || status !== 0 || report.diagnostics.length > 0) {
+    writeReport(report, { paths: settings.paths, format: settings.format, ...(settings.pretty !== undefined ? { pretty: settings.pretty } : {}), watch: false, verbose: settings.verbose }, context);
+  }
   if (status !== 0) {
     context.stderr.write("fluxo: build: not written, fix the errors above first\n");
     return status;
@@ -69,7 +85,8 @@ export async function writeBundles(workspace: Workspace, settings: BuildSettings
       throw new CliError(`cannot write ${displayPath(file, context.cwd)}: ${describeFsError(error)}`);
     }
     const flows = Object.keys(bundle.flows).length;
-    context.stdout.write(
+    // With --format json, stdout holds the diagnostics array and nothing else.
+    (settings.format === "json" ? context.stderr : context.stdout).write(
       `Wrote ${displayPath(file, context.cwd)}: ${flows} flow${flows === 1 ? "" : "s"}, ${(Buffer.byteLength(bytes) / 1024).toFixed(1)} KiB, version ${bundle.version}.\n`,
     );
   }

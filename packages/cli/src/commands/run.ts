@@ -9,7 +9,11 @@
 //! actions, which succeed. `--json` prints one event per line. HTTP actions
 //! get the environment variables their `secret("…")` names; values are never
 //! printed. Exit 0 when the conversation ends, hands off or waits at the end
-//! of the input; 1 when it ends in an error.
+//! of the input; 1 when it ends in an error; 2 when the engine refuses a turn
+//! (a `--context` or parameters that do not fit, a `/timeout` for a question
+//! without one): its message is one line on stderr, in every mode. A file
+//! with errors is not run: its diagnostics go to stderr, as `graph`'s do
+//! (stdout is the conversation), and the exit status is 1.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -115,7 +119,8 @@ export async function run(settings: RunSettings, context: CliContext): Promise<n
   const workspace = Workspace.load([settings.file], context.cwd);
   const checked = reportOf(workspace);
   if (exitStatus(checked) !== 0) {
-    writeReport(checked, { paths: [settings.file], format: "pretty", watch: false, verbose: settings.verbose }, context);
+    // On stderr, as `graph` does: stdout is the conversation (with `--json`, one event a line and nothing else).
+    writeReport(checked, { paths: [settings.file], format: "pretty", watch: false, verbose: settings.verbose }, { ...context, stdout: context.stderr });
     return 1;
   }
   const loaded = workspace.projects[0]!;
@@ -214,16 +219,40 @@ export async function run(settings: RunSettings, context: CliContext): Promise<n
     }
   };
 
-  let turn: Turn = await engine.start(flowName, { params, context: sessionContext });
-  show(turn.events);
-  while (turn.status === "waiting") {
-    const reply = await prompt(interactive ? "you: " : "");
-    if (reply === undefined || reply === "/quit") break;
-    if (!interactive && !settings.json) context.stdout.write(`${dim("you:")} ${reply}\n`);
-    turn = reply === "/timeout" ? await engine.timeout(turn.state) : await engine.reply(turn.state, reply, { context: sessionContext });
-    if (turn.error) throw new CliError(turn.error.message);
+  try {
+    let turn: Turn = await engine.start(flowName, { params, context: sessionContext });
+    refuse(turn, `cannot start flow '${flowName}'`);
     show(turn.events);
+    while (turn.status === "waiting") {
+      const reply = await prompt(interactive ? "you: " : "");
+      if (reply === undefined || reply === "/quit") break;
+      if (!interactive && !settings.json) context.stdout.write(`${dim("you:")} ${reply}\n`);
+      if (reply === "/timeout") {
+        turn = await engine.timeout(turn.state);
+        refuse(turn, "cannot time out the question");
+      } else {
+        turn = await engine.reply(turn.state, reply, { context: sessionContext });
+        refuse(turn, "cannot apply the reply");
+      }
+      show(turn.events);
+    }
+    return turn.status === "error" ? 1 : 0;
+  } finally {
+    // Also on a refusal: an open reader would keep a terminal's stdin, and the process, alive.
+    lines.close();
   }
-  lines.close();
-  return turn.status === "error" ? 1 : 0;
+}
+
+/**
+ * Throws the engine's refusal of a turn as a `CliError`: one line on stderr,
+ * exit 2 (TOOLING §1). A refused turn ran nothing: what the engine refused is
+ * what fluxo was given (a `--context` or parameters that do not fit the
+ * declarations, a `/timeout` for a question without one), a usage problem,
+ * not a runtime error of the flow (exit 1). Without this, a refused start
+ * printed nothing: its turn has no events and status `error`.
+ */
+function refuse(turn: Turn, doing: string): void {
+  if (!turn.error) return;
+  const message = turn.error.message.replace(/\s*[\r\n]+\s*/g, " ");
+  throw new CliError(`${doing}: ${message}`);
 }
