@@ -158,8 +158,13 @@ flow f(pedidoId: string) {
     const first = ok(await engine.startEvent("compra", payload, { context }));
     expect(first.state.stack[0].vars.r).toEqual({ status: "ok" });
     expect(Object.keys(first.state.context)).toEqual(["__proto__", "nome", "constructor"]);
-    // A stored state read back with JSON.parse carries a `__proto__` key as data too.
-    const stored = JSON.parse(JSON.stringify(first.state).replace('"vars":{', '"vars":{"__proto__":{"polluted":1},'));
+    // A stored state read back with JSON.parse carries a `__proto__` key as data too: as a variable, it is no variable of
+    // the flow, so the state is refused naming it; inside a variable's value, it is a field the type does not have (dropped).
+    const text = JSON.stringify(first.state);
+    const strayVariable = JSON.parse(text.replace('"vars":{', '"vars":{"__proto__":{"polluted":1},'));
+    expect((await engine.reply(strayVariable, "fim")).error).toMatchObject({ code: "invalid-state", message: expect.stringContaining("stack[0].vars.__proto__: flow 'f' has no such variable") });
+    const stored = JSON.parse(text.replace('"r":{', '"r":{"__proto__":{"polluted":1},'));
+    expect(Object.keys(stored.stack[0].vars.r)).toEqual(["__proto__", "status"]);
     const second = ok(await engine.reply(stored, "fim"));
     expect(second.events[0]).toEqual({ type: "say", text: "ok|Ana|42|fim" });
     expect(Object.getPrototypeOf(second.state.stack[0].vars)).toBe(Object.prototype);

@@ -24,6 +24,8 @@ export interface BuiltinEnv {
   readonly now: () => Date;
   /** The host's secrets while an HTTP template is evaluated; null everywhere else (`secret()` is refused there). */
   readonly secrets: Readonly<Record<string, string | undefined>> | null;
+  /** Where `secret()` records each value it returns (while an HTTP request is built: its response is masked for them). */
+  readonly secretsRead?: string[];
 }
 
 /**
@@ -83,10 +85,12 @@ const BUILTINS: Record<string, [string, (args: any[], env: BuiltinEnv) => Json]>
   withinHours: ["ss", ([spec, timeZone], env) => withinHours(spec, timeZone, now(env))],
   secret: [
     "s",
-    ([name], { secrets }) => {
+    ([name], { secrets, secretsRead }) => {
       if (secrets === null) failExpression("secret() can only be used in an HTTP action's request");
       const value = getOwn(secrets, name);
-      return typeof value === "string" ? value : failExpression(`secret '${name}' is not set`);
+      if (typeof value !== "string") failExpression(`secret '${name}' is not set`);
+      secretsRead?.push(value);
+      return value;
     },
   ],
 };

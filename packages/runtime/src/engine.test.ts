@@ -1034,7 +1034,10 @@ describe("host input checked against the bundle's declarations", () => {
       expect(turn.error?.code).toBe("invalid-state");
       expect(turn.error?.message).toContain(`invalid session state: ${path}, found `);
     }
-    const good = { ...stored, stack: [{ ...stored.stack[0], vars: { n: 2, cor: "Azul", undeclared: true } }] };
+    // A name that is no variable of the flow is refused too (the engine never writes one).
+    const undeclared = await engine.reply({ ...stored, stack: [{ ...stored.stack[0], vars: { n: 2, undeclared: true } }] }, "3");
+    expect(undeclared.error).toMatchObject({ code: "invalid-state", message: "invalid session state: stack[0].vars.undeclared: flow 'main' has no such variable" });
+    const good = { ...stored, stack: [{ ...stored.stack[0], vars: { n: 2, cor: "Azul" } }] };
     expect(ok(await engine.reply(good, "3")).events[0]).toEqual({ type: "say", text: "ok 3" });
   });
 
@@ -1044,5 +1047,157 @@ describe("host input checked against the bundle's declarations", () => {
     expect(ok(await engine.reply(first.state, "3", null as never)).events[0]).toEqual({ type: "say", text: "ok 3" });
     expect((await engine.timeout(first.state, null as never)).error?.code).toBe("no-pending-question");
     expect((await engine.startEvent("nothing", {}, null as never)).error?.code).toBe("unknown-flow");
+  });
+});
+
+describe("what a host passes is checked, not replaced", () => {
+  const spec: BundleSpec = { flows: { main: { triggers: [{ event: "go" }], code: [ask("x", "string", "?"), end()] } } };
+
+  it("sessionId: absent (undefined or null) is a random UUID; anything but a non-empty string is refused with invalid-input naming it", async () => {
+    const engine = engineFor(spec);
+    for (const sessionId of [undefined, null]) {
+      const started = ok(await engine.start("main", { sessionId: sessionId as never }));
+      expect(started.state.session).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(ok(await engine.startEvent("go", {}, { sessionId: sessionId as never })).state.session).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    for (const sessionId of [5, {}, [], "", true, 0]) {
+      for (const turn of [await engine.start("main", { sessionId: sessionId as never }), await engine.startEvent("go", {}, { sessionId: sessionId as never })]) {
+        expect(turn.error?.code, JSON.stringify(sessionId)).toBe("invalid-input");
+        expect(turn.error?.message).toMatch(/^sessionId must be a non-empty string \(got .+\)$/);
+        expect(turn.state).toBeNull();
+      }
+    }
+    expect(ok(await engine.start("main", { sessionId: "5511999990000" })).state.session).toBe("5511999990000");
+  });
+
+  it("a host object that throws while read is refused with its message, secrets redacted; an unreadable message never throws", async () => {
+    const secret = "tok-1234-secret";
+    const engine = engineFor({ flows: { main: { params: [{ name: "id", type: "string" }], code: [say(v("id")), end()] } } }, { secrets: { TOKEN: secret } });
+    const throwing = (error: unknown) =>
+      Object.defineProperty({}, "id", {
+        enumerable: true,
+        get: () => {
+          throw error;
+        },
+      });
+    const leaky = await engine.start("main", { params: throwing(new Error(`no access with ${secret}`)) });
+    expect(leaky.error).toEqual({ code: "invalid-input", message: "could not start: no access with ***" });
+    const unreadable = Object.defineProperty(new Error(), "message", {
+      get: () => {
+        throw new Error("message getter");
+      },
+    });
+    expect((await engine.start("main", { params: throwing(unreadable) })).error).toEqual({ code: "invalid-input", message: "could not start: unreadable error" });
+    expect(engine.evaluate({}, ["var", "x"]).ok).toBe(false);
+  });
+
+  it("limits: a limit present but not a positive integer makes createEngine throw, naming it; an absent one is the default, unknown names are ignored", async () => {
+    const bundle = makeBundle(spec);
+    const cases: [unknown, ErrorConstructor, string][] = [
+      [50.5, RangeError, "limits.stepsPerTurn must be a positive integer (got 50.5)"],
+      [0, RangeError, "limits.stepsPerTurn must be a positive integer (got 0)"],
+      [-1, RangeError, "limits.stepsPerTurn must be a positive integer (got -1)"],
+      [NaN, RangeError, "limits.stepsPerTurn must be a positive integer (got NaN)"],
+      [Infinity, RangeError, "limits.stepsPerTurn must be a positive integer (got Infinity)"],
+      [2 ** 53, RangeError, "limits.stepsPerTurn must be a positive integer (got 9007199254740992)"],
+      ["50", TypeError, 'limits.stepsPerTurn must be a positive integer (got "50")'],
+      [null, TypeError, "limits.stepsPerTurn must be a positive integer (got null)"],
+      [{}, TypeError, "limits.stepsPerTurn must be a positive integer (got an object)"],
+    ];
+    for (const [value, type, message] of cases) {
+      const create = () => createEngine(bundle, { limits: { stepsPerTurn: value as number } });
+      expect(create, String(value)).toThrow(type);
+      expect(create).toThrow(message);
+    }
+    for (const name of ["replyLength", "stackDepth", "stateSize", "responseSize"]) {
+      expect(() => createEngine(bundle, { limits: { [name]: 1.5 } })).toThrow(`limits.${name} must be a positive integer (got 1.5)`);
+    }
+    expect(() => createEngine(bundle, { limits: 5 as never })).toThrow(new TypeError("limits must be an object (got 5)"));
+    // Absent limits are the defaults; a name that is not a limit is ignored (TypeScript already flags it).
+    const loose = createEngine(bundle, { limits: { stepsPerTurn: undefined, stepPerTurn: 1 } as never });
+    expect(ok(await loose.start("main")).status).toBe("waiting");
+    const tight = createEngine(makeBundle({ flows: { main: { code: [say("x"), { op: "jump", to: 0 }] } } }), { limits: { stepsPerTurn: 50 } });
+    // Two instructions a round: 25 rounds in 50 steps.
+    expect(ok(await tight.start("main")).events.filter((e) => e.type === "say")).toHaveLength(25);
+  });
+});
+
+describe("corrupted states of this bundle version", () => {
+  const spec: BundleSpec = {
+    version: "v1",
+    flows: {
+      main: {
+        // `picked` is not declared: a hand-written bundle may leave out what its code assigns; the engine stores it all the same.
+        vars: { name: "string" },
+        steps: { "": 0, later: 1 },
+        code: [
+          ask("name", "string", "Name?", { timeout: timeout(1000), invalid: invalid({ retries: 1 }) }),
+          { op: "run", flow: "pick", args: [], var: "picked" },
+          end(),
+        ],
+      },
+      pick: {
+        params: [{ name: "limit", type: "integer", default: 3 }],
+        code: [ask("item", "string", "Item?"), ret(v("item"))],
+      },
+    },
+  };
+  const engine = engineFor(spec);
+  const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  it("refuses a state holding what the engine never writes, naming its JSON path; the states it writes pass", async () => {
+    const first = ok(await engine.start("main", { sessionId: "s" }));
+    const retried = ok(await engine.reply(first.state, ""));
+    expect(retried.state.pending?.retries).toBe(1);
+    const inSub = ok(await engine.reply(first.state, "Ana"));
+    expect(inSub.state.stack).toHaveLength(2);
+    // Issued states read back from storage are accepted, whatever their step, retries or frames.
+    for (const state of [first.state, retried.state, inSub.state]) expect((await engine.reply(json(state), "x")).error).toBeUndefined();
+    const done = ok(await engine.reply(json(inSub.state), "pen"));
+    expect(done.state.stack[0].vars).toEqual({ name: "Ana", picked: "pen" });
+
+    const top = json(first.state);
+    const sub = json(inSub.state);
+    const cases: [unknown, string][] = [
+      [{ ...top, pending: { ...top.pending!, deadline: "yesterday" } }, "pending.deadline"],
+      [{ ...top, pending: { ...top.pending!, deadline: "2026-01-01" } }, "pending.deadline"],
+      [{ ...top, pending: { ...top.pending!, retries: 2 } }, "pending.retries"],
+      [{ ...top, stack: [{ ...top.stack[0], vars: { name: "Ana", bogus: 1 } }] }, "stack[0].vars.bogus"],
+      [{ ...top, stack: [{ ...top.stack[0], vars: { item: "x" } }] }, "stack[0].vars.item"],
+      [{ ...top, stack: [{ ...top.stack[0], step: "nowhere" }] }, "stack[0].step"],
+      [{ ...top, stack: [{ ...top.stack[0], step: "constructor" }] }, "stack[0].step"],
+      [{ ...top, stack: [{ ...top.stack[0], resultVar: "name" }] }, "stack[0].resultVar"],
+      [{ ...sub, stack: [sub.stack[0], { ...sub.stack[1], resultVar: "nope" }] }, "stack[1].resultVar"],
+      [{ ...sub, stack: [sub.stack[0], { ...sub.stack[1], resultVar: "item" }] }, "stack[1].resultVar"],
+      [{ ...sub, stack: [sub.stack[0], { ...sub.stack[1], vars: { limit: 3, name: "x" } }] }, "stack[1].vars.name"],
+    ];
+    for (const [state, path] of cases) {
+      const before = JSON.stringify(state);
+      const turn = await engine.reply(state, "x");
+      expect(turn.error?.code, path).toBe("invalid-state");
+      expect(turn.error?.message).toContain(`invalid session state: ${path}`);
+      expect(turn.state).toBe(state);
+      expect(JSON.stringify(state)).toBe(before);
+      expect(engine.evaluate(state, lit(1)).ok).toBe(false);
+    }
+    // What the engine could have written is accepted: the flow body or a step, a parameter, a caller's variable, null.
+    for (const state of [
+      { ...top, stack: [{ ...top.stack[0], step: "later" }] },
+      { ...top, stack: [{ ...top.stack[0], step: "" }] },
+      { ...top, pending: { ...top.pending!, deadline: "2026-01-01T12:00:01.000Z" } },
+      { ...top, pending: { ...top.pending!, retries: 1 } },
+      { ...sub, stack: [{ ...sub.stack[0], vars: { name: "Ana", picked: "y" } }, { ...sub.stack[1], resultVar: "name", vars: { limit: 1, item: "z" } }] },
+      { ...sub, stack: [sub.stack[0], { ...sub.stack[1], resultVar: null }] },
+    ]) {
+      expect((await engine.reply(state, "x")).error, JSON.stringify(state)).toBeUndefined();
+    }
+  });
+
+  it("a state of another bundle version is only shape-checked: a redeploy drops what the new bundle does not declare", async () => {
+    const stored = json(ok(await engine.start("main", { sessionId: "s" })).state);
+    const odd = { ...stored, stack: [{ ...stored.stack[0], vars: { bogus: 1 } }], pending: { ...stored.pending!, deadline: "yesterday", retries: 9 } };
+    const next = engineFor({ ...spec, version: "v2" });
+    const moved = ok(await next.reply(odd, "x"));
+    expect(moved.redeploy?.dropped).toEqual([{ flow: "main", variable: "bogus", reason: "removed" }]);
   });
 });

@@ -19,7 +19,8 @@
 // variable it holds. They describe the frame as of the last question; a
 // frame pushed since (in an ended state) may lack them. The state holds no
 // secrets: `secret()` is only evaluated while an HTTP request is built, and
-// its value goes only to `fetch`.
+// its value goes only to `fetch` (a response echoing a secret that request
+// read has it masked, `http.ts`).
 //
 // Decisions where the specification is silent:
 // - A turn counter in the state (`turn`, +1 per turn) and the order of calls
@@ -35,6 +36,18 @@
 //   present (`invalid-input` naming it; an absent one reads as null, fields
 //   it does not declare are kept), and a state the engine did not issue has
 //   each variable checked against the flow's declared type (`invalid-state`).
+// - A state the engine did not issue, of this bundle's version, must hold
+//   only what the engine writes, or it is refused (`invalid-state`, naming
+//   the JSON path): a frame's `vars` only variables of its flow (parameters,
+//   declared variables, and any variable its code assigns: a hand-written
+//   bundle may leave those out of `vars`; `variablesOf`); `step`, when
+//   present, `""` (the flow body) or a step of the flow; `resultVar` null for
+//   the bottom frame, else null or a variable of the caller's flow (the frame
+//   below); `pending.retries` at most the question's `invalid.retries`;
+//   `pending.deadline` null or an ISO time as `toISOString` writes it (hosts
+//   `Date.parse` it to schedule the timeout). A state of another version is
+//   only checked for its shape: the redeploy keeps what the new bundle
+//   declares and reports the rest as dropped.
 // - An ended state (`ended`, `handoff`, `error`) keeps its frames and
 //   variables (so tests and hosts can inspect them, "nothing is lost"); a top-level
 //   `return` keeps its frame too. Replying to it is the typed error
@@ -66,10 +79,27 @@
 // - A handler's result is checked with `conform`: extra record fields are
 //   dropped and absent optional ones become null; an action without a result
 //   type ignores whatever its handler returns.
-// - Error messages of a throwing handler are kept (at most 200 characters),
-//   with every secret value the engine knows replaced by `***`.
+// - Error messages of a throwing handler are kept, with every secret value
+//   the engine knows (4 characters or more) replaced by `***`, then cut to
+//   200 characters: redacting first, so a cut through a secret cannot leave
+//   its start. Redaction finds every occurrence of every secret in the text
+//   before replacing any (`maskText`), so a secret overlapping or containing
+//   another is hidden whole. An expression's error while an HTTP request is
+//   built is withheld once the request has read a secret (the message may
+//   quote a value made from it, cut or changed beyond redaction; `http.ts`).
+//   A refusal quoting the message of an error a host object threw while read
+//   (a getter of the params) is redacted the same way, and an unreadable
+//   message is "unreadable error", never a throw.
 // - Subflows nest at most `limits.stackDepth` deep (default 100): deeper is
 //   an `error` (code `limit`), as is exceeding `stepsPerTurn`.
+// - Limits are checked by `createEngine`, which throws for a limit present
+//   but not a positive safe integer (`TypeError` for a value that is not a
+//   number, `RangeError` for a number: `limits.stepsPerTurn must be a positive
+//   integer (got 50.5)`), and for `limits` that is not an object; a limit left
+//   out (undefined) is the default. A host that sets a limit gets that limit
+//   or an error, never a silent default. Names that are not limits are
+//   ignored (TypeScript already flags them). Only `createEngine` throws: the
+//   turns never do.
 // - `limits.stateSize` (default 65 536) caps the session state, in
 //   characters of JSON (`JSON.stringify(state).length`). Whatever grows the
 //   state (an assignment, a subflow's frame, a question's options) is
@@ -104,18 +134,21 @@
 // - `start`/`startEvent` check the given params against the flow's parameter
 //   types (payload fields not among the parameters are ignored) and refuse a
 //   mismatch or a non-JSON context with the typed error `invalid-input`.
-// - Without a `sessionId`, `start` uses `crypto.randomUUID()` where the
-//   platform has it, never the injected random source (which would shift a
-//   seeded `random`).
+// - Without a `sessionId` (undefined or null), `start`/`startEvent` use
+//   `crypto.randomUUID()` where the platform has it, never the injected
+//   random source (which would shift a seeded `random`). Any other value that
+//   is not a non-empty string (5, {}, "") is refused (`invalid-input` naming
+//   `sessionId`), not replaced: a host passing a broken id would otherwise
+//   get a new session on every message.
 
 import type { ActionJson, Bundle, FlowJson, Instruction, Locale, ParamJson, TypeJson } from "./bundle.js";
 import type { BuiltinEnv } from "./builtins.js";
 import { FlowError, type FlowErrorCode } from "./errors.js";
 import { evaluate, showInMessage, type Scope } from "./expression.js";
-import { ActionFailure, MAX_RESPONSE_BYTES, performHttp } from "./http.js";
+import { ActionFailure, maskText, MAX_RESPONSE_BYTES, performHttp } from "./http.js";
 import { chooseNormalized, chooseOption, parseReply } from "./inputs.js";
-import { containerSize, copyJson, freezeJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, sizeOf, stringSize, type Json, type JsonObject } from "./json.js";
-import { BundleError, check, isLoaded, loadBundle, lookup, oneOf, type Shape } from "./load.js";
+import { containerSize, copyJson, freezeJson, getOwn, hasOwn, isObject, JsonError, jsonEqual, MAX_VALUE_DEPTH, measure, pathKey, setOwn, sizeOf, stringSize, type Json, type JsonObject } from "./json.js";
+import { BundleError, check, describe, isLoaded, loadBundle, lookup, oneOf, type Shape } from "./load.js";
 import { defaultInvalidMessage, normalizeText } from "./locale.js";
 import { globalFetch, newAbortController, randomUuid, schedule, type AbortSignalLike, type FetchLike } from "./platform.js";
 import { frameTypes, migrateState, stepAt, type RedeployReport } from "./redeploy.js";
@@ -254,6 +287,7 @@ export interface EngineOptions {
   clock?: () => Date;
   /** Random source, `[0, 1)`, for `random` (default `Math.random`). */
   random?: () => number;
+  /** Each limit present must be a positive integer (`createEngine` throws otherwise); one left out is the default. */
   limits?: EngineLimits;
   /** Called with (flow, pc) before each instruction runs: for coverage (`fluxo test --coverage`). Exceptions it throws are ignored. */
   trace?: (flow: string, pc: number) => void;
@@ -265,7 +299,7 @@ export interface StartOptions {
   params?: Record<string, unknown>;
   /** The session's context. */
   context?: unknown;
-  /** The session id (default: a random UUID). */
+  /** The session id, a non-empty string (undefined or null: a random UUID; anything else is refused, `invalid-input`). */
   sessionId?: string;
 }
 
@@ -333,10 +367,6 @@ function entryPc(flow: FlowJson): number {
   return typeof entry === "number" ? entry : 0;
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : "unknown error";
-}
-
 function refused(state: unknown, code: TurnErrorCode, message: string, step?: { flow: string; step: string }): RefusedTurn {
   let status: TurnStatus = "error";
   try {
@@ -358,19 +388,20 @@ class FlowEngine implements Engine {
     readonly bundle: Bundle,
     options: EngineOptions,
   ) {
-    const given = options.limits ?? {};
+    const given: unknown = options.limits ?? {};
+    if (!isObject(given)) throw new TypeError(`limits must be an object (got ${describe(given)})`);
     const limits = { ...DEFAULT_LIMITS };
     for (const key of Object.keys(limits) as (keyof EngineLimits)[]) {
       const value = given[key];
-      if (typeof value === "number" && Number.isInteger(value) && value > 0) limits[key] = value;
+      if (value === undefined) continue;
+      if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new (typeof value === "number" ? RangeError : TypeError)(`limits.${key} must be a positive integer (got ${describe(value)})`);
+      limits[key] = value as number;
     }
-    const allSecrets = Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length > 0);
     this.rt = {
       options,
       limits,
       random: options.random ?? Math.random,
-      allSecrets,
-      secretValues: allSecrets.filter((s) => s.length >= 4),
+      secretValues: Object.values(options.secrets ?? {}).filter((s): s is string => typeof s === "string" && s.length >= 4),
       env: { locale: bundle.locale, timeZone: bundle.timeZone, now: options.clock ?? (() => new Date()), secrets: null },
       show: (value) => showInMessage(value, bundle.locale),
       issued: new WeakSet(),
@@ -459,18 +490,27 @@ class FlowEngine implements Engine {
       };
       return { ok: true, value: evaluate(expr, scope) };
     } catch (error) {
-      return { ok: false, message: error instanceof Error ? error.message : "could not evaluate" };
+      return { ok: false, message: this.reason(error) };
     }
   }
 
   // ---------------------------------------------------------- internals
+
+  /** The message of an error thrown while reading what a host passed (a getter's, say), with the secrets redacted. Never throws. */
+  private reason(error: unknown): string {
+    try {
+      return maskText(error instanceof Error ? String(error.message) : "unknown error", this.rt.secretValues);
+    } catch {
+      return "unreadable error";
+    }
+  }
 
   /** Runs a start; whatever it throws is the typed refusal `invalid-input`. */
   private async starting(start: () => Turn | Promise<Turn>): Promise<Turn> {
     try {
       return await start();
     } catch (error) {
-      return refused(null, "invalid-input", `could not start: ${reason(error)}`);
+      return refused(null, "invalid-input", `could not start: ${this.reason(error)}`);
     }
   }
 
@@ -489,7 +529,7 @@ class FlowEngine implements Engine {
       else if (going) return going;
       return run.result(resumed.redeploy);
     } catch (error) {
-      return refused(given, "invalid-state", `the state could not be used: ${reason(error)}`);
+      return refused(given, "invalid-state", `the state could not be used: ${this.reason(error)}`);
     }
   }
 
@@ -510,7 +550,9 @@ class FlowEngine implements Engine {
       if (!checked.ok) return refused(null, "invalid-input", `${checked.path}: expected ${checked.expected}`);
       setOwn(vars, param.name, checked.value);
     }
-    const session = (typeof options.sessionId === "string" && options.sessionId.length > 0 ? options.sessionId : randomUuid()) ?? `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const id: unknown = options.sessionId;
+    if (id != null && (typeof id !== "string" || id === "")) return refused(null, "invalid-input", `sessionId must be a non-empty string (got ${describe(id)})`);
+    const session = id ?? randomUuid() ?? `s-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     const conversation = conversationId(this.rt.env.now);
     const state: SessionState = { version: this.bundle.version, session, conversation, status: "waiting", turn: 1, context, stack: [{ flow: flowName, pc: entryPc(flow), vars, resultVar: null }], pending: null };
     const size = stateSize(state);
@@ -589,7 +631,8 @@ class FlowEngine implements Engine {
    * state this engine issued is trusted as it is (frozen, unchanged). Any
    * other is copied (`copyJson` detaches it and refuses what is not JSON),
    * checked against `STATE`, and, when of this bundle's version, against
-   * the bundle (flows, pcs, the pending question); one of another version
+   * the bundle (flows, pcs, variables, steps, result variables, the pending
+   * question, its retries and deadline); one of another version
    * only for its shape, and only when `otherVersions` (`resume` moves it;
    * `evaluate` refuses it).
    */
@@ -615,20 +658,33 @@ class FlowEngine implements Engine {
       return otherVersions ? state : refused(given, "bundle-version", `the state belongs to bundle version ${JSON.stringify(state.version.slice(0, 40))}, this engine runs ${JSON.stringify(this.bundle.version)}`);
     }
     for (let i = 0; i < stack.length; i++) {
-      const flow = lookup(this.bundle.flows, stack[i].flow);
-      if (!flow || stack[i].pc >= flow.code.length) return invalid(`stack[${i}] is not a position in this bundle`);
+      const frame = stack[i];
+      const at = `stack[${i}]`;
+      const flow = lookup(this.bundle.flows, frame.flow);
+      if (!flow || frame.pc >= flow.code.length) return invalid(`${at} is not a position in this bundle`);
+      // Only what the engine writes: the flow's own variables, a step of the flow, and a variable of the caller (none for the bottom frame).
+      const stray = Object.keys(frame.vars).find((name) => !variablesOf(flow).has(name));
+      if (stray !== undefined) return invalid(`${pathKey(`${at}.vars`, stray)}: flow '${frame.flow}' has no such variable`);
+      if (frame.step !== undefined && frame.step !== "" && !hasOwn(flow.steps, frame.step)) return invalid(`${at}.step: flow '${frame.flow}' has no step ${describe(frame.step)}`);
+      if (frame.resultVar !== null && (i === 0 || !variablesOf(lookup(this.bundle.flows, stack[i - 1].flow)!).has(frame.resultVar))) {
+        return invalid(`${at}.resultVar: ${i === 0 ? "expected null (no caller)" : `flow '${stack[i - 1].flow}' has no variable ${describe(frame.resultVar)}`}`);
+      }
       // A variable must have the type the flow declares for it (its value may have been edited in storage).
-      const problem = conformDeclared(stack[i].vars, flow.vars, `stack[${i}].vars`);
+      const problem = conformDeclared(frame.vars, flow.vars, `${at}.vars`);
       if (problem !== undefined) return invalid(problem);
     }
     const top = stack[stack.length - 1];
-    const question = this.bundle.flows[top.flow].code[top.pc];
+    const question = this.bundle.flows[top.flow].code[top.pc] as Question;
     if (pending === null) {
       if (state.status === "waiting") return invalid("waiting without a pending question");
     } else if (pending.pc !== top.pc || !["ask", "askFrom", "choose"].includes(question.op)) {
       return invalid("the pending question does not point at a question");
     } else if (question.op === "askFrom" && !(pending.options?.length && pending.values?.length === pending.options.length)) {
       return invalid("the pending question's options are missing");
+    } else if (pending.retries > question.invalid.retries) {
+      return invalid(`pending.retries: expected at most ${question.invalid.retries}, found ${pending.retries}`);
+    } else if (pending.deadline !== null && !isIsoTime(pending.deadline)) {
+      return invalid(`pending.deadline: expected an ISO time or null, found ${describe(pending.deadline)}`);
     }
     return state;
   }
@@ -727,6 +783,25 @@ function conformDeclared(record: JsonObject, types: Record<string, TypeJson>, at
   return undefined;
 }
 
+/** Whether `text` is a time as `toISOString` writes it: what `deadline` stores, and what hosts read back with `Date.parse` to schedule a timeout. */
+function isIsoTime(text: string): boolean {
+  const time = Date.parse(text);
+  return Number.isFinite(time) && new Date(time).toISOString() === text;
+}
+
+/** Per flow, the names a frame of it may hold: its parameters, its declared variables, and every variable its code assigns (a hand-written bundle may not declare them all). */
+const flowVariables = new WeakMap<FlowJson, Set<string>>();
+
+function variablesOf(flow: FlowJson): Set<string> {
+  let names = flowVariables.get(flow);
+  if (!names) {
+    names = new Set([...flow.params.map((param) => param.name), ...Object.keys(flow.vars)]);
+    for (const ins of flow.code) if ("var" in ins && ins.var !== null) names.add(ins.var);
+    flowVariables.set(flow, names);
+  }
+  return names;
+}
+
 function defaultValue(param: ParamJson): Json | undefined {
   if (hasOwn(param, "default")) return copyJson(param.default);
   return acceptsNull(param.type) ? null : undefined;
@@ -740,8 +815,6 @@ interface Runtime {
   random: () => number;
   /** Secrets long enough to redact from messages (4 characters or more). */
   secretValues: string[];
-  /** Every secret value, masked in HTTP responses. */
-  allSecrets: string[];
   env: BuiltinEnv;
   /** How messages show a value (`showInMessage` in the bundle's locale). */
   show: (value: Json) => string;
@@ -972,9 +1045,7 @@ class TurnRun {
   }
 
   private redact(message: string): string {
-    let text = message;
-    for (const secret of this.rt.secretValues) text = text.split(secret).join("***");
-    return text;
+    return maskText(message, this.rt.secretValues);
   }
 
   /** Runs `step`; continues executing when it returns true. Any error becomes an `error` event. */
@@ -1250,7 +1321,6 @@ class TurnRun {
         fetch: this.rt.options.fetch ?? globalFetch(),
         signal: controller.signal,
         maxBytes: this.rt.limits.responseSize,
-        secretValues: this.rt.allSecrets,
       });
     }
     const settled = work.then(
@@ -1275,15 +1345,18 @@ class TurnRun {
     } catch {
       message = "threw an unreadable error";
     }
-    return this.redact(message.length > 200 ? `${message.slice(0, 200)}…` : message);
+    // Redacted first, then shortened: a cut through a secret would leave its start, which no redaction could find.
+    message = this.redact(message);
+    return message.length > 200 ? `${message.slice(0, 200)}…` : message;
   }
 }
 
 /**
  * Creates an engine for a bundle. A bundle that did not come from
  * `loadBundle` (for example one embedded in a generated TypeScript module) is
- * validated here, so this throws `BundleError` for a malformed one. The
- * engine keeps no session data: every call takes a state and returns a new
+ * validated here, so this throws `BundleError` for a malformed one. It
+ * throws `TypeError`/`RangeError` for a limit that is not a positive integer.
+ * The engine keeps no session data: every call takes a state and returns a new
  * one.
  */
 export function createEngine(bundle: Bundle, options: EngineOptions = {}): Engine {

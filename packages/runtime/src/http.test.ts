@@ -166,6 +166,44 @@ describe("HTTP actions", () => {
     expect(failure(small)).toContain("larger than 16 bytes");
   });
 
+  it("masks only the secrets this request read: another secret, however short, leaves the response as it is", async () => {
+    const body = JSON.stringify({ id: "h1", status: "shipped" });
+    const turn = await run(httpAction(), async () => response(body), undefined, { secrets: { TOKEN: SECRET, OTHER: "h", UNUSED: "shipped" } });
+    expect(turn.state.stack[0].vars.p).toEqual({ id: "h1", status: "shipped" });
+    expect(turn.events[1]).toEqual({ type: "say", text: "ok shipped" });
+    // A secret the request read is masked wherever the response echoes it, keys included, however short it is.
+    const short = await run(httpAction(), async () => response(JSON.stringify({ id: "abc", status: "xhx" })), undefined, { secrets: { TOKEN: "h" } });
+    expect(short.state.stack[0].vars.p).toEqual({ id: "abc", status: "x***x" });
+  });
+
+  it("masks every occurrence of the secrets read, overlapping ones and one containing another included", async () => {
+    const read = [["X-A", fn("secret", lit("A"))], ["X-B", fn("secret", lit("B"))]] as [string, Expr][];
+    const echo = JSON.stringify({ id: "abcd1234", status: "[abcdefghi]" });
+    for (const [secrets, masked] of [
+      [{ A: "abcd", B: "abcd1234" }, { id: "***", status: "[***efghi]" }],
+      [{ A: "abcd1234", B: "abcd" }, { id: "***", status: "[***efghi]" }],
+      [{ A: "abcdef", B: "defghi" }, { id: "abcd1234", status: "[***]" }],
+      [{ A: "defghi", B: "abcdef" }, { id: "abcd1234", status: "[***]" }],
+    ] as const) {
+      const turn = await run(httpAction({ headers: read }), async () => response(echo), undefined, { secrets });
+      expect(turn.state.stack[0].vars.p, JSON.stringify(secrets)).toEqual(masked);
+    }
+  });
+
+  it("a request that fails after reading a secret does not show the failing expression's message (it may hold the secret, transformed)", async () => {
+    const { fetch, calls } = recorder(() => response("{}"));
+    const zone: Expr = fn("withinHours", lit("mon 09:00-10:00"), fn("upper", fn("secret", lit("TOKEN"))));
+    const turn = await run(httpAction({ headers: [["X-Open", zone]] }), fetch);
+    const message = failure(turn);
+    expect(message).not.toContain(SECRET.toUpperCase());
+    expect(message).not.toContain(SECRET.slice(0, 6).toUpperCase());
+    expect(message).toContain("building the request");
+    expect(calls).toHaveLength(0);
+    // Before any secret is read, the message is shown.
+    const plain = await run(httpAction({ headers: [["X-Open", fn("withinHours", lit("mon 09:00-10:00"), lit("Mars/Base"))]] }), fetch);
+    expect(failure(plain)).toContain('unknown time zone "Mars/Base"');
+  });
+
   it("reads a streamed JSON body", async () => {
     const bytes = utf8('{"id":"1","status":"ok ✓"}');
     const turn = await run(httpAction(), async () => streamed([bytes.slice(0, 5), bytes.slice(5)]));
@@ -198,6 +236,27 @@ describe("HTTP actions", () => {
     });
     expect(failure(throwing)).toContain("bad token ***");
     expect(calls).toHaveLength(0);
+  });
+
+  it("a handler's error message is redacted before it is shortened: no part of a secret at the cut survives", async () => {
+    const secrets = { TOKEN: SECRET, SHORT: "s3cr", LONG: `${SECRET}-and-more` };
+    for (const at of [180, 185, 190, 193, 195, 199]) {
+      const message = `${"a".repeat(at)}${SECRET}-and-more tail ${"b".repeat(300)}`;
+      const turn = await run(httpAction(), async () => response("{}"), undefined, {
+        secrets,
+        actions: {
+          buscar: () => {
+            throw new Error(message);
+          },
+        },
+      });
+      const shown = failure(turn);
+      // "threw: " and `at` characters come first; the message is cut after 200 characters.
+      if (at + 7 + 3 <= 200) expect(shown).toContain("***");
+      expect(shown).toMatch(/…$/);
+      for (let length = 3; length <= SECRET.length; length++) expect(shown, `cut at ${at}`).not.toContain(SECRET.slice(0, length));
+      expect(shown).not.toContain("-and-more");
+    }
   });
 
   it("secret() is refused outside HTTP templates", async () => {

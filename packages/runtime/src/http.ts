@@ -14,12 +14,14 @@
 // checked by the engine, as for host handlers. A body that is not read (a
 // failed status, a declared oversize length) is cancelled, so the
 // connection is released. Secrets (`secret("NAME")`) are readable only while
-// the request is built; a response that echoes a secret back has each such
-// string replaced by `***` before the flow sees it (it would otherwise be
-// stored in the state). Failure messages are written here from fixed text,
-// never from the URL, headers or a platform error, so they cannot leak a
-// secret. Timeouts are the engine's: it aborts `signal` at the action's
-// `timeoutMs`.
+// the request is built; a response that echoes a secret this request read has
+// each occurrence replaced by `***` before the flow sees it (it would
+// otherwise be stored in the state). Secrets it did not read are left alone:
+// they cannot be echoed, and masking them would corrupt unrelated text.
+// Failure messages are written here from fixed text, never from the URL,
+// headers or a platform error, so they cannot leak a secret; an expression's
+// error while the request is built is shown only if no secret was read yet.
+// Timeouts are the engine's: it aborts `signal` at the action's `timeoutMs`.
 
 import type { ActionJson, HttpJson } from "./bundle.js";
 import { evaluate, showInRequest, type Scope } from "./expression.js";
@@ -47,8 +49,6 @@ export interface HttpRequest {
   readonly signal: AbortSignalLike;
   /** The largest response body accepted, in bytes (default `MAX_RESPONSE_BYTES`). */
   readonly maxBytes?: number;
-  /** Secret values to mask in the response (every secret the host passed). */
-  readonly secretValues?: readonly string[];
 }
 
 const BODY_METHODS = ["POST", "PUT", "PATCH"];
@@ -96,9 +96,30 @@ function discard(response: FetchResponseLike): void {
   }
 }
 
-/** Replaces every secret value inside the strings of a JSON value by `***` (a copy; the value is not changed). */
+/**
+ * `text` with every occurrence of each of `secrets` replaced by `***`. Every
+ * occurrence is found in the original text before anything is replaced, so a
+ * secret that overlaps or contains another is hidden whole (replacing one
+ * after the other would leave the rest of the longer one).
+ */
+export function maskText(text: string, secrets: readonly string[]): string {
+  let hidden: Uint8Array | undefined;
+  for (const secret of secrets) {
+    if (secret === "") continue;
+    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) (hidden ??= new Uint8Array(text.length)).fill(1, at, at + secret.length);
+  }
+  if (!hidden) return text;
+  let masked = "";
+  for (let i = 0; i < text.length; i++) {
+    if (!hidden[i]) masked += text[i];
+    else if (!hidden[i - 1]) masked += "***";
+  }
+  return masked;
+}
+
+/** Replaces every secret value inside the strings (keys included) of a JSON value by `***` (a copy; the value is not changed). */
 function maskSecrets(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === "string") return secrets.reduce((text, secret) => text.replaceAll(secret, "***"), value);
+  if (typeof value === "string") return maskText(value, secrets);
   if (typeof value !== "object" || value === null || depth > 300) return value;
   if (Array.isArray(value)) return value.map((element) => maskSecrets(element, secrets, depth + 1));
   const copy: Record<string, unknown> = {};
@@ -162,7 +183,9 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
   const { http, action, args } = request;
   const vars: JsonObject = {};
   action.params.forEach((param, i) => setOwn(vars, param.name, args[i] ?? null));
-  const scope: Scope = { ...request.scope, vars, show: showInRequest };
+  // The values `secret()` returns while this request is built: the ones its response is masked for.
+  const read: string[] = [];
+  const scope: Scope = { ...request.scope, env: { ...request.scope.env, secretsRead: read }, vars, show: showInRequest };
 
   let url: string;
   const headers: Record<string, string> = { accept: "application/json" };
@@ -175,7 +198,10 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
     if (http.body !== null) body = JSON.stringify(evaluate(http.body, scope));
     else if (BODY_METHODS.includes(http.method)) body = JSON.stringify(vars);
   } catch (error) {
-    // FlowErrors from templates carry our own messages (e.g. "secret 'X' is not set"), never secret values.
+    // Errors of templates carry our own messages ("secret 'X' is not set"), but these may quote values (a time zone, a
+    // pattern), which once a secret has been read may be made from it, cut short or changed (`upper`): no redaction could
+    // find those, so the message is then withheld.
+    if (read.length > 0) throw new ActionFailure("building the request failed (message withheld: a secret had been read)");
     if (error instanceof FlowError || error instanceof ActionFailure) throw new ActionFailure(`building the request: ${error.message}`);
     throw new ActionFailure("building the request failed");
   }
@@ -212,6 +238,6 @@ export async function performHttp(request: HttpRequest): Promise<unknown> {
   } catch {
     throw new ActionFailure("the response is not JSON");
   }
-  const secrets = (request.secretValues ?? []).filter((secret) => secret.length > 0);
-  return secrets.length > 0 ? maskSecrets(value, secrets) : value;
+  // Only the secrets this request read: masking every secret the host has would change unrelated text (a secret "h" in "shipped").
+  return read.length > 0 ? maskSecrets(value, read) : value;
 }

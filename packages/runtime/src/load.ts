@@ -61,7 +61,8 @@ function inconsistent(path: string, detail: string): never {
   throw new BundleError(path, detail, "consistency");
 }
 
-function describe(value: unknown): string {
+/** A short description of a value for a message: a (shortened) quoted string, a number, or the kind of a container. */
+export function describe(value: unknown): string {
   if (value === undefined) return "nothing (the field is missing)";
   if (Array.isArray(value)) return "a list";
   if (isObject(value)) return "an object";
