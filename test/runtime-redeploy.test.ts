@@ -95,6 +95,18 @@ describe("states record what a redeploy needs", () => {
 });
 
 describe("redeploys", () => {
+  it("a rebuild that only moves lines or renames the file keeps the version: waiting sessions go on as they were", async () => {
+    const { atQuantity } = await v1States();
+    const moved = compile({ "pedidos/pedido.flow": `// Pedidos.\n\n${v1Source.replace("step entrega {", "/// A entrega.\n    step entrega {")}` }, { locale: "pt-BR", timeZone: "America/Sao_Paulo" });
+    expect(moved.sources).not.toEqual(v1.sources);
+    expect(moved.flows.pedido!.map).not.toEqual(v1.flows.pedido!.map);
+    expect(moved.version).toBe(v1.version);
+    // The reply answers the question it was waiting on: no redeploy, the conversation simply goes on.
+    const next = ok(await createEngine(moved).reply(atQuantity, "3"));
+    expect(next.redeploy).toBeUndefined();
+    expect(asks(next)).toEqual(["say: Agora o endereço.", "Rua?"]);
+  });
+
   it("a new version with the same steps: the session resumes at the start of its step, keeping its variables", async () => {
     const { atQuantity } = await v1States();
     const before = JSON.stringify(atQuantity);

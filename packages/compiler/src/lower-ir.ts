@@ -221,7 +221,12 @@ class BundleBuilder {
       flows,
       sources: this.sources,
     };
-    const version = sha256(JSON.stringify(body)).slice(0, 16);
+    // The version identifies what runs (RUNTIME §1: a content hash of the bundle's fields; §2: a state of
+    // another version is moved to the new bundle). The source map and the file names only say where the code
+    // came from: a rebuild that moves lines (a comment, a blank line) or renames a file keeps the version, so it
+    // does not move every waiting conversation back to the start of its step.
+    const runs = { ...body, sources: undefined, flows: Object.fromEntries(Object.entries(flows).map(([name, { map: _map, ...flow }]) => [name, flow])) };
+    const version = sha256(JSON.stringify(runs)).slice(0, 16);
     return { format: body.format, version, locale: body.locale, timeZone: body.timeZone, context, types, actions, flows, sources: this.sources };
   }
 
