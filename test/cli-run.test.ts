@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { run } from "../packages/cli/src/commands/run.js";
 import { CliError } from "../packages/cli/src/errors.js";
+import { terminal } from "../packages/cli/test/in-process.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const bin = path.join(repo, "packages/cli/bin/fluxo.js");
@@ -102,22 +103,13 @@ describe("fluxo run: the engine's refusals print one line and exit 2", () => {
 
   test("interactive: parameters that do not fit the flow", async () => {
     const input = new PassThrough();
-    let stdout = "";
-    const context = {
-      cwd: root,
-      env: {},
-      stdout: {
-        write: (text: string) => {
-          stdout += text;
-          if (text.endsWith("id: ")) input.write('"abc"\n');
-        },
-      },
-      stderr: { write: () => true },
-    };
+    const { context, stdout } = terminal(root, (text) => {
+      if (text.endsWith("id: ")) input.write('"abc"\n');
+    });
     const running = run({ file: "greet.flow", flow: "order", context: '{"name":"Ana"}', json: false, verbose: false, input, interactive: true }, context);
     await expect(running).rejects.toThrow(CliError);
     await expect(running).rejects.toThrow(/^cannot start flow 'order': .*\bid\b/);
-    expect(stdout).toBe("id: ");
+    expect(stdout()).toBe("id: ");
   });
 });
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, test } from "vitest";
 import type { ActionJson, Bundle } from "@fluxo/runtime/bundle";
+import { terminal } from "../test/in-process.js";
 import { bundleForHumans, humanTimeoutMs, run } from "./commands/run.js";
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "fluxo-run-")));
@@ -44,25 +45,16 @@ async function interactive(name: string, lines: string[], delay: number, extra: 
   const file = path.join(root, "rec.flow");
   fs.writeFileSync(file, flow);
   const input = new PassThrough();
-  let stdout = "";
   let prompts = 0;
-  const context = {
-    cwd: root,
-    env: {},
-    stdout: {
-      write: (text: string) => {
-        stdout += text;
-        // A prompt (no newline at its end) waits for a line: type the next one, late.
-        if (!text.endsWith("\n")) {
-          const line = lines[prompts++];
-          void sleep(delay).then(() => (line === undefined ? input.end() : input.write(`${line}\n`)));
-        }
-      },
-    },
-    stderr: { write: () => true },
-  };
+  const { context, stdout } = terminal(root, (text) => {
+    // A prompt (no newline at its end) waits for a line: type the next one, late.
+    if (!text.endsWith("\n")) {
+      const line = lines[prompts++];
+      void sleep(delay).then(() => (line === undefined ? input.end() : input.write(`${line}\n`)));
+    }
+  });
   const code = await run({ file: "rec.flow", flow: name, json: false, verbose: false, input, interactive: true, ...extra }, context);
-  return { code, stdout };
+  return { code, stdout: stdout() };
 }
 
 describe("interactive fluxo run", () => {

@@ -2,6 +2,7 @@
 // capturing what it writes: for tests of a command's output and exit status
 // that need no child process.
 
+import type { CliContext } from "../src/context.js";
 import { main } from "../src/main.js";
 
 export interface CliRun {
@@ -21,4 +22,25 @@ export async function runFluxo(args: string[], cwd: string): Promise<CliRun> {
     stderr: { write: (text: string) => (stderr += text) },
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * A context for running a command in process as if on a terminal: what it
+ * writes on stdout is kept (`stdout()`) and shown to `onWrite`, which can
+ * answer a prompt (text without a newline at its end); stderr is dropped.
+ */
+export function terminal(cwd: string, onWrite: (text: string) => void): { context: CliContext; stdout: () => string } {
+  let stdout = "";
+  const context: CliContext = {
+    cwd,
+    env: {},
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        onWrite(text);
+      },
+    },
+    stderr: { write: () => true },
+  };
+  return { context, stdout: () => stdout };
 }
