@@ -10,7 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "../packages/compiler/src/index.js";
-import { withoutSnippets } from "../extensions/vscode/src/completion.js";
+import { contributedSnippets, withoutSnippets } from "../extensions/vscode/src/completion.js";
+import { getCompletions } from "../packages/language-service/src/completion.js";
+import { fixture } from "../packages/language-service/src/testing.js";
 import { flowAt, flowMermaid, flowsOf } from "../extensions/vscode/src/flows.js";
 import { contentSecurityPolicy, graphHtml, newNonce } from "../extensions/vscode/src/graph-page.js";
 import { findFluxo, quoteArgument, runCommandLine, shellKindOf } from "../extensions/vscode/src/run-command.js";
@@ -125,28 +127,41 @@ describe("the terminal command", () => {
     expect(shellKindOf("", "linux")).toBe("posix");
   });
 
-  it("uses the nearest installed fluxo, the repository's CLI, or npx", () => {
+  it("uses the nearest installed fluxo, the repository's CLI, a fluxo on the PATH, or npx with the scoped package", () => {
     const exists = (files: string[]) => (file: string) => files.includes(file);
+    const npx = ["npx", "-p", "@fluxo/cli", "fluxo"];
     expect(findFluxo("/w/app/flows", "/w", exists(["/w/app/node_modules/.bin/fluxo", "/w/node_modules/.bin/fluxo"]), "linux")).toEqual([
       "/w/app/node_modules/.bin/fluxo",
     ]);
     expect(findFluxo("/w/app/flows", "/w", exists(["/w/node_modules/.bin/fluxo"]), "linux")).toEqual(["/w/node_modules/.bin/fluxo"]);
     // Not above the workspace folder.
-    expect(findFluxo("/w/app", "/w", exists(["/node_modules/.bin/fluxo"]), "linux")).toEqual(["npx", "fluxo"]);
+    expect(findFluxo("/w/app", "/w", exists(["/node_modules/.bin/fluxo"]), "linux")).toEqual(npx);
     expect(findFluxo("/w/examples", "/w", exists(["/w/packages/cli/bin/fluxo.js"]), "linux")).toEqual(["node", "/w/packages/cli/bin/fluxo.js"]);
     expect(findFluxo("C:\\w\\flows", "C:\\w", exists(["C:\\w\\node_modules\\.bin\\fluxo.cmd"]), "win32")).toEqual(["C:\\w\\node_modules\\.bin\\fluxo.cmd"]);
-    expect(findFluxo("/tmp", undefined, exists([]), "linux")).toEqual(["npx", "fluxo"]);
+    expect(findFluxo("/tmp", undefined, exists([]), "linux")).toEqual(npx);
+    // A global install (on the PATH) comes after the workspace's own.
+    const global = { PATH: "/usr/bin:.:/home/u/.npm/bin" };
+    expect(findFluxo("/w", "/w", exists(["/home/u/.npm/bin/fluxo"]), "linux", global)).toEqual(["fluxo"]);
+    expect(findFluxo("/w", "/w", exists(["/home/u/.npm/bin/fluxo", "/w/node_modules/.bin/fluxo"]), "linux", global)).toEqual(["/w/node_modules/.bin/fluxo"]);
+    expect(findFluxo("/w", "/w", exists(["fluxo"]), "linux", global)).toEqual(npx);
+    const windows = { PATH: "C:\\Windows;C:\\Users\\u\\AppData\\Roaming\\npm", PATHEXT: ".COM;.EXE;.BAT;.CMD" };
+    expect(findFluxo("C:\\w", "C:\\w", exists(["C:\\Users\\u\\AppData\\Roaming\\npm\\fluxo.cmd"]), "win32", windows)).toEqual(["fluxo"]);
+    expect(findFluxo("C:\\w", "C:\\w", exists(["C:\\Users\\u\\AppData\\Roaming\\npm\\fluxo"]), "win32", windows)).toEqual(npx);
   });
 
   it("runs `fluxo run FILE --flow NAME`, the file relative to the terminal's folder", () => {
     expect(runCommandLine(["/w/node_modules/.bin/fluxo"], "/w/flows/compra.flow", "compra", "/w", "posix")).toBe(
       "/w/node_modules/.bin/fluxo run flows/compra.flow --flow compra",
     );
-    expect(runCommandLine(["npx", "fluxo"], "/elsewhere/a b.flow", "main", "/w", "posix")).toBe("npx fluxo run '/elsewhere/a b.flow' --flow main");
+    expect(runCommandLine(["npx", "-p", "@fluxo/cli", "fluxo"], "/elsewhere/a b.flow", "main", "/w", "posix")).toBe(
+      "npx -p @fluxo/cli fluxo run '/elsewhere/a b.flow' --flow main",
+    );
     expect(runCommandLine(["C:\\my w\\node_modules\\.bin\\fluxo.cmd"], "C:\\my w\\a.flow", "main", "C:\\my w", "powershell")).toBe(
       "& 'C:\\my w\\node_modules\\.bin\\fluxo.cmd' run a.flow --flow main",
     );
-    expect(runCommandLine(["npx", "fluxo"], "C:\\w\\flows\\a.flow", "main", "C:\\w", "cmd")).toBe("npx fluxo run flows\\a.flow --flow main");
+    expect(runCommandLine(["npx", "-p", "@fluxo/cli", "fluxo"], "C:\\w\\flows\\a.flow", "main", "C:\\w", "cmd")).toBe("npx -p @fluxo/cli fluxo run flows\\a.flow --flow main");
+    // PowerShell would splat a bare `@fluxo`.
+    expect(runCommandLine(["npx", "-p", "@fluxo/cli", "fluxo"], "C:\\w\\a.flow", "main", "C:\\w", "powershell")).toBe("npx -p '@fluxo/cli' fluxo run a.flow --flow main");
   });
 });
 
@@ -163,6 +178,17 @@ describe("completion", () => {
     expect(withoutSnippets(items, ["ask", "choose"], snippetKind)).toEqual([items[1], items[3]]);
     expect(withoutSnippets({ isIncomplete: true, items }, ["ask"], snippetKind)).toEqual({ isIncomplete: true, items: [items[1], items[2], items[3]] });
     expect(withoutSnippets(undefined, ["ask"], snippetKind)).toBeUndefined();
+  });
+
+  it("contributes a snippet for each of the server's, so the list shows each snippet once, from the extension", () => {
+    const serverSnippets = [`flow a {\n    $0\n}\n`, `$0`].flatMap((source) => {
+      const { program, uri, offset } = fixture(source);
+      return getCompletions(program, uri, offset).items.filter((i) => i.kind === "snippet").map((i) => i.label);
+    });
+    expect(serverSnippets.length).toBeGreaterThan(0);
+    for (const label of serverSnippets) expect(contributedSnippets).toContain(label);
+    const snippets = readJson("snippets/fluxo.json") as Record<string, { prefix: string }>;
+    expect([...contributedSnippets].sort()).toEqual(Object.values(snippets).map((s) => s.prefix).sort());
   });
 });
 

@@ -3,6 +3,9 @@
 //! snippet once. Pure: items are matched by label and kind, with the
 //! snippet kind passed in (VS Code's `CompletionItemKind.Snippet`).
 
+/** Labels of the snippets this extension contributes (the prefixes of `snippets/fluxo.json`); the server's snippets of the same name are dropped. */
+export const contributedSnippets: readonly string[] = ["ask", "choose", "match", "flow", "test", "step", "action"];
+
 /** The parts of a completion item this module reads. */
 export interface CompletionItemLike {
   label: string | { label: string };

@@ -19,15 +19,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import { withoutSnippets } from "./completion.js";
+import { contributedSnippets, withoutSnippets } from "./completion.js";
 import { flowAt, flowMermaid } from "./flows.js";
 import { graphHtml, newNonce, type FlowGraphView, type ShowGraphMessage } from "./graph-page.js";
 import { findFluxo, runCommandLine, shellKindOf } from "./run-command.js";
 
 let client: LanguageClient | undefined;
-
-/** Labels of the snippets this extension contributes; the server's snippets of the same name are dropped. */
-const contributedSnippets = ["ask", "choose", "match", "flow", "test", "step", "action"];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const graphs = new FlowGraphPanel(context.extensionUri);
@@ -132,7 +129,7 @@ async function runFlowInTerminal(uri: vscode.Uri | undefined): Promise<void> {
   const file = document.uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   const cwd = folder ?? path.dirname(file);
-  const program = findFluxo(path.dirname(file), folder, existsSync, process.platform);
+  const program = findFluxo(path.dirname(file), folder, existsSync, process.platform, process.env);
   const terminal = vscode.window.createTerminal({ name: `Fluxo: ${flow}`, cwd });
   terminal.show();
   terminal.sendText(runCommandLine(program, file, flow, cwd, shellKindOf(vscode.env.shell, process.platform)));

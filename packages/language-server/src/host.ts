@@ -5,10 +5,26 @@
 
 import type { ProjectOptions } from "@fluxo/compiler";
 
+/** Why a `fluxo.json` could not be used as written, where in it (0-based, UTF-16). */
+export interface ConfigProblem {
+  message: string;
+  line: number;
+  character: number;
+}
+
 /** A project found from a `fluxo.json`. */
 export interface ProjectConfig {
   /** URI of the folder holding `fluxo.json`: the project's identity. */
   rootUri: string;
+  /** URI of the `fluxo.json` itself. */
+  configUri: string;
+  /**
+   * What `fluxo check` would refuse in the file (invalid JSON, an unknown
+   * setting, a bad value), if anything. The project is still made, with the
+   * settings that could be read (defaults otherwise), so the editor keeps
+   * working while the file is edited; the server shows the problem on it.
+   */
+  problem?: ConfigProblem;
   /** URIs of the folders (or files) whose `.flow` files make the project. */
   include: string[];
   options: Partial<ProjectOptions>;

@@ -19,10 +19,10 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentHighlightKind,
   ErrorCodes,
-  FileChangeType,
   FoldingRangeKind,
   InlayHintKind,
   InsertTextFormat,
+  InsertTextMode,
   LSPErrorCodes,
   MarkupKind,
   ResponseError,
@@ -35,6 +35,8 @@ import {
   type Connection,
   type DocumentSymbol,
   type InitializeResult,
+  type Location,
+  type TextEdit,
   type SelectionRange,
   type SymbolInformation,
 } from "vscode-languageserver";
@@ -105,9 +107,15 @@ export function diagnosticsDelayFor(lastCheckMs: number): number {
 /** Starts serving on a connection. Resolves when the connection closes. */
 export function startServer(connection: Connection, host: Host, loadFormatter: FormatterLoader = async () => undefined): void {
   const documents = new TextDocuments(TextDocument);
-  const projects = new Projects(host);
   /** The client's spelling of each URI the server normalised. */
   const clientUris = new Map<string, string>();
+  /** `fluxo.json` files showing a problem (as a diagnostic on the file). */
+  const brokenConfigs = new Set<string>();
+  const projects = new Projects(
+    host,
+    (uri) => documents.get(clientUri(uri))?.getText(),
+    (project) => showConfigProblem(project),
+  );
   /** Files whose last published diagnostics were not empty. */
   const published = new Set<string>();
   /** Changed files waiting for the debounced diagnostics push, by project. */
@@ -171,8 +179,97 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
     const normal = normalize(uri);
     const project = projects.projectOf(normal);
     const document = documents.get(uri);
-    if (document && project.program.getText(normal) !== document.getText()) project.program.setFile({ uri: normal, text: document.getText() });
+    if (document && project.program.getText(normal) !== document.getText()) {
+      project.program.setFile({ uri: normal, text: document.getText() });
+      // An import added by the edit brings its file in before the request is answered.
+      projects.update(project, [normal]);
+    }
     return { program: project.program, uri: normal };
+  }
+
+  /**
+   * Shows the problem of a project's `fluxo.json` (what `fluxo check` refuses)
+   * as a diagnostic on that file, or clears the one shown. Called when a
+   * project is loaded, which is once per change of the file (watched files),
+   * not on every keystroke.
+   */
+  function showConfigProblem(project: Project): void {
+    const uri = project.configUri;
+    if (!uri) return;
+    const problem = project.configProblem;
+    if (!problem) {
+      if (brokenConfigs.delete(uri)) void connection.sendDiagnostics({ uri: clientUri(uri), diagnostics: [] });
+      return;
+    }
+    brokenConfigs.add(uri);
+    const position = { line: problem.line, character: problem.character };
+    void connection.sendDiagnostics({
+      uri: clientUri(uri),
+      diagnostics: [{ range: { start: position, end: position }, severity: 1, source: "fluxo", message: problem.message }],
+    });
+  }
+
+  /** Clears the problems shown on `fluxo.json` files that no loaded project reads any more (deleted, or left). */
+  function clearStaleConfigProblems(): void {
+    const read = new Set(projects.all().map((p) => p.configUri));
+    for (const uri of [...brokenConfigs]) {
+      if (read.has(uri)) continue;
+      brokenConfigs.delete(uri);
+      void connection.sendDiagnostics({ uri: clientUri(uri), diagnostics: [] });
+    }
+  }
+
+  /** Re-checks every open document (after the projects were forgotten), loading their projects again. */
+  function rescheduleOpenDocuments(): void {
+    for (const document of documents.all()) {
+      const uri = normalize(document.uri);
+      for (const project of projectsOf(uri)) schedule(project, uri);
+    }
+    clearStaleConfigProblems();
+  }
+
+  /**
+   * The programs of the other loaded projects that hold a document because
+   * they import it, given the editor's text: cross-file requests (references,
+   * rename) answer from them too, so a file shared by two projects is
+   * renamed in both.
+   */
+  function importersOf(documentUri: string, own: Program): Program[] {
+    const normal = normalize(documentUri);
+    const document = documents.get(documentUri);
+    const out: Program[] = [];
+    for (const project of projects.containing(normal)) {
+      if (project.program === own) continue;
+      if (document && project.program.getText(normal) !== document.getText()) project.program.setFile({ uri: normal, text: document.getText() });
+      out.push(project.program);
+    }
+    return out;
+  }
+
+  /** A file's own project (loaded on first use) and the loaded projects that import it. */
+  function projectsOf(uri: string): Project[] {
+    return [...new Set([projects.projectOf(uri), ...projects.containing(uri)])];
+  }
+
+  /** Folders outside the workspace that the client was asked to watch (`baseUri pattern`). */
+  const watching = new Set<string>();
+
+  /**
+   * Asks the client to watch, too, the folders outside the workspace that
+   * projects read (imported files, `include` entries outside), so that a
+   * change there on disk reaches `didChangeWatchedFiles` like one inside.
+   * Needs dynamic registration with relative patterns (LSP 3.17); without
+   * them, such a file is re-read when it is opened and closed.
+   */
+  function watchOutsideFolders(): void {
+    const watchedFiles = capabilities.workspace?.didChangeWatchedFiles;
+    if (!watchedFiles?.dynamicRegistration || !watchedFiles.relativePatternSupport) return;
+    const watchers = projects.outsideWatches().filter(({ baseUri, pattern }) => !watching.has(`${baseUri} ${pattern}`));
+    if (watchers.length === 0) return;
+    for (const { baseUri, pattern } of watchers) watching.add(`${baseUri} ${pattern}`);
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: watchers.map(({ baseUri, pattern }) => ({ globPattern: { baseUri: clientUri(baseUri), pattern } })) })
+      .catch(() => undefined);
   }
 
   // ------------------------------------------------------------ diagnostics
@@ -197,6 +294,7 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       const start = performance.now();
       try {
         publishPending();
+        watchOutsideFolders();
       } catch (error) {
         log(`fluxo: diagnostics failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
@@ -217,7 +315,7 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
     for (const document of documents.all()) {
       const uri = normalize(document.uri);
       open.add(uri);
-      if (projects.loadedProjectOf(uri) === project) out.add(uri);
+      if (projects.publisherOf(uri) === project) out.add(uri);
     }
     const stale = new Set(changed);
     let grew = true;
@@ -232,8 +330,12 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
         }
       }
     }
-    for (const uri of stale) if (open.has(uri) || !changed.has(uri)) out.add(uri);
-    for (const uri of published) if (projects.loadedProjectOf(uri) === project) out.add(uri);
+    // A file held by several projects is published from one (its own project's, when loaded).
+    for (const uri of stale) if ((open.has(uri) || !changed.has(uri)) && projects.publisherOf(uri) === project) out.add(uri);
+    for (const uri of published) {
+      const publisher = projects.publisherOf(uri);
+      if (publisher === project || publisher === undefined) out.add(uri);
+    }
     return out;
   }
 
@@ -245,6 +347,8 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
         const document = documents.get(clientUri(uri));
         if (document && project.program.getText(uri) !== document.getText()) project.program.setFile({ uri, text: document.getText() });
       }
+      // An import added or removed by the edits brings its file in or lets it go.
+      projects.update(project, changed);
       for (const uri of affected(project, changed)) {
         // One file the compiler fails on must not keep the others' diagnostics back.
         try {
@@ -316,11 +420,12 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       if (capabilities.workspace?.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders(
           safely("workspace folders", (event) => {
-            const current = new Set(projects.all().flatMap((p) => p.roots));
-            for (const removed of event.removed) current.delete(removed.uri);
-            for (const added of event.added) current.add(added.uri);
-            projects.setFolders([...current]);
-            for (const document of documents.all()) schedule(projects.projectOf(normalize(document.uri)), normalize(document.uri));
+            // The folders the client has, not the roots of the projects loaded (a folder without fluxo.json is a project too).
+            projects.changeFolders(
+              event.added.map((f) => f.uri),
+              event.removed.map((f) => f.uri),
+            );
+            rescheduleOpenDocuments();
           }),
         );
       }
@@ -332,11 +437,13 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   documents.onDidOpen(
     safely("didOpen", (event) => {
       const uri = normalize(event.document.uri);
-      const project = projects.projectOf(uri);
-      project.program.setFile({ uri, text: event.document.getText() });
       // `onDidChangeContent` follows for the same document: not an edit.
       opening.add(uri);
-      schedule(project, uri);
+      for (const project of projectsOf(uri)) {
+        project.program.setFile({ uri, text: event.document.getText() });
+        projects.update(project, [uri]);
+        schedule(project, uri);
+      }
     }),
   );
 
@@ -345,45 +452,42 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   documents.onDidChangeContent(
     safely("didChange", (event) => {
       const uri = normalize(event.document.uri);
-      schedule(projects.projectOf(uri), uri, !opening.delete(uri));
+      const edit = !opening.delete(uri);
+      for (const project of projectsOf(uri)) schedule(project, uri, edit);
     }),
   );
 
   documents.onDidClose(
     safely("didClose", (event) => {
       const uri = normalize(event.document.uri);
-      const project = projects.loadedProjectOf(uri);
-      if (!project) return;
-      const disk = host.readFile(uri);
-      if (disk === undefined) {
-        project.program.removeFile(uri);
-        projects.forget(uri);
-      } else project.program.setFile({ uri, text: disk });
+      // The document is gone from `documents`: the disk's text (if any) takes its place, in every project holding it.
+      const touched = projects.reload([uri]).get(uri) ?? [];
       // The closed file's diagnostics are cleared; files that import it are re-checked.
       published.delete(uri);
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
-      schedule(project, uri);
+      for (const project of touched) schedule(project, uri);
     }),
   );
 
   connection.onDidChangeWatchedFiles(
     safely("didChangeWatchedFiles", (params) => {
+      let configChanged = false;
+      const files: string[] = [];
       for (const change of params.changes) {
         const uri = normalize(change.uri);
         if (uri.endsWith("/fluxo.json")) {
-          projects.setFolders(projects.all().flatMap((p) => p.roots));
-          for (const document of documents.all()) schedule(projects.projectOf(normalize(document.uri)), normalize(document.uri));
+          // A project's shape may have changed: load every project again (once for the whole batch), keeping the workspace folders.
+          configChanged = true;
           continue;
         }
         if (!uri.endsWith(".flow") || documents.get(clientUri(uri))) continue;
-        const project = projects.loadedProjectOf(uri);
-        if (!project) continue;
-        const text = change.type === FileChangeType.Deleted ? undefined : host.readFile(uri);
-        if (text === undefined) {
-          project.program.removeFile(uri);
-          projects.forget(uri);
-        } else project.program.setFile({ uri, text });
-        schedule(project, uri);
+        files.push(uri);
+      }
+      // Also files that projects hold only because they import them, or that a failed import names.
+      for (const [uri, touched] of projects.reload(files)) for (const project of touched) schedule(project, uri);
+      if (configChanged) {
+        projects.reset();
+        rescheduleOpenDocuments();
       }
     }),
   );
@@ -394,11 +498,19 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
     guard("completion", null, (params) => {
       const { program, uri } = programOf(params.textDocument.uri);
       const result = service.getCompletions(program, uri, toOffset(program, uri, params.position));
-      const snippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+      const completion = capabilities.textDocument?.completion;
+      const snippets = completion?.completionItem?.snippetSupport === true;
+      // Multi-line items are indented relative to the cursor's line: a client that adjusts indentation (the usual
+      // default) is told so explicitly where it can be; one whose default is "as is" gets the line's indentation written in.
+      const adjusts = completion?.completionItem?.insertTextModeSupport?.valueSet.includes(InsertTextMode.adjustIndentation) === true;
+      const asIs = !adjusts && completion?.insertTextMode === InsertTextMode.asIs;
       const range = toRange(program, uri, result.range);
       const items = result.items.map((item): CompletionItem => {
-        const text = item.snippet && !snippets ? plainSnippet(item.insertText) : item.insertText;
+        let text = item.snippet && !snippets ? plainSnippet(item.insertText) : item.insertText;
+        const multiline = text.includes("\n");
+        if (multiline && asIs) text = text.replace(/\n/g, `\n${result.indentation}`);
         return {
+          ...(multiline && adjusts ? { insertTextMode: InsertTextMode.adjustIndentation } : {}),
           label: item.label,
           kind: completionKinds[item.kind],
           ...(item.detail ? { detail: item.detail } : {}),
@@ -437,9 +549,16 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   connection.onReferences(
     guard("references", [], (params) => {
       const { program, uri } = programOf(params.textDocument.uri);
-      return service
-        .getReferences(program, uri, toOffset(program, uri, params.position), params.context.includeDeclaration)
-        .map((l) => ({ uri: clientUri(l.uri), range: toRange(program, l.uri, l.range) }));
+      const offset = toOffset(program, uri, params.position);
+      // Also in the projects that import the file, each reference once.
+      const found = new Map<string, Location>();
+      for (const each of [program, ...importersOf(params.textDocument.uri, program)]) {
+        for (const l of service.getReferences(each, uri, offset, params.context.includeDeclaration)) {
+          const location = { uri: clientUri(l.uri), range: toRange(each, l.uri, l.range) };
+          found.set(JSON.stringify(location), location);
+        }
+      }
+      return [...found.values()];
     }),
   );
 
@@ -465,9 +584,18 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
   connection.onRenameRequest(
     guard("rename", null, (params) => {
       const { program, uri } = programOf(params.textDocument.uri);
-      const edit = service.rename(program, uri, toOffset(program, uri, params.position), params.newName);
-      if ("error" in edit) throw new ResponseError(ErrorCodes.InvalidRequest, edit.error);
-      return toWorkspaceEdit(program, edit, clientUri);
+      const offset = toOffset(program, uri, params.position);
+      // Also in the projects that import the file: a rename that one of them refuses (a clash there) is refused.
+      const changes: Record<string, TextEdit[]> = {};
+      for (const each of [program, ...importersOf(params.textDocument.uri, program)]) {
+        const edit = service.rename(each, uri, offset, params.newName);
+        if ("error" in edit) throw new ResponseError(ErrorCodes.InvalidRequest, edit.error);
+        for (const [target, edits] of Object.entries(toWorkspaceEdit(each, edit, clientUri).changes ?? {})) {
+          const into = (changes[target] ??= []);
+          for (const e of edits) if (!into.some((known) => JSON.stringify(known.range) === JSON.stringify(e.range))) into.push(e);
+        }
+      }
+      return { changes };
     }),
   );
 
@@ -504,6 +632,8 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       for (const project of projects.all()) {
         if (token.isCancellationRequested) return out;
         for (const s of service.getWorkspaceSymbols(project.program, params.query)) {
+          // A file held by several projects (its own, and those importing it) is listed once.
+          if (projects.publisherOf(s.uri) !== project) continue;
           out.push({
             name: s.name,
             kind: symbolKinds[s.kind],

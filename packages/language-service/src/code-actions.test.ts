@@ -24,6 +24,49 @@ describe("code actions", () => {
     `);
   });
 
+  it("declares an unknown variable with the type its use expects (string when nothing is known)", () => {
+    const declaration = (body: string): string => {
+      const { program, uri, ranges } = fixture(`action ac(n: integer)\nflow sub(id: email) { end }\nflow a {\n${body}\n}\n`);
+      const action = getCodeActions(program, uri, ranges.get(uri)![0]!).find((a) => a.title.startsWith("Declare variable"));
+      return action ? action.edit.changes[uri]![0]!.newText.trim() : "none";
+    };
+    expect(
+      [
+        `    if <|ativo|> { end }`,
+        `    if not (<|ok|>) { end }`,
+        `    if <|a|> and true { end }`,
+        `    ac(<|quantidade|>)`,
+        `    run sub(<|contato|>)`,
+        `    say "{round(<|valor|>)}"`,
+        `    say "{lower(<|nome|>)}"`,
+        `    ask idade: integer "Idade?" {\n        validate idade > <|minimo|>\n    }`,
+        `    var total: integer = 0\n    set total = total + <|extra|>`,
+        `    var preco: number = 1.5\n    set preco = <|outro|>`,
+        `    var cor: string = "azul"\n    if <|nova|> == cor { end }`,
+        `    if 1 in <|lista|> { end }`,
+        `    set <|visto|> = true`,
+        `    say "{<|texto|>}"`,
+      ].map((body) => `${body.split("\n").find((line) => line.includes("<|"))!.trim().replace(/<\||\|>/g, "")} → ${declaration(body)}`),
+    ).toMatchInlineSnapshot(`
+      [
+        "if ativo { end } → var ativo: boolean",
+        "if not (ok) { end } → var ok: boolean",
+        "if a and true { end } → var a: boolean",
+        "ac(quantidade) → var quantidade: integer",
+        "run sub(contato) → var contato: email",
+        "say "{round(valor)}" → var valor: number",
+        "say "{lower(nome)}" → var nome: string",
+        "validate idade > minimo → var minimo: integer",
+        "set total = total + extra → var extra: integer",
+        "set preco = outro → var outro: number",
+        "if nova == cor { end } → var nova: string",
+        "if 1 in lista { end } → var lista: integer[]",
+        "set visto = true → var visto: boolean",
+        "say "{texto}" → var texto: string",
+      ]
+    `);
+  });
+
   it("creates a missing step", () => {
     expect(fixes(`flow a {\n    goto <|human|>\n}\n`)).toMatchInlineSnapshot(`
       [

@@ -2,7 +2,18 @@
 //! unknown variable, create a missing step, add the missing `match` cases,
 //! and import an unknown name from the file that declares it.
 
-import { nodePathAt, stringValue, typeToString, type Diagnostic, type Node, type Program, type Type } from "@fluxo/compiler";
+import {
+  builtins,
+  nodePathAt,
+  standardActions,
+  stringValue,
+  typeToString,
+  type FileCheckResult,
+  type Diagnostic,
+  type Node,
+  type Program,
+  type Type,
+} from "@fluxo/compiler";
 import { importEdit } from "./imports.js";
 import type { Range, WorkspaceEdit } from "./service-types.js";
 import { indentationAt, innermost, lineStartOf, typeMembers } from "./syntax.js";
@@ -42,8 +53,7 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
         if (!statement || !/^[A-Za-z_]\w*$/.test(name)) break;
         const at = lineStartOf(text, statement.start);
         const indent = indentationAt(text, statement.start);
-        const valueType = statement.kind === "Set" && statement.value ? program.getCheckResult(uri)?.types.get(statement.value) : undefined;
-        const type = valueType && valueType.kind !== "error" ? typeToString(widen(valueType)) : "string";
+        const type = expectedType(program, program.getCheckResult(uri), path, d.range.start);
         single(`Declare variable '${name}'`, d, at, at, `${indent}var ${name}: ${type}\n`, true);
         break;
       }
@@ -123,6 +133,98 @@ function statementAt(path: readonly Node[]): Node | undefined {
     if (parent.kind === "Flow" || parent.kind === "Step" || parent.kind === "Block") return path[i];
   }
   return undefined;
+}
+
+const boolean: Type = { kind: "primitive", name: "boolean" };
+const number: Type = { kind: "primitive", name: "number" };
+
+/**
+ * The type to declare an unknown variable with, written as source: what its
+ * use site expects, so the declaration adds no type error of its own (a
+ * condition wants a boolean, an argument its parameter's type, an operand
+ * the other operand's type, `set x = v` the type of `v` and `set y = x`
+ * that of `y`). `string` when the use says nothing.
+ */
+function expectedType(program: Program, check: FileCheckResult | undefined, path: readonly Node[], start: number): string {
+  const type = expected(program, check, path, start);
+  return type && type.kind !== "error" && type.kind !== "never" && type.kind !== "null" && type.kind !== "void" ? typeToString(widen(type)) : "string";
+}
+
+function expected(program: Program, check: FileCheckResult | undefined, path: readonly Node[], start: number): Type | undefined {
+  const typeOf = (node: Node | undefined): Type | undefined => {
+    const type = node ? check?.types.get(node) : undefined;
+    return type && type.kind !== "error" ? type : undefined;
+  };
+  const declared = (name: Node | undefined): Type | undefined => (name ? check?.resolutions.get(name as Extract<Node, { kind: "Name" }>)?.type : undefined);
+  let i = path.length - 1;
+  while (i >= 0 && !(path[i]!.kind === "Name" && path[i]!.start === start)) i--;
+  if (i < 1) return undefined;
+  const name = path[i]!;
+  const owner = path[i - 1]!;
+  // `set x = value` declares `x` with the value's type.
+  if (owner.kind === "Set" && owner.name === name) return typeOf(owner.value);
+  if (owner.kind !== "NameRef") return undefined;
+  // The expression the name stands for, out of any parentheses.
+  let node: Node = owner;
+  let j = i - 2;
+  while (j >= 0 && path[j]!.kind === "Paren") node = path[j--]!;
+  const parent = path[j];
+  if (!parent) return undefined;
+  switch (parent.kind) {
+    case "If":
+    case "Validate":
+      return parent.condition === node ? boolean : undefined;
+    case "Unary":
+      return parent.operator === "not" ? boolean : number;
+    case "Binary": {
+      const other = parent.left === node ? parent.right : parent.left;
+      switch (parent.operator) {
+        case "and":
+        case "or":
+          return boolean;
+        case "in": {
+          const otherType = typeOf(other);
+          if (parent.left === node) return otherType?.kind === "list" ? otherType.element : undefined;
+          return otherType ? { kind: "list", element: widen(otherType) } : undefined;
+        }
+        case "-":
+        case "*":
+        case "/":
+        case "%":
+          return typeOf(other) ?? number;
+        default:
+          return typeOf(other);
+      }
+    }
+    case "Call":
+    case "Run": {
+      const index = parent.args.indexOf(node as (typeof parent.args)[number]);
+      const callee = parent.kind === "Call" ? parent.callee : parent.flow;
+      if (index < 0 || !callee) return undefined;
+      const builtin = parent.kind === "Call" ? builtins.get(callee.text) : undefined;
+      if (builtin) {
+        if (builtin.custom) return undefined;
+        const param = builtin.params[index];
+        return param === undefined ? undefined : typeof param === "string" ? { kind: "primitive", name: "string" } : param;
+      }
+      const standard = parent.kind === "Call" ? standardActions.get(callee.text) : undefined;
+      const symbol = program.getIndex().declarations.get(callee.text);
+      const signature = standard ?? (symbol && symbol.kind !== "type" ? program.getProjectTypes().signature(symbol) : undefined);
+      return signature?.params[index]?.type;
+    }
+    case "Set":
+      return parent.value === node ? declared(parent.name) : undefined;
+    case "Var":
+      return parent.value === node ? declared(parent.name) : undefined;
+    case "Return": {
+      const flow = path.find((n) => n.kind === "Flow");
+      const symbol = flow?.kind === "Flow" && flow.name ? program.getIndex().declarations.get(flow.name.text) : undefined;
+      const result = symbol?.kind === "flow" && symbol.node === flow ? program.getProjectTypes().signature(symbol).result : undefined;
+      return result?.kind === "void" ? undefined : result;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** `let`-style widening of a literal type for a declaration (`"a"` → string, `1` → integer). */

@@ -107,6 +107,35 @@ describe("completion", () => {
     expect(complete(`flow a {\n    choose "Q?" {\n        option "A" => end\n        $0\n    }\n}\n`)).toMatchInlineSnapshot(`"keyword invalid, keyword option, keyword timeout"`);
   });
 
+  it("writes snippets indented relative to the cursor's line, for the client to adjust (LSP adjustIndentation)", () => {
+    const { program, uri, offset } = fixture(`flow a {\n    step s {\n        if true {\n            ch$0\n        }\n    }\n}\n`);
+    const result = getCompletions(program, uri, offset);
+    expect(result.indentation).toBe("            ");
+    const choose = result.items.find((i) => i.kind === "snippet" && i.label === "choose")!;
+    expect(choose.insertText).toMatchInlineSnapshot(`
+      "choose "\${1:question}" {
+          option "\${2:Yes}" => \${3:end}
+          option "\${4:No}" => \${0:end}
+      }"
+    `);
+    // What a client that adjusts indentation (VS Code, Neovim, Helix) inserts, placeholders filled in.
+    const adjusted = choose.insertText.replace(/\n/g, `\n${result.indentation}`).replace(/\$\{\d+:([^}]*)\}/g, "$1");
+    expect(applyEdits(program.getText(uri)!, [{ range: result.range, newText: adjusted }])).toMatchInlineSnapshot(`
+      "flow a {
+          step s {
+              if true {
+                  choose "question" {
+                      option "Yes" => end
+                      option "No" => end
+                  }
+              }
+          }
+      }
+      "
+    `);
+    for (const item of result.items) expect(item.insertText).not.toMatch(/\n {12}/);
+  });
+
   it("offers the missing cases of a match", () => {
     const { program, uri, offset } = fixture(`${shop}flow a {\n    let o = getOrder("1")\n    match o.status {\n        "pending" => end\n        $0\n    }\n}\n`);
     const result = getCompletions(program, uri, offset);

@@ -40,7 +40,10 @@ export interface CompletionItem {
   detail?: string;
   /** Markdown. */
   documentation?: string;
-  /** The text inserted over the completion's range; a snippet (`$1`, `${1:x}`, `$0`) when `snippet`. */
+  /**
+   * The text inserted over the completion's range; a snippet (`$1`, `${1:x}`, `$0`) when `snippet`.
+   * Its lines after the first are indented relative to the cursor's line (see `Completions.indentation`).
+   */
   insertText: string;
   snippet?: boolean;
   /** What the typed prefix is matched against, when not the label. */
@@ -54,11 +57,20 @@ export interface Completions {
   /** What an item replaces: the identifier text before the cursor (never text after it). */
   range: Range;
   items: CompletionItem[];
+  /**
+   * The leading whitespace of the cursor's line. Multi-line items are
+   * indented relative to it: an LSP front end marks them
+   * `InsertTextMode.adjustIndentation` for clients that support it, and adds
+   * this to each line after the first itself for a client that inserts text
+   * as it is.
+   */
+  indentation: string;
 }
 
 const MARKER = "fluxoCompletionMarker";
 
-const primitiveTypes: readonly [string, string][] = [
+/** The built-in types of LANGUAGE §3.2, with a line each (completion, and the names rename refuses). */
+export const primitiveTypes: readonly [string, string][] = [
   ["string", "any text"],
   ["number", "a number"],
   ["integer", "a whole number (a subtype of number)"],
@@ -109,18 +121,25 @@ function keywords(scope: Scope, words: readonly string[]): void {
   for (const word of words) add(scope, { label: word, kind: "keyword", insertText: word }, 3);
 }
 
+/**
+ * Statement and declaration snippets. Their lines after the first carry only
+ * the indentation they add (one level, four spaces as the formatter writes),
+ * never the cursor line's: the client adds that line's indentation, as LSP
+ * clients do by default (`InsertTextMode.adjustIndentation`: VS Code,
+ * Neovim's `vim.snippet`, Helix). Text with the cursor's indentation written
+ * in would be indented twice by them.
+ */
+const snippetBodies: Record<string, string> = {
+  ask: 'ask ${1:name}: ${2:string} "${3:question}"',
+  choose: 'choose "${1:question}" {\n    option "${2:Yes}" => ${3:end}\n    option "${4:No}" => ${0:end}\n}',
+  match: 'match ${1:value} {\n    ${2:"case"} => ${3:end}\n    else => ${0:end}\n}',
+  flow: "flow ${1:name} {\n    ${0}\n}",
+  test: 'test "${1:name}" {\n    start ${2:flow}()\n    ${0}\n}',
+};
+
 function snippets(scope: Scope, names: readonly string[]): void {
-  const indent = indentationAt(scope.text, scope.offset);
-  const inner = `${indent}    `;
-  const bodies: Record<string, string> = {
-    ask: 'ask ${1:name}: ${2:string} "${3:question}"',
-    choose: `choose "\${1:question}" {\n${inner}option "\${2:Yes}" => \${3:end}\n${inner}option "\${4:No}" => \${0:end}\n${indent}}`,
-    match: `match \${1:value} {\n${inner}\${2:"case"} => \${3:end}\n${inner}else => \${0:end}\n${indent}}`,
-    flow: `flow \${1:name} {\n${inner}\${0}\n${indent}}`,
-    test: `test "\${1:name}" {\n${inner}start \${2:flow}()\n${inner}\${0}\n${indent}}`,
-  };
   for (const name of names) {
-    add(scope, { label: name, kind: "snippet", detail: `${name} … (snippet)`, insertText: bodies[name]!, snippet: true, sortText: `4_${name}` }, 4);
+    add(scope, { label: name, kind: "snippet", detail: `${name} … (snippet)`, insertText: snippetBodies[name]!, snippet: true, sortText: `4_${name}` }, 4);
   }
 }
 
@@ -388,7 +407,8 @@ export function getCompletions(program: Program, uri: string, offset: number): C
   const text = program.getText(uri);
   const file = program.getSourceFile(uri);
   const start = text === undefined ? offset : wordStartBefore(text, offset);
-  const none: Completions = { range: { start, end: offset }, items: [] };
+  const indentation = text === undefined ? "" : indentationAt(text, offset);
+  const none: Completions = { range: { start, end: offset }, items: [], indentation };
   if (text === undefined || !file) return none;
   const prefix = text.slice(start, offset);
   if (/^[0-9]/.test(prefix) || inComment(file, offset)) return none;
@@ -477,6 +497,7 @@ export function getCompletions(program: Program, uri: string, offset: number): C
   const seen = new Set<string>();
   return {
     range,
+    indentation,
     items: items.filter((item) => {
       const key = `${item.kind}:${item.label}`;
       if (seen.has(key)) return false;

@@ -33,4 +33,31 @@ flow a {
       ]
     `);
   });
+  it("folds // region … // endregion pairs, nested, ignoring unbalanced markers", () => {
+    const { program, uri } = fixture(`// endregion (closes nothing)
+// region Greetings
+// #region inner
+flow a {
+    say "hi"
+}
+// #endregion
+flow b { end }
+    // region indented
+    // endregion
+// endregion
+// region never closed
+flow c { end }
+// regional is not a marker
+// endregionx neither
+`);
+    expect(getFoldingRanges(program, uri).map((r) => `${r.startLine + 1}-${r.endLine + 1}${r.kind ? ` ${r.kind}` : ""}`)).toMatchInlineSnapshot(`
+      [
+        "2-11 region",
+        "3-7 region",
+        "4-5",
+        "9-10 region",
+        "14-15 comment",
+      ]
+    `);
+  });
 });

@@ -155,4 +155,33 @@ action getOrder(id: string) -> Order
     expect(renamed(`flow a$0 { end }\nflow b { end }\n`, "b")).toMatchInlineSnapshot(`"error: 'b' is already declared as a flow."`);
     expect(renamed(`flow a {\n    let x$0 = 1\n    let y = 2\n    say "{x}{y}"\n}\n`, "y")).toMatchInlineSnapshot(`"error: The flow already has a variable 'y'."`);
   });
+  it("refuses names the language or a sibling already has (the checker would reject them as taken, FX2006)", () => {
+    const source = `context { cidade: string?; uf: string? }
+type Cor = "azul" | "verde"
+type P = { nome: string; idade: integer }
+action saudar(nome: string, apelido: string)
+flow a {
+    var c: Cor = "azul"
+    var p: P = { nome: "a", idade: 1 }
+    saudar("x", "y")
+    say "{context.cidade}"
+}
+`;
+    const at = (marked: string, newName: string): string => renamed(source.replace(marked, marked.replace(/^(.)/, "$1$$0")), newName);
+    expect(at("Cor =", "string")).toMatchInlineSnapshot(`"error: 'string' is a built-in type."`);
+    expect(at("Cor =", "email")).toMatchInlineSnapshot(`"error: 'email' is a built-in type."`);
+    expect(at("saudar(nome", "tag")).toMatchInlineSnapshot(`"error: 'tag' is a standard action."`);
+    expect(at("saudar(nome", "setField")).toMatchInlineSnapshot(`"error: 'setField' is a standard action."`);
+    expect(at("saudar(nome", "lower")).toMatchInlineSnapshot(`"error: 'lower' is a built-in function."`);
+    expect(at("saudar(nome", "Cor")).toMatchInlineSnapshot(`"error: 'Cor' is already declared as a type."`);
+    expect(at("a {", "saudar")).toMatchInlineSnapshot(`"error: 'saudar' is already declared as an action."`);
+    expect(at("nome: string;", "idade")).toMatchInlineSnapshot(`"error: The record already has a field 'idade'."`);
+    expect(at('nome: "a"', "idade")).toMatchInlineSnapshot(`"error: The record already has a field 'idade'."`);
+    expect(at("cidade: string", "uf")).toMatchInlineSnapshot(`"error: The context already has a field 'uf'."`);
+    expect(at("cidade}", "uf")).toMatchInlineSnapshot(`"error: The context already has a field 'uf'."`);
+    expect(at("apelido: string", "nome")).toMatchInlineSnapshot(`"error: The action already has a parameter 'nome'."`);
+    // A free name is still fine.
+    expect(at("nome: string;", "sobrenome")).toContain("type P = { sobrenome: string; idade: integer }");
+    expect(at("Cor =", "Tom")).toContain(`var c: Tom = "azul"`);
+  });
 });

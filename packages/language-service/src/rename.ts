@@ -2,7 +2,8 @@
 //! across files, answered as one edit set. Built-ins, standard actions and
 //! primitive types have no declaration in the project and cannot be renamed.
 
-import { nodePathAt, rangeOf, resolutionAt, type Program } from "@fluxo/compiler";
+import { builtins, nodePathAt, rangeOf, resolutionAt, standardActions, type Program } from "@fluxo/compiler";
+import { primitiveTypes } from "./completion.js";
 import { isValidIdentifier } from "./keywords.js";
 import { getReferences } from "./references.js";
 import type { Range, WorkspaceEdit } from "./service-types.js";
@@ -36,14 +37,44 @@ export function rename(program: Program, uri: string, offset: number, newName: s
   return edit;
 }
 
-/** A declaration the new name would collide with, described, or undefined. */
+/** The built-in types (LANGUAGE §3.2): a type reference resolves them first, so an alias of one of these names is never used. */
+const builtinTypes = new Set(primitiveTypes.map(([name]) => name));
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? "an" : "a");
+
+/**
+ * What the new name would collide with, described, or undefined. A rename
+ * must not change what any name means (tsserver and rust-analyzer refuse
+ * the same way): so a name the checker would reject as taken (FX2006) is
+ * refused here, whether it is taken by a declaration of the project, by the
+ * language (built-in types, standard actions, built-in functions) or by a
+ * sibling (a step, a variable, a parameter, a field of the same record, a
+ * context field).
+ */
 function conflictOf(program: Program, kind: string, declarationUri: string, declarationOffset: number, newName: string): string | undefined {
   if (kind === "flow" || kind === "action" || kind === "type") {
+    if (kind === "type" && builtinTypes.has(newName)) return `'${newName}' is a built-in type.`;
+    if (kind === "action" && standardActions.has(newName)) return `'${newName}' is a standard action.`;
+    if (kind === "action" && builtins.has(newName)) return `'${newName}' is a built-in function.`;
     const existing = program.getIndex().declarations.get(newName);
-    return existing ? `'${newName}' is already declared as a ${existing.kind}.` : undefined;
+    return existing ? `'${newName}' is already declared as ${article(existing.kind)} ${existing.kind}.` : undefined;
+  }
+  if (kind === "context-field") {
+    return program.getIndex().contextFields.some((f) => f.name === newName) ? `The context already has a field '${newName}'.` : undefined;
   }
   const file = program.getSourceFile(declarationUri);
-  const flow = file ? nodePathAt(file, declarationOffset).find((n) => n.kind === "Flow") : undefined;
+  const path = file ? nodePathAt(file, declarationOffset) : [];
+  if (kind === "field") {
+    // The innermost record type declaring the field: its other fields are the siblings.
+    const record = [...path].reverse().find((n) => n.kind === "RecordType");
+    if (record?.kind === "RecordType" && record.fields.some((f) => f.name?.text === newName)) return `The record already has a field '${newName}'.`;
+    return undefined;
+  }
+  const action = path.find((n) => n.kind === "Action");
+  if (kind === "parameter" && action?.kind === "Action") {
+    return action.params.some((p) => p.name?.text === newName) ? `The action already has a parameter '${newName}'.` : undefined;
+  }
+  const flow = path.find((n) => n.kind === "Flow");
   if (!flow || flow.kind !== "Flow") return undefined;
   if (kind === "step" && flow.steps.some((s) => s.name?.text === newName)) return `The flow already has a step '${newName}'.`;
   if (kind === "variable" || kind === "parameter") {

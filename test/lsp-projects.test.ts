@@ -1,0 +1,270 @@
+//! Protocol tests of how the language server makes projects (LANGUAGE §3,
+//! ARCHITECTURE "A project takes in the files its files import"): it must see
+//! the same project as `fluxo check`, whatever files are open and in
+//! whichever order. Each test writes a small workspace (a map from path to
+//! text) into a fresh temporary folder and spawns the bundled server on it.
+
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LspClient } from "./lsp-client.js";
+import { at, buildServer, repoRoot, serverPath } from "./lsp-fixtures.js";
+
+const capabilities = {
+  textDocument: { publishDiagnostics: { relatedInformation: true } },
+  workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } },
+};
+
+let root: string;
+let client: LspClient | undefined;
+let version = 1;
+/** Everything the server wrote (its requests to the client are not kept by LspClient). */
+let output = "";
+
+/** Makes a fresh temporary workspace holding `files` (path → text). */
+function setUp(files: Record<string, string>): void {
+  root = mkdtempSync(path.join(tmpdir(), "fluxo-lsp-projects-"));
+  write(files);
+}
+
+/** Writes `files` (path → text, relative to the temporary root). */
+function write(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(root, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+}
+
+const uriOf = (name: string): string => pathToFileURL(path.join(root, name)).href;
+
+/** Starts the server with these workspace folders (paths relative to the root). */
+async function start(folders: string[]): Promise<LspClient> {
+  client = LspClient.spawn(process.execPath, [serverPath, "--stdio"], repoRoot);
+  output = "";
+  client.process.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  await client.request("initialize", {
+    processId: process.pid,
+    rootUri: uriOf(folders[0]!),
+    workspaceFolders: folders.map((f) => ({ uri: uriOf(f), name: f })),
+    capabilities,
+    initializationOptions: { diagnosticsDelay: 0 },
+  });
+  client.notify("initialized", {});
+  return client;
+}
+
+/** Opens a document with `text` and resolves to its first diagnostics. */
+function open(name: string, text: string): Promise<string[]> {
+  const uri = uriOf(name);
+  const diagnostics = client!.diagnostics(uri, version);
+  client!.notify("textDocument/didOpen", { textDocument: { uri, languageId: "fluxo", version: version++, text } });
+  return diagnostics.then(render);
+}
+
+/** Replaces a document's text and resolves to its diagnostics. */
+function replace(name: string, text: string): Promise<string[]> {
+  const uri = uriOf(name);
+  const v = version++;
+  const diagnostics = client!.diagnostics(uri, v);
+  client!.notify("textDocument/didChange", { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+  return diagnostics.then(render);
+}
+
+/** The next diagnostics of a file (open or not). */
+const next = (name: string): Promise<string[]> => client!.diagnostics(uriOf(name)).then(render);
+
+/** Resolves once the server has written `text` (waiting up to 5 s). */
+async function written(text: string): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    if (output.includes(text)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/** Tells the server that files changed on disk (1 created, 2 changed, 3 deleted). */
+function changed(...changes: [name: string, type: 1 | 2 | 3][]): void {
+  client!.notify("workspace/didChangeWatchedFiles", { changes: changes.map(([name, type]) => ({ uri: uriOf(name), type })) });
+}
+
+const render = (diagnostics: any[]): string[] => diagnostics.map((d) => `${d.code ?? "-"} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+
+/** Code and position only. */
+const codes = (rendered: string[]): string[] => rendered.map((d) => d.split(" ").slice(0, 2).join(" "));
+
+const lib = 'flow ajuda {\n    say "a"\n}\n';
+const main = 'import { ajuda } from "../common/lib.flow"\nflow m {\n    run ajuda()\n}\n';
+
+beforeAll(async () => {
+  await buildServer();
+}, 120_000);
+
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("a project takes in the files its files import", () => {
+  it("from outside the include entries of its fluxo.json, whatever is open first", async () => {
+    setUp({ "fluxo.json": '{ "include": ["flows"] }', "common/lib.flow": lib, "flows/main.flow": main });
+    await start(["."]);
+    expect(await open("flows/main.flow", main)).toEqual([]);
+    const definition = await client!.request("textDocument/definition", { textDocument: { uri: uriOf("flows/main.flow") }, position: at(main, "run aj$0uda") });
+    expect(definition.map((l: any) => `${l.uri.slice(uriOf("").length)} ${l.range.start.line + 1}:${l.range.start.character + 1}`)).toEqual(["/common/lib.flow 1:6"]);
+    // Opening the imported file and closing it again changes nothing.
+    expect(await open("common/lib.flow", lib)).toEqual([]);
+    const after = next("flows/main.flow");
+    client!.notify("textDocument/didClose", { textDocument: { uri: uriOf("common/lib.flow") } });
+    expect(await after).toEqual([]);
+    // Nor does opening the imported file first.
+    await client!.close();
+    await start(["."]);
+    expect(await open("common/lib.flow", lib)).toEqual([]);
+    expect(await open("flows/main.flow", main)).toEqual([]);
+  });
+
+  it("from outside the folder of its fluxo.json, and from outside a workspace folder without one", async () => {
+    setUp({ "a/fluxo.json": "{}", "shared/lib.flow": lib, "a/main.flow": main.replace("../common/", "../shared/"), "b/main.flow": main.replace("../common/", "../shared/") });
+    await start(["a", "b"]);
+    expect(await open("a/main.flow", main.replace("../common/", "../shared/"))).toEqual([]);
+    expect(await open("b/main.flow", main.replace("../common/", "../shared/"))).toEqual([]);
+    // The client watches its workspace folders only: it is asked to watch the imported file's folder too.
+    expect(await written(JSON.stringify({ globPattern: { baseUri: uriOf("shared"), pattern: "*.flow" } }))).toBe(true);
+    // lib.flow is in both projects' programs; it is listed once.
+    const symbols = await client!.request("workspace/symbol", { query: "ajuda" });
+    expect(symbols.map((s: any) => `${s.name} ${s.location.uri.slice(uriOf("").length)}`)).toEqual(["ajuda /shared/lib.flow"]);
+    // From lib.flow itself (a project of its own, outside both folders), references and rename reach both importers.
+    expect(await open("shared/lib.flow", lib)).toEqual([]);
+    const position = at(lib, "flow aj$0uda");
+    const references = await client!.request("textDocument/references", { textDocument: { uri: uriOf("shared/lib.flow") }, position, context: { includeDeclaration: true } });
+    expect(references.map((l: any) => `${l.uri.slice(uriOf("").length)} ${l.range.start.line + 1}:${l.range.start.character + 1}`).sort()).toEqual([
+      "/a/main.flow 1:10",
+      "/a/main.flow 3:9",
+      "/b/main.flow 1:10",
+      "/b/main.flow 3:9",
+      "/shared/lib.flow 1:6",
+    ]);
+    const rename = await client!.request("textDocument/rename", { textDocument: { uri: uriOf("shared/lib.flow") }, position, newName: "help" });
+    expect(Object.entries(rename.changes).map(([uri, edits]: [string, any]) => `${uri.slice(uriOf("").length)} ${edits.length}`).sort()).toEqual([
+      "/a/main.flow 2",
+      "/b/main.flow 2",
+      "/shared/lib.flow 1",
+    ]);
+  });
+
+  it("follows imports added and removed in the editor", async () => {
+    const other = 'flow ajuda {\n    say "b"\n}\n';
+    const plain = "flow m {\n    say \"m\"\n}\n";
+    setUp({ "fluxo.json": '{ "include": ["flows"] }', "common/lib.flow": 'flow x {\n    say "x"\n}\n' + lib, "flows/main.flow": plain, "flows/other.flow": other });
+    await start(["."]);
+    expect(await open("flows/main.flow", plain)).toEqual([]);
+    expect(await open("flows/other.flow", other)).toEqual([]);
+    // The import brings lib.flow in, and with it a second flow 'ajuda'.
+    const duplicate = next("flows/other.flow");
+    expect(await replace("flows/main.flow", `import { x } from "../common/lib.flow"\n${plain}`)).toEqual([]);
+    expect(await duplicate).toEqual(["FX2006 1:6 duplicate flow 'ajuda': 'ajuda' is already declared as a flow"]);
+    // Without the import, lib.flow leaves the project again.
+    const clean = next("flows/other.flow");
+    expect(await replace("flows/main.flow", plain)).toEqual([]);
+    expect(await clean).toEqual([]);
+  });
+
+  it("re-reads imported files that change on disk, and picks up a file an import was waiting for", async () => {
+    const waiting = 'import { nova } from "../common/nova.flow"\nflow w {\n    run nova()\n}\n';
+    setUp({ "fluxo.json": '{ "include": ["flows"] }', "common/lib.flow": lib, "flows/main.flow": main, "flows/waiting.flow": waiting });
+    await start(["."]);
+    expect(await open("flows/main.flow", main)).toEqual([]);
+    expect(await open("flows/waiting.flow", waiting)).toEqual(["FX2008 1:22 cannot find file '../common/nova.flow' to import from"]);
+
+    // Every open document of the project is re-checked: wait for both.
+    const renamed = Promise.all([next("flows/main.flow"), next("flows/waiting.flow")]);
+    write({ "common/lib.flow": lib.replace("ajuda", "ajuda2") });
+    changed(["common/lib.flow", 2]);
+    expect((await renamed)[0]).toEqual(["FX2008 1:10 'ajuda' is not declared in '../common/lib.flow'"]);
+
+    const found = next("flows/waiting.flow");
+    write({ "common/nova.flow": 'flow nova {\n    say "n"\n}\n' });
+    changed(["common/nova.flow", 1]);
+    expect(await found).toEqual([]);
+  });
+});
+
+describe("workspace folders", () => {
+  const folders = {
+    // A folder without fluxo.json is one project: its two flows 'dup' clash (reported on the later file).
+    "plain/a.flow": 'flow dup {\n    say "a"\n}\n',
+    "plain/b.flow": 'flow dup {\n    say "b"\n}\n',
+    "configured/fluxo.json": '{ "include": ["flows"] }',
+    "configured/flows/main.flow": 'flow m {\n    say "m"\n}\n',
+    "third/c.flow": 'flow c {\n    say "c"\n}\n',
+  };
+
+  it("are kept after a fluxo.json changes", async () => {
+    setUp(folders);
+    await start(["plain", "configured"]);
+    expect(await open("configured/flows/main.flow", folders["configured/flows/main.flow"])).toEqual([]);
+    const again = next("configured/flows/main.flow");
+    changed(["configured/fluxo.json", 2]);
+    expect(await again).toEqual([]);
+    expect(codes(await open("plain/b.flow", folders["plain/b.flow"]))).toEqual(["FX2006 1:6"]);
+  });
+
+  it("are kept when folders are added", async () => {
+    setUp(folders);
+    await start(["plain", "configured"]);
+    expect(await open("configured/flows/main.flow", folders["configured/flows/main.flow"])).toEqual([]);
+    const again = next("configured/flows/main.flow");
+    client!.notify("workspace/didChangeWorkspaceFolders", { event: { added: [{ uri: uriOf("third"), name: "third" }], removed: [] } });
+    expect(await again).toEqual([]);
+    expect(codes(await open("plain/b.flow", folders["plain/b.flow"]))).toEqual(["FX2006 1:6"]);
+  });
+});
+
+describe("a file below a fluxo.json in a workspace folder", () => {
+  it("belongs to that project, not to the folder's, whichever is opened first", async () => {
+    const dup = 'flow dup {\n    say "d"\n}\n';
+    setUp({ "w/x.flow": dup, "w/a/fluxo.json": "{}", "w/a/main.flow": dup });
+    await start(["w"]);
+    expect(await open("w/x.flow", dup)).toEqual([]);
+    expect(await open("w/a/main.flow", dup)).toEqual([]);
+  });
+});
+
+describe("folder walk", () => {
+  it("does not follow links to folders (as fluxo check), so a link cycle loads each file once", async () => {
+    setUp({ "fluxo.json": "{}", "z.flow": 'flow z {\n    say "z"\n}\n', "elsewhere/linked.flow": 'flow linked {\n    say "l"\n}\n' });
+    symlinkSync(".", path.join(root, "self"));
+    mkdirSync(path.join(root, "links"));
+    // A link to a file is followed (as the CLI follows it): its flow clashes with one declared here.
+    symlinkSync(path.join(root, "elsewhere/linked.flow"), path.join(root, "links/linked.flow"));
+    await start(["."]);
+    expect(await open("z.flow", 'flow z {\n    say "z"\n}\nflow linked {\n    say "again"\n}\n')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FX2006 4:6 duplicate flow 'linked'/)]),
+    );
+    expect(await replace("z.flow", 'flow z {\n    say "z"\n}\n')).toEqual([]);
+  });
+});
+
+describe("fluxo.json problems", () => {
+  it("are shown on fluxo.json, as fluxo check reports them, while the project keeps its defaults; fixing the file clears them", async () => {
+    setUp({ "fluxo.json": "{ invalid json ", "a.flow": 'flow a {\n    goto nowhere\n}\n' });
+    await start(["."]);
+    const config = next("fluxo.json");
+    expect(await open("a.flow", 'flow a {\n    goto nowhere\n}\n')).toEqual(["FX2002 2:10 unknown step 'nowhere'; this flow has no steps"]);
+    expect((await config).map((d) => d.replace(/: .*/, ""))).toEqual(["- 1:3 invalid JSON"]);
+
+    const wrong = next("fluxo.json");
+    write({ "fluxo.json": '{\n  "locale": "fr"\n}\n' });
+    changed(["fluxo.json", 2]);
+    expect(await wrong).toEqual(['- 2:3 "locale" must be one of "en", "pt-BR", "es"; found "fr"']);
+
+    const fixed = next("fluxo.json");
+    write({ "fluxo.json": '{ "locale": "pt-BR" }' });
+    changed(["fluxo.json", 2]);
+    expect(await fixed).toEqual([]);
+  });
+});
