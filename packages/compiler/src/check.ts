@@ -14,6 +14,7 @@ import { stringValue } from "./ast.js";
 import { interpolated, matchKeyword, normalizeText, type DeclarationSymbol, type ProjectIndex } from "./bind.js";
 import { diagnostic, type Diagnostic, type DiagnosticCode, type RelatedInformation } from "./diagnostics.js";
 import { isTimeZone, parseHoursSpec } from "./hours.js";
+import { MAX_NESTING } from "./lexer.js";
 import {
   booleanType,
   errorType,
@@ -206,6 +207,32 @@ export function signatureToString(signature: CallableSignature): string {
 // ------------------------------------------------------------ project-wide types
 
 /**
+ * How deep an alias may expand: each alias on the way, list, record, union
+ * and `?` is a level. As deep as the parser lets one type be (ARCHITECTURE,
+ * "Nesting limits"), so that a chain of aliases is bounded like a chain of
+ * `[]`s: the checker and every later stage walk types recursively.
+ */
+const MAX_TYPE_DEPTH = 2 * MAX_NESTING;
+
+/** See `ProjectTypes.aliasShape`. */
+interface AliasShape {
+  /** The alias refers to itself, through any path of aliases. */
+  cyclic: boolean;
+  /** Levels of its expansion (0 when cyclic). */
+  depth: number;
+  /** An alias it refers to is already too deep (that one is reported). */
+  deeper: boolean;
+}
+
+interface AliasReference {
+  alias: A.TypeDecl;
+  /** The file holding the alias. */
+  uri: string;
+  /** Levels of the referring type above the reference. */
+  levels: number;
+}
+
+/**
  * Types that depend on the whole project (aliases, the merged context, action
  * and flow signatures). Computed once per project state and shared by the
  * files' checkers; problems are reported by the checker of the declaring file.
@@ -213,6 +240,7 @@ export function signatureToString(signature: CallableSignature): string {
 export class ProjectTypes {
   private aliasTypes = new Map<A.TypeDecl, Type>();
   private resolvingAliases = new Set<A.TypeDecl>();
+  private aliasShapes = new Map<A.TypeDecl, AliasShape>();
   private contextCache: Type | undefined;
   private signatures = new Map<A.FlowDecl | A.ActionDecl, CallableSignature>();
 
@@ -255,11 +283,114 @@ export class ProjectTypes {
     const cached = this.aliasTypes.get(node);
     if (cached) return cached;
     if (this.resolvingAliases.has(node)) return errorType;
+    // An alias that refers to itself, or expands too deep, is not expanded
+    // (its FX2005 is reported by `checkTypeAlias`): expanding it recursively
+    // could overflow the stack, and so could every walk of the type it gives.
+    const shape = this.aliasShape(node, symbol.uri);
+    if (shape.cyclic || shape.depth > MAX_TYPE_DEPTH) {
+      this.aliasTypes.set(node, errorType);
+      return errorType;
+    }
     this.resolvingAliases.add(node);
     const type = node.type ? withAlias(this.resolveType(node.type, symbol.uri), symbol.name) : errorType;
     this.resolvingAliases.delete(node);
     this.aliasTypes.set(node, type);
     return type;
+  }
+
+  /**
+   * Whether an alias refers to itself (through any path of aliases: types
+   * are expanded structurally, so a reference inside a list or a record
+   * field is a cycle too), and how deep its expansion is. Computed without
+   * recursion over the aliases (Tarjan's strongly connected components, with
+   * an explicit stack), for every alias reached, since a chain of aliases
+   * may be thousands long. Names resolve as in `resolveType`.
+   */
+  aliasShape(root: A.TypeDecl, rootUri: string): AliasShape {
+    const known = this.aliasShapes.get(root);
+    if (known) return known;
+    interface Frame { node: A.TypeDecl; refs: AliasReference[]; next: number; levels: number }
+    const order = new Map<A.TypeDecl, number>();
+    const low = new Map<A.TypeDecl, number>();
+    const open: A.TypeDecl[] = [];
+    const onStack = new Set<A.TypeDecl>();
+    const frames: Frame[] = [];
+    const enter = (node: A.TypeDecl, uri: string): void => {
+      order.set(node, order.size);
+      low.set(node, order.size - 1);
+      open.push(node);
+      onStack.add(node);
+      const found = { refs: [] as AliasReference[], levels: 0 };
+      if (node.type) this.aliasReferences(node.type, uri, 0, found);
+      frames.push({ node, refs: found.refs, next: 0, levels: found.levels });
+    };
+    enter(root, rootUri);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.next < frame.refs.length) {
+        const target = frame.refs[frame.next++]!.alias;
+        if (this.aliasShapes.has(target)) continue;
+        if (!order.has(target)) enter(target, frame.refs[frame.next - 1]!.uri);
+        else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, order.get(target)!));
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) !== order.get(frame.node)) continue;
+      // `frame.node` is the first of a strongly connected group: the aliases above it on `open`.
+      const members: A.TypeDecl[] = [];
+      let member: A.TypeDecl;
+      do {
+        member = open.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== frame.node);
+      if (members.length > 1 || frame.refs.some((r) => r.alias === frame.node)) {
+        for (const m of members) this.aliasShapes.set(m, { cyclic: true, depth: 0, deeper: false });
+        continue;
+      }
+      // A single alias, not on a cycle: the aliases it refers to are done.
+      let depth = frame.levels;
+      let deeper = false;
+      for (const ref of frame.refs) {
+        const shape = this.aliasShapes.get(ref.alias)!;
+        if (shape.depth > MAX_TYPE_DEPTH) deeper = true;
+        depth = Math.max(depth, shape.cyclic ? ref.levels : ref.levels + 1 + shape.depth);
+      }
+      this.aliasShapes.set(frame.node, { cyclic: false, depth, deeper });
+    }
+    return this.aliasShapes.get(root)!;
+  }
+
+  /** The aliases a type node refers to, each with the levels of the type above it, and the deepest level of the node. */
+  private aliasReferences(node: A.TypeNode, uri: string, levels: number, found: { refs: AliasReference[]; levels: number }): void {
+    found.levels = Math.max(found.levels, levels);
+    switch (node.kind) {
+      case "TypeRef": {
+        if (isPrimitiveName(node.name.text)) return;
+        const symbol = this.visible(uri, node.name.text, false);
+        if (symbol?.kind === "type") found.refs.push({ alias: symbol.node as A.TypeDecl, uri: symbol.uri, levels });
+        return;
+      }
+      case "UnionType":
+        for (const type of node.types) this.aliasReferences(type, uri, levels + 1, found);
+        return;
+      case "OptionalType":
+        this.aliasReferences(node.type, uri, levels + 1, found);
+        return;
+      case "ListType":
+        this.aliasReferences(node.element, uri, levels + 1, found);
+        return;
+      case "RecordType":
+        for (const field of node.fields) if (field.type) this.aliasReferences(field.type, uri, levels + 1, found);
+        return;
+      case "ParenType":
+        if (node.type) this.aliasReferences(node.type, uri, levels, found);
+        return;
+      default:
+        return;
+    }
   }
 
   /** Resolves a type node silently (unknown names give the error type). */
@@ -846,43 +977,16 @@ class FileChecker {
     if (isPrimitiveName(node.name.text)) this.report("FX2006", { what: "type", name: node.name.text, detail: ": it is a built-in type" }, node.name);
     if (!node.type) return;
     this.visitTypeNames(node.type, false);
-    if (this.aliasIsCyclic(node, node.type, this.uri, new Set())) {
+    const shape = this.project.aliasShape(node, this.uri);
+    if (shape.cyclic) {
       this.report("FX2005", { name: node.name.text, hint: ": the alias refers to itself and would expand forever" }, node.name);
-    }
-  }
-
-  /**
-   * Does the alias `target` refer to itself, through any path of aliases?
-   * Names resolve as in `resolveType`, from the file holding the reference.
-   * Types are expanded structurally (no recursive types in v1), so a
-   * reference inside a list or a record field is a cycle too: it would
-   * expand forever like any other.
-   */
-  private aliasIsCyclic(target: A.TypeDecl, node: A.TypeNode, uri: string, seen: Set<A.TypeDecl>): boolean {
-    switch (node.kind) {
-      case "TypeRef": {
-        const name = node.name.text;
-        if (isPrimitiveName(name)) return false;
-        const symbol = this.project.visible(uri, name, false);
-        if (!symbol || symbol.kind !== "type") return false;
-        const alias = symbol.node as A.TypeDecl;
-        if (alias === target) return true;
-        if (seen.has(alias)) return false;
-        seen.add(alias);
-        return alias.type ? this.aliasIsCyclic(target, alias.type, symbol.uri, seen) : false;
-      }
-      case "UnionType":
-        return node.types.some((t) => this.aliasIsCyclic(target, t, uri, seen));
-      case "OptionalType":
-        return this.aliasIsCyclic(target, node.type, uri, seen);
-      case "ParenType":
-        return node.type ? this.aliasIsCyclic(target, node.type, uri, seen) : false;
-      case "ListType":
-        return this.aliasIsCyclic(target, node.element, uri, seen);
-      case "RecordType":
-        return node.fields.some((f) => f.type !== undefined && this.aliasIsCyclic(target, f.type, uri, seen));
-      default:
-        return false;
+    } else if (shape.depth > MAX_TYPE_DEPTH && !shape.deeper) {
+      // Reported on the alias where the expansion first gets too deep, not on each alias above it.
+      this.report(
+        "FX2005",
+        { name: node.name.text, hint: `: the alias expands more than ${MAX_TYPE_DEPTH} levels deep (each alias, list, record, union or '?' in it is one)` },
+        node.name,
+      );
     }
   }
 

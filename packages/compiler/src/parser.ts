@@ -255,6 +255,26 @@ class FluxoParser extends EmbeddedActionsParser {
   interpolations: A.Range[] = [];
   uri = "untitled.flow";
   textLength = 0;
+  /** The text being parsed (diagnostics about a too deep expression name the operator in it). */
+  text = "";
+  /**
+   * Postfix links, operators and type suffixes read so far: an expression
+   * with few of them cannot be too deep (see `limitDepth`), and is not walked.
+   */
+  links = 0;
+  /** Nesting of the `expression` (and `type`) rules: only the outermost one checks the depth of what it read. */
+  private expressionNesting = 0;
+  private typeNesting = 0;
+  /**
+   * An outermost expression or type with many links failed: recovery may
+   * have kept part of it, unmeasured (see `parseUnsafe`).
+   */
+  unmeasured = false;
+  /**
+   * Enclosing blocks (of statements, and the braces of `match`, `random`,
+   * `choose` and `ask`) and `else if` arms: at most `MAX_NESTING` (see `ifStatement`).
+   */
+  blockNesting = 0;
   /** Nodes under construction, by rule-stack depth: what a failing rule returns. */
   private partials: (Partial | undefined)[] = [];
   /** The partial node of the rule that exited last (see the constructor). */
@@ -593,6 +613,30 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   /**
+   * Cuts an expression or type deeper than `MAX_DEPTH` levels (see
+   * `limitTreeDepth`), with one FX1001 at the first level too many.
+   */
+  limitDepth<N extends A.Node>(root: N): N {
+    if (root === undefined) return root;
+    return limitTreeDepth(root, (node) => {
+      const isType = typeKinds.has(node.kind);
+      this.extra.push(
+        diagnostic(
+          "FX1001",
+          {
+            expected: isType
+              ? `a type at most ${MAX_DEPTH} levels deep (each bracket, '?' or '[]' is one)`
+              : `an expression at most ${MAX_DEPTH} levels deep (each operator, bracket, string, '.name' or '[index]' is one)`,
+            found: "a deeper one (the rest is not read)",
+          },
+          this.uri,
+          tooDeepRange(node, this.text),
+        ),
+      );
+    }) as N;
+  }
+
+  /**
    * Reads a call's `(arguments)`; a call whose argument list had a syntax
    * error is marked incomplete (an argument may be lost: they are not counted).
    */
@@ -654,6 +698,41 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   private readonly consumeRBrace = (): IToken => this.CONSUME8(T.RBrace);
+
+  /** FX1001 on a block or `else if` nested deeper than `MAX_NESTING` (see `ifStatement`). */
+  private reportTooDeepBlock(token: IToken): void {
+    this.extra.push(
+      diagnostic(
+        "FX1001",
+        { expected: `at most ${MAX_NESTING} nested blocks and 'else if' arms`, found: "a deeper one (the rest of it is not read)" },
+        this.uri,
+        errorRange(token, token.startOffset),
+      ),
+    );
+  }
+
+  /** Skips to the `}` that closes the block just opened (not past a declaration word starting a line). */
+  private skipBlockBody(): void {
+    let depth = 0;
+    for (;;) {
+      const type = this.LA(1).tokenType;
+      if (type === EOF || (this.LA(0).tokenType === T.Newline && declarationWords.has(type))) return;
+      if (blockClosers.has(type)) {
+        if (depth === 0) return;
+        depth--;
+      } else if (blockOpeners.has(type)) depth++;
+      (this as unknown as ParserInternals).consumeToken();
+    }
+  }
+
+  /** Skips the rest of an `if` chain: to the end of the statement, and on over each `else` that starts the next line. */
+  private skipElseChain(): void {
+    for (;;) {
+      this.skipRestOfStatement();
+      if (this.LA(1).tokenType !== T.Newline || this.LA(2).tokenType !== T.Kw.else || this.LA(3).tokenType === T.FatArrow) return;
+      (this as unknown as ParserInternals).consumeToken();
+    }
+  }
 
   /**
    * The `}` that closes a block. When it is missing (the end of the file, or
@@ -1212,7 +1291,19 @@ class FluxoParser extends EmbeddedActionsParser {
     (): A.Block => {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin<A.Block>({ kind: "Block", statements: [], start: tokenStart(open), end: tokenEnd(open) });
-      this.MANY(this.blockItem);
+      // Only `else if` arms take blocks this deep (the lexer stops nested braces first).
+      if (!this.recording && this.blockNesting >= MAX_NESTING) {
+        this.reportTooDeepBlock(open);
+        this.skipBlockBody();
+        this.closeBrace();
+        return this.finish(node);
+      }
+      this.blockNesting++;
+      try {
+        this.MANY(this.blockItem);
+      } finally {
+        this.blockNesting--;
+      }
       this.closeBrace();
       if (!this.recording) node.statements = exact(node.statements);
       return this.finish(node);
@@ -1411,15 +1502,20 @@ class FluxoParser extends EmbeddedActionsParser {
     (withOptions: boolean): { clauses: A.QuestionClause[]; options: A.ChooseOption[]; start: number; end: number } => {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin({ clauses: [] as A.QuestionClause[], options: [] as A.ChooseOption[], start: tokenStart(open), end: tokenEnd(open) });
-      this.MANY({
-        GATE: this.notBlockStopper,
-        DEF: () => {
-          const item = this.OR(withOptions ? this.chooseItems : this.askItems);
-          if (!item || this.recording) return;
-          if (item.kind === "Option") node.options.push(item);
-          else node.clauses.push(item);
-        },
-      });
+      this.blockNesting++;
+      try {
+        this.MANY({
+          GATE: this.notBlockStopper,
+          DEF: () => {
+            const item = this.OR(withOptions ? this.chooseItems : this.askItems);
+            if (!item || this.recording) return;
+            if (item.kind === "Option") node.options.push(item);
+            else node.clauses.push(item);
+          },
+        });
+      } finally {
+        this.blockNesting--;
+      }
       this.closeBrace();
       if (!this.recording) {
         node.options = exact(node.options);
@@ -1665,7 +1761,24 @@ class FluxoParser extends EmbeddedActionsParser {
           this.OPTION1(() => this.CONSUME(T.Newline));
           this.CONSUME(T.Kw.else);
           this.OR([
-            { ALT: () => (node.else = this.SUBRULE(this.ifStatement)) },
+            {
+              ALT: () => {
+                // An `else if` nests its `if` in the one before: an arm is a
+                // level of nesting, as the block it stands for (`else { if … }`)
+                // is, and its own block one more (at most `MAX_NESTING`).
+                if (!this.recording && this.blockNesting + 1 >= MAX_NESTING) {
+                  this.reportTooDeepBlock(this.LA(1));
+                  this.skipElseChain();
+                  return;
+                }
+                this.blockNesting++;
+                try {
+                  node.else = this.SUBRULE(this.ifStatement);
+                } finally {
+                  this.blockNesting--;
+                }
+              },
+            },
             { ALT: () => (node.else = this.SUBRULE1(this.block)) },
           ]);
         },
@@ -1682,13 +1795,18 @@ class FluxoParser extends EmbeddedActionsParser {
       const node = this.begin<A.MatchStatement>({ kind: "Match", arms: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       node.subject = this.SUBRULE(this.expression, ARGS_NO_RECORD);
       this.CONSUME(T.LBrace);
-      this.MANY({
-        GATE: this.notBlockStopper,
-        DEF: () => {
-          const arm = this.OR(this.matchItems);
-          if (arm && !this.recording) node.arms.push(arm);
-        },
-      });
+      this.blockNesting++;
+      try {
+        this.MANY({
+          GATE: this.notBlockStopper,
+          DEF: () => {
+            const arm = this.OR(this.matchItems);
+            if (arm && !this.recording) node.arms.push(arm);
+          },
+        });
+      } finally {
+        this.blockNesting--;
+      }
       this.closeBrace();
       return this.finish(node);
     },
@@ -1747,26 +1865,31 @@ class FluxoParser extends EmbeddedActionsParser {
       const keyword = this.CONSUME(T.Kw.random);
       const node = this.begin<A.RandomStatement>({ kind: "Random", arms: [], start: tokenStart(keyword), end: tokenEnd(keyword) });
       this.CONSUME(T.LBrace);
-      this.MANY({
-        GATE: () => this.notStopper(blockStoppers),
-        DEF: () => {
-          this.OR({
-            IGNORE_AMBIGUITIES: true,
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              { ALT: () => this.CONSUME(T.Newline) },
-              { ALT: () => this.CONSUME(T.Semicolon) },
-              {
-                ALT: () => {
-                  pushNode(node.arms, this.SUBRULE(this.randomArm));
-                  this.expectItemEnd();
+      this.blockNesting++;
+      try {
+        this.MANY({
+          GATE: () => this.notStopper(blockStoppers),
+          DEF: () => {
+            this.OR({
+              IGNORE_AMBIGUITIES: true,
+              MAX_LOOKAHEAD: 1,
+              DEF: [
+                { ALT: () => this.CONSUME(T.Newline) },
+                { ALT: () => this.CONSUME(T.Semicolon) },
+                {
+                  ALT: () => {
+                    pushNode(node.arms, this.SUBRULE(this.randomArm));
+                    this.expectItemEnd();
+                  },
                 },
-              },
-              { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a weighted arm (number => statement)"] }) },
-            ],
-          });
-        },
-      });
+                { ALT: () => this.SUBRULE(this.junk, { ARGS: ["a weighted arm (number => statement)"] }) },
+              ],
+            });
+          },
+        });
+      } finally {
+        this.blockNesting--;
+      }
       this.closeBrace();
       return this.finish(node);
     },
@@ -2054,18 +2177,29 @@ class FluxoParser extends EmbeddedActionsParser {
   private type = this.RULE(
     "type",
     (): A.TypeNode => {
-      const first = this.SUBRULE(this.postfixType);
-      let union: A.UnionType | undefined;
-      this.MANY(() => {
-        this.CONSUME(T.Pipe);
-        const next = this.SUBRULE1(this.postfixType);
-        this.ACTION(() => {
-          union ??= this.begin<A.UnionType>({ kind: "UnionType", types: [first], start: first.start, end: 0 });
-          union.types.push(next);
-          this.finish(union);
+      const outermost = this.typeNesting++ === 0;
+      const links = this.links;
+      let returned = false;
+      try {
+        const first = this.SUBRULE(this.postfixType);
+        let union: A.UnionType | undefined;
+        this.MANY(() => {
+          this.CONSUME(T.Pipe);
+          const next = this.SUBRULE1(this.postfixType);
+          this.ACTION(() => {
+            union ??= this.begin<A.UnionType>({ kind: "UnionType", types: [first], start: first.start, end: 0 });
+            union.types.push(next);
+            this.finish(union);
+          });
         });
-      });
-      return union ?? first;
+        const type = union ?? first;
+        returned = true;
+        // As in `expression`: only the outermost type is measured.
+        return outermost && !this.recording && this.links - links > UNMEASURED_LINKS ? this.limitDepth(type) : type;
+      } finally {
+        this.typeNesting--;
+        if (outermost && !returned && this.links - links > UNMEASURED_LINKS) this.unmeasured = true;
+      }
     },
     { recoveryValueFunc: this.recovered },
   );
@@ -2073,6 +2207,7 @@ class FluxoParser extends EmbeddedActionsParser {
   private postfixType = this.RULE("postfixType", (): A.TypeNode => {
     let type = this.SUBRULE(this.primaryType);
     this.MANY(() => {
+      this.links++;
       this.OR([
         {
           ALT: () => {
@@ -2179,17 +2314,25 @@ class FluxoParser extends EmbeddedActionsParser {
       const base = stack.length;
       const outerArgs = this.runArgs;
       this.runArgs = noRecord ? ARGS_NO_RECORD : ARGS_RECORD;
+      const outermost = this.expressionNesting++ === 0;
+      const links = this.links;
+      let returned = false;
       try {
         this.MANY(this.readPrefix);
         stack.push(this.SUBRULE(this.postfix, this.runArgs));
         this.MANY1(this.readOperation);
         if (this.recording) return undefined as unknown as A.Expression;
         // Undefined only when recovery lost every operand; callers treat the field as missing.
-        return (stack.length === base + 1 ? stack[base] : buildExpression(this.limitOperators(stack.slice(base)))) as A.Expression;
+        const expression = (stack.length === base + 1 ? stack[base] : buildExpression(this.limitOperators(stack.slice(base)))) as A.Expression;
+        returned = true;
+        // Only the outermost expression is measured: it holds the others.
+        return outermost && this.links - links > UNMEASURED_LINKS ? this.limitDepth(expression) : expression;
       } finally {
         // Also when recovery unwinds through here: the enclosing expression's run is below `base`.
         while (stack.length > base) stack.pop();
         this.runArgs = outerArgs;
+        this.expressionNesting--;
+        if (outermost && !returned && this.links - links > UNMEASURED_LINKS) this.unmeasured = true;
       }
     },
   );
@@ -2199,13 +2342,16 @@ class FluxoParser extends EmbeddedActionsParser {
   /** The `postfix` arguments of the innermost `expression` being read. */
   private runArgs = ARGS_RECORD;
   private readonly readPrefix = (): void => {
+    this.links++;
     this.runStack.push(this.OR(this.prefixOperators));
   };
   private readonly readPrefix2 = (): void => {
+    this.links++;
     this.runStack.push(this.OR2(this.prefixOperators2));
   };
   /** A binary operator, prefixes, and the operand after them. */
   private readonly readOperation = (): void => {
+    this.links++;
     this.runStack.push(this.OR1(this.binaryOperators));
     this.MANY2(this.readPrefix2);
     this.runStack.push(this.SUBRULE1(this.postfix, this.runArgs));
@@ -2251,6 +2397,7 @@ class FluxoParser extends EmbeddedActionsParser {
   /** The operand the innermost `postfix` is extending. */
   private postfixObject: A.Expression | undefined;
   private readonly readPostfixTail = (): void => {
+    this.links++;
     const tail = this.OR1(this.postfixTails);
     if (this.recording) return;
     const object = this.postfixObject;
@@ -2929,6 +3076,147 @@ function furthestEnd(node: A.Node): number {
 /** How many operators one expression may hold (see `limitOperators`). */
 const MAX_OPERATORS = 2 * MAX_NESTING;
 
+/**
+ * How many levels one expression or type may nest: each operator, bracket,
+ * string, postfix link (`.name`, `?.name`, `[index]`) and type suffix (`?`,
+ * `[]`) is one. The lexer bounds brackets (`MAX_NESTING`), and
+ * `MAX_OPERATORS` the operators of one run, but a chain of links, or runs
+ * of operators nested in brackets, are as deep as they are long, and every
+ * later stage (checker, flow analysis, lowering, formatter, editor queries)
+ * walks them recursively. An expression of `MAX_OPERATORS` operators fits.
+ */
+const MAX_DEPTH = 2 * MAX_NESTING;
+/**
+ * An expression with at most this many links and operators cannot be deeper
+ * than `MAX_DEPTH` (its brackets nest at most `MAX_NESTING` deep): it is not walked.
+ */
+const UNMEASURED_LINKS = MAX_DEPTH - MAX_NESTING;
+
+/** Node kinds that are one level of an expression's or a type's depth. */
+const levelKinds: ReadonlySet<string> = new Set([
+  "Member", "Index", "Binary", "Unary", "Paren", "List", "Record", "Call", "Run", "String",
+  "ListType", "OptionalType", "ParenType", "RecordType",
+]);
+/** Node kinds inside an expression or type that add no level of their own. */
+const passKinds: ReadonlySet<string> = new Set(["RecordField", "Interpolation", "Field", "UnionType", "LiteralType"]);
+const expressionKinds: ReadonlySet<string> = new Set([
+  "String", "Number", "Duration", "Boolean", "Null", "List", "Record", "NameRef", "ContextRef", "Member", "Index", "Call", "Run",
+  "Unary", "Binary", "Paren",
+]);
+const typeKinds: ReadonlySet<string> = new Set(["TypeRef", "LiteralType", "UnionType", "OptionalType", "ListType", "RecordType", "ParenType"]);
+
+/**
+ * Cuts the expressions and types in `root` that are deeper than `MAX_DEPTH`
+ * levels, without recursion (the tree may be far too deep for it). The
+ * first node found one level too deep is reported (`report`, once); each
+ * node too deep is replaced by its deepest expression (or type) below, so
+ * a chain keeps its first `MAX_DEPTH` links and loses the rest. Other
+ * nodes (statements, declarations) are walked through, not measured.
+ * Returns `root`, or what replaced it.
+ */
+function limitTreeDepth(root: A.Node, report: (node: A.Node) => void): A.Node {
+  const heights = new Map<A.Node, number>();
+  const replacements = new Map<A.Node, A.Node>();
+  let reported = false;
+  const stack: { node: A.Node; children: A.Node[] | undefined }[] = [{ node: root, children: undefined }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.children === undefined) {
+      const children: A.Node[] = [];
+      forEachChild(frame.node, (child) => void children.push(child));
+      frame.children = children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, children: undefined });
+      continue;
+    }
+    stack.pop();
+    const node = frame.node;
+    let deepest = 0;
+    for (const child of frame.children) {
+      const replacement = replacements.get(child);
+      if (replacement) replaceChild(node, child, replacement);
+      deepest = Math.max(deepest, heights.get(replacement ?? child) ?? 0);
+    }
+    const level = levelKinds.has(node.kind) ? 1 : passKinds.has(node.kind) ? 0 : undefined;
+    // Statements and declarations are not measured: the expressions in them are, each on its own.
+    if (level === undefined) continue;
+    const height = deepest + level;
+    if (height <= MAX_DEPTH) {
+      if (height > 0) heights.set(node, height);
+      continue;
+    }
+    if (!reported) {
+      reported = true;
+      report(node);
+    }
+    const below = deepestBelow(node, heights);
+    if (below) {
+      replacements.set(node, below);
+      heights.set(node, heights.get(below) ?? 0);
+    }
+  }
+  return replacements.get(root) ?? root;
+}
+
+/** The deepest expression (for an expression) or type (for a type) below `node`, by `heights`. */
+function deepestBelow(node: A.Node, heights: ReadonlyMap<A.Node, number>): A.Node | undefined {
+  const kinds = typeKinds.has(node.kind) ? typeKinds : expressionKinds;
+  let current = node;
+  for (;;) {
+    let deepest: A.Node | undefined;
+    let height = -1;
+    forEachChild(current, (child) => {
+      const h = heights.get(child) ?? 0;
+      if (h > height) {
+        deepest = child;
+        height = h;
+      }
+    });
+    if (!deepest) return undefined;
+    if (kinds.has(deepest.kind)) return deepest;
+    current = deepest;
+  }
+}
+
+/** Puts `replacement` where `parent` holds `child`. */
+function replaceChild(parent: A.Node, child: A.Node, replacement: A.Node): void {
+  const fields = parent as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === child) fields[key] = replacement;
+    else if (Array.isArray(value)) {
+      const index = value.indexOf(child);
+      if (index >= 0) value[index] = replacement;
+    }
+  }
+}
+
+/** What an FX1001 about a node one level too deep underlines: the link, operator or bracket it adds. */
+function tooDeepRange(node: A.Node, text: string): A.Range {
+  const at = (start: number, length: number): A.Range => ({ start, end: Math.min(start + length, Math.max(start, node.end)) });
+  switch (node.kind) {
+    case "Member":
+    case "Index":
+      return node.object ? { start: node.object.end, end: node.end } : at(node.start, 1);
+    case "ListType":
+      return { start: node.element.end, end: node.end };
+    case "OptionalType":
+      return { start: node.type.end, end: node.end };
+    case "Binary": {
+      let start = node.left.end;
+      while (start < node.end && /\s/.test(text[start] ?? "")) start++;
+      return text.startsWith(node.operator, start) ? at(start, node.operator.length) : { start: node.left.end, end: node.right?.start ?? node.end };
+    }
+    case "Unary":
+      return at(node.start, node.operator.length);
+    case "Call":
+      return { start: node.callee.start, end: node.callee.end };
+    case "String":
+      return at(node.start, node.block ? 3 : 1);
+    default:
+      return at(node.start, 1);
+  }
+}
+
 /** Is an item of an expression run an operator token (rather than an operand node)? */
 function isOperatorToken(item: ExpressionItem): item is IToken {
   return item !== undefined && item !== null && (item as IToken).tokenType !== undefined;
@@ -2985,10 +3273,15 @@ export function parseInChunks(text: string, uri: string, chunkSize: number): Par
 }
 
 /** The shared parser, reset to read `tokens` of a text of `textLength` characters. */
-function parserFor(tokens: IToken[], uri: string, textLength: number): FluxoParser {
+function parserFor(tokens: IToken[], uri: string, text: string): FluxoParser {
+  const textLength = text.length;
   parser ??= new FluxoParser();
   parser.uri = uri;
   parser.textLength = textLength;
+  parser.text = text;
+  parser.links = 0;
+  parser.unmeasured = false;
+  parser.blockNesting = 0;
   parser.extra = [];
   parser.interpolations = [];
   parser.missingBraces = new Set();
@@ -2999,10 +3292,16 @@ function parserFor(tokens: IToken[], uri: string, textLength: number): FluxoPars
 function parseUnsafe(text: string, uri: string, chunkSize: number): ParseResult {
   // The parser reads the tokens as they are lexed (`readFrom`).
   const lexed = new TokenStream(text, uri, chunkSize);
-  const parser = parserFor([], uri, text.length);
+  const parser = parserFor([], uri, text);
   parser.readFrom(lexed);
   const declarations = parser.sourceFile() ?? [];
   const errors = parser.errors;
+  // Each outermost expression and type is measured as it is read (`limitDepth`),
+  // but recovery may hand a rule the partial tree of a failed one, unmeasured.
+  if (parser.unmeasured) {
+    for (const declaration of declarations) if (declaration) parser.limitDepth(declaration);
+  }
+  parser.text = "";
   // Let go of the token vector: the parser is reused, the tokens are not.
   parser.input = [];
   // The parser stops at the end of the input, so the whole text is lexed:
@@ -3091,11 +3390,12 @@ export function parseStepText(text: string, uri: string): { step: A.Step; commen
   try {
     const lexed = tokenize(text, uri);
     if (lexed.diagnostics.length > 0) return undefined;
-    const parser = parserFor(lexed.tokens, uri, text.length);
+    const parser = parserFor(lexed.tokens, uri, text);
     // A step invoked as the top rule also reports input left after it.
     const step = parser.step();
     const clean = parser.errors.length === 0 && parser.extra.length === 0;
     parser.input = [];
+    parser.text = "";
     return clean && step?.name !== undefined ? { step, comments: lexed.comments } : undefined;
   } catch {
     parser = undefined;
