@@ -84,6 +84,7 @@ export async function build({ minify = true } = {}) {
       target: nodeTarget,
       format: "cjs",
       external: ["vscode"],
+      mainFields: ["module", "main"],
     }),
     esbuild.build({
       ...common,
@@ -92,6 +93,8 @@ export async function build({ minify = true } = {}) {
       platform: "node",
       target: nodeTarget,
       format: "cjs",
+      // ES modules first, as the CLI's bundle does: jsonc-parser's UMD `main` has dynamic `require`s esbuild cannot follow.
+      mainFields: ["module", "main"],
       plugins: [prettierStandalone],
       // In CommonJS `import.meta` is empty: give `import.meta.url` its meaning (the bundle's own URL).
       define: { "import.meta.url": "__fluxoImportMetaUrl" },

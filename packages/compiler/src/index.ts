@@ -41,3 +41,16 @@ export { sha256 } from "./sha256.js";
 /** Locales a project may declare (LANGUAGE §3). */
 export const supportedLocales = ["en", "pt-BR", "es"] as const;
 export { buildFlowGraph, toMermaid, toDot, type FlowGraph, type GraphNode, type GraphEdge, type GraphShape } from "./graph.js";
+export {
+  parseProjectConfig,
+  projectConfigKeys,
+  maxProjectConfigNesting,
+  isValidTimeZone,
+  editDistance,
+  closest,
+  didYouMean,
+  type ProjectConfigHost,
+  type ProjectConfigResult,
+  type ProjectConfigSettings,
+  type ProjectConfigProblem,
+} from "./project-config.js";

@@ -48,6 +48,8 @@ export async function bundle() {
     platform: "node",
     target: "node20",
     format: "esm",
+    // ES modules first, as the CLI's bundle does: some dependencies (jsonc-parser) ship a UMD `main` whose dynamic `require`s esbuild cannot follow.
+    mainFields: ["module", "main"],
     // vscode-languageserver is CommonJS and requires Node's built-ins.
     banner: { js: "import { createRequire as __fluxoCreateRequire } from 'node:module'; const require = __fluxoCreateRequire(import.meta.url);" },
   });

@@ -1,8 +1,9 @@
 //! The Node host: reads the workspace's `.flow` files and `fluxo.json` from
 //! disk, by the CLI's rules, so that the server and `fluxo check` see the same
-//! projects (packages/cli/src/files.ts `walkFlowFiles`, config.ts
-//! `parseConfig`; the server cannot import the CLI, which depends on it, so
-//! the rules are restated here and the tests hold both to them).
+//! projects. `fluxo.json` is read by @fluxo/compiler's `parseProjectConfig`,
+//! which the CLI's `parseConfig` uses too. The walk restates the CLI's
+//! (packages/cli/src/files.ts `walkFlowFiles`; the server cannot import the
+//! CLI, which depends on it), and the tests hold both to it.
 //!
 //! A `fluxo.json` that cannot be read, parsed or validated still makes a
 //! project (with the settings that could be read, defaults otherwise): the
@@ -12,6 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { LineIndex, parseProjectConfig, type ProjectConfigSettings } from "@fluxo/compiler";
 import type { ConfigProblem, Host, ProjectConfig } from "./host.js";
 
 function toPath(uri: string): string | undefined {
@@ -72,108 +74,38 @@ function isLinkToFolder(link: string): boolean {
   }
 }
 
-const knownKeys = ["include", "outDir", "locale", "timeZone", "$schema"];
-const locales = ["en", "pt-BR", "es"] as const;
-
-function isValidTimeZone(zone: string): boolean {
+/** What an `include` entry names, as `fluxo check` asks it (packages/cli/src/config.ts `statKind`). */
+function entryKind(file: string): "folder" | "file" | undefined {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
+    return fs.statSync(file).isDirectory() ? "folder" : "file";
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-/** The 0-based line and UTF-16 character of an offset. */
-function locate(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const lines = before.split("\n");
-  return { line: lines.length - 1, character: lines[lines.length - 1]!.length };
-}
-
-/** The first problem `fluxo check` would report in a `fluxo.json` text, and the settings read from it. */
-function readConfigText(text: string, root: string): { raw: Record<string, unknown>; problem?: ConfigProblem } {
-  text = text.replace(/^\uFEFF/, "");
-  const at = (message: string, offset = 0): ConfigProblem => ({ message, ...locate(text, offset) });
-  /** Where a key is written (its first quoted occurrence), for pointing at it. */
-  const keyAt = (key: string): number => Math.max(0, text.indexOf(JSON.stringify(key)));
-  let parsed: unknown;
-  let problem: ConfigProblem | undefined;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    // Strict JSON, as the CLI reads it. Node says where: "… in JSON at position N".
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : /end of JSON input/i.test(message) ? text.length : 0;
-    const problemText = message.replace(/\s*in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
-    problem = at(`invalid JSON: ${problemText.charAt(0).toLowerCase()}${problemText.slice(1)}`, offset);
-    // Keep what a lenient read (comments, trailing commas) finds, so the editor keeps the settings meanwhile.
-    try {
-      parsed = JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m, s: string | undefined) => s ?? "").replace(/,(\s*[}\]])/g, "$1"));
-    } catch {
-      parsed = {};
-    }
-  }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return { raw: {}, problem: problem ?? at("expected a JSON object") };
-  const raw = { ...(parsed as Record<string, unknown>) };
-  const fail = (message: string, key: string): void => {
-    problem ??= at(message, keyAt(key));
-    delete raw[key];
-  };
-  for (const key of Object.keys(raw)) {
-    if (!knownKeys.includes(key)) fail(`unknown setting "${key}"; known settings: include, outDir, locale, timeZone`, key);
-  }
-  const locale = raw["locale"];
-  if (locale !== undefined && (typeof locale !== "string" || !(locales as readonly string[]).includes(locale))) {
-    fail(`"locale" must be one of ${locales.map((l) => `"${l}"`).join(", ")}; found ${JSON.stringify(locale)}`, "locale");
-  }
-  const zone = raw["timeZone"];
-  if (zone !== undefined && (typeof zone !== "string" || !isValidTimeZone(zone))) {
-    fail(`"timeZone" must be an IANA time zone such as "UTC" or "America/Sao_Paulo"; found ${JSON.stringify(zone)}`, "timeZone");
-  }
-  const outDir = raw["outDir"];
-  if (outDir !== undefined && (typeof outDir !== "string" || outDir.trim() === "")) fail(`"outDir" must be a folder name; found ${JSON.stringify(outDir)}`, "outDir");
-  const include = raw["include"];
-  if (include !== undefined) {
-    if (!Array.isArray(include) || include.length === 0 || include.some((entry) => typeof entry !== "string" || entry === "")) {
-      fail(`"include" must be a non-empty list of folders, such as ["flows"]; found ${JSON.stringify(include)}`, "include");
-    } else {
-      for (const entry of include as string[]) {
-        let stat: fs.Stats | undefined;
-        try {
-          stat = fs.statSync(path.resolve(root, entry));
-        } catch {
-          stat = undefined;
-        }
-        if (!stat) problem ??= at(`"include" names "${entry}", which does not exist`, keyAt(entry));
-        else if (!stat.isDirectory() && !entry.endsWith(".flow")) problem ??= at(`"include" names "${entry}", which is neither a folder nor a .flow file`, keyAt(entry));
-      }
-    }
-  }
-  return problem ? { raw, problem } : { raw };
 }
 
 function readConfig(configPath: string): ProjectConfig {
   const root = path.dirname(configPath);
-  let text: string | undefined;
+  let settings: ProjectConfigSettings = {};
   let problem: ConfigProblem | undefined;
+  let text: string | undefined;
   try {
     text = fs.readFileSync(configPath, "utf8");
   } catch (error) {
     problem = { message: `cannot read fluxo.json: ${error instanceof Error ? error.message : String(error)}`, line: 0, character: 0 };
   }
-  const read = text === undefined ? { raw: {} as Record<string, unknown> } : readConfigText(text, root);
-  problem ??= read.problem;
-  const raw = read.raw;
-  const include = Array.isArray(raw["include"]) ? (raw["include"] as string[]) : ["."];
+  if (text !== undefined) {
+    const read = parseProjectConfig(text, { exists: entryKind, resolve: (entry) => path.resolve(root, entry) });
+    settings = read.settings;
+    // Offsets count from after a byte-order mark, as editors show the file.
+    if (read.problem) problem = { message: read.problem.message, ...new LineIndex(text.replace(/^\uFEFF/, "")).positionAt(read.problem.offset) };
+  }
   const options: ProjectConfig["options"] = {};
-  if (typeof raw["locale"] === "string") options.locale = raw["locale"] as (typeof locales)[number];
-  if (typeof raw["timeZone"] === "string") options.timeZone = raw["timeZone"];
+  if (settings.locale !== undefined) options.locale = settings.locale;
+  if (settings.timeZone !== undefined) options.timeZone = settings.timeZone;
   return {
     rootUri: toUri(root),
     configUri: toUri(configPath),
-    include: include.map((i) => toUri(path.resolve(root, i))),
+    include: (settings.include ?? ["."]).map((entry) => toUri(path.resolve(root, entry))),
     options,
     ...(problem ? { problem } : {}),
   };
