@@ -339,6 +339,8 @@ export interface Engine {
 
 const DEFAULT_LIMITS: Required<EngineLimits> = { stepsPerTurn: 10_000, replyLength: 4096, stackDepth: 100, stateSize: 65_536, responseSize: MAX_RESPONSE_BYTES };
 const STATUSES = ["waiting", "ended", "handoff", "error"];
+/** How much of a handler's error message is redacted and kept (then shortened to 200 characters). */
+const MESSAGE_SCAN = 8192;
 /** How far over `limits.stateSize` a state given back may be: the digits its counters (pcs, turn) can gain after the last checked change. */
 const STATE_SIZE_SLACK = 64;
 
@@ -1346,6 +1348,14 @@ class TurnRun {
       message = "threw an unreadable error";
     }
     // Redacted first, then shortened: a cut through a secret would leave its start, which no redaction could find.
+    // A long message is first cut to MESSAGE_SCAN characters (redacting megabytes for 200 is waste), less any end
+    // that begins a secret (the start of an occurrence the cut went through).
+    if (message.length > MESSAGE_SCAN) {
+      message = message.slice(0, MESSAGE_SCAN);
+      let cut = 0;
+      for (const secret of this.rt.secretValues) for (let k = secret.length - 1; k > cut; k--) if (message.endsWith(secret.slice(0, k))) cut = k;
+      message = message.slice(0, message.length - cut);
+    }
     message = this.redact(message);
     return message.length > 200 ? `${message.slice(0, 200)}…` : message;
   }

@@ -259,6 +259,24 @@ describe("HTTP actions", () => {
     }
   });
 
+  it("a very long error message is cut before it is redacted, never through a secret", async () => {
+    const secrets = { TOKEN: SECRET };
+    // Back-to-back occurrences redact to one `***`, so whatever follows the scan window's end (8192 characters,
+    // "threw: " included) would be shown: the window ends inside an occurrence, at each offset in turn.
+    for (let pad = 0; pad < SECRET.length; pad++) {
+      const message = `${"p".repeat(pad)}${SECRET.repeat(Math.ceil(9000 / SECRET.length))}`;
+      const turn = await run(httpAction(), async () => response("{}"), undefined, {
+        secrets,
+        actions: {
+          buscar: () => {
+            throw new Error(message);
+          },
+        },
+      });
+      expect(failure(turn), `pad ${pad}`).toBe(`action 'buscar' failed: threw: ${"p".repeat(pad)}***`);
+    }
+  });
+
   it("secret() is refused outside HTTP templates", async () => {
     const engine = createEngine(makeBundle({ flows: { main: { code: [say(fn("secret", lit("TOKEN"))), end()] } } }), { secrets: { TOKEN: SECRET } });
     const turn = await engine.start("main");

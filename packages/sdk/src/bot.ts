@@ -109,6 +109,7 @@ export interface BotSettings {
   clock?: () => Date;
   /** Random source in `[0, 1)` for `random` (default `Math.random`). */
   random?: () => number;
+  /** The engine's limits (RUNTIME §2); each one given must be a positive integer, or `createBot` throws (`RangeError`/`TypeError`, from `createEngine`). */
   limits?: EngineLimits;
   /** Runs of one turn before a write conflict is given up as `BotError` `conflict` (default 50). */
   maxAttempts?: number;
