@@ -232,6 +232,80 @@ describe("a file below a fluxo.json in a workspace folder", () => {
     expect(await open("w/x.flow", dup)).toEqual([]);
     expect(await open("w/a/main.flow", dup)).toEqual([]);
   });
+
+  // "w/nested/b.flow" sorts before "w/z.flow": were b.flow in the folder's project, the clash would be reported on z.flow.
+  const dup = 'flow dup {\n    say "d"\n}\n';
+
+  it("belongs to that project when it is created on disk while both projects are loaded", async () => {
+    const a = 'import { helper } from "./b.flow"\nflow a {\n    run helper()\n}\n';
+    const b = `flow helper {\n    say "h"\n}\n${dup}`;
+    setUp({ "w/z.flow": dup, "w/nested/fluxo.json": "{}", "w/nested/a.flow": a });
+    await start(["w"]);
+    expect(await open("w/z.flow", dup)).toEqual([]);
+    expect(await open("w/nested/a.flow", a)).toEqual(["FX2008 1:24 cannot find file './b.flow' to import from"]);
+    const found = next("w/nested/a.flow");
+    write({ "w/nested/b.flow": b });
+    changed(["w/nested/b.flow", 1]);
+    expect(await found).toEqual([]);
+    // The folder's project did not take b.flow in: z.flow's flow 'dup' clashes with nothing.
+    expect(await replace("w/z.flow", dup)).toEqual([]);
+    // Opened, b.flow is checked in its own project (with a.flow, whose flow 'a' it now clashes with), and still not in the folder's.
+    expect(await open("w/nested/b.flow", `${b}flow a {\n    say "b"\n}\n`)).toEqual(["FX2006 7:6 duplicate flow 'a': 'a' is already declared as a flow"]);
+    expect(await replace("w/z.flow", dup)).toEqual([]);
+  });
+
+  it("is taken in by that project when it is created on disk, even if nothing there imports it", async () => {
+    setUp({ "w/z.flow": dup, "w/nested/fluxo.json": "{}", "w/nested/a.flow": 'flow a {\n    say "a"\n}\n' });
+    await start(["w"]);
+    expect(await open("w/z.flow", dup)).toEqual([]);
+    expect(await open("w/nested/a.flow", 'flow a {\n    say "a"\n}\n')).toEqual([]);
+    write({ "w/nested/b.flow": `flow helper {\n    say "h"\n}\n${dup}` });
+    changed(["w/nested/b.flow", 1]);
+    const symbols = await client!.request("workspace/symbol", { query: "" });
+    expect(symbols.map((s: any) => `${s.name} ${s.location.uri.slice(uriOf("").length)}`).sort()).toEqual(["a /w/nested/a.flow", "dup /w/nested/b.flow", "dup /w/z.flow", "helper /w/nested/b.flow"]);
+    expect(await replace("w/z.flow", dup)).toEqual([]);
+  });
+
+  it("is not taken in by the folder's project when it is created on disk before its own project is loaded", async () => {
+    setUp({ "w/z.flow": dup, "w/nested/fluxo.json": "{}" });
+    await start(["w"]);
+    expect(await open("w/z.flow", dup)).toEqual([]);
+    write({ "w/nested/b.flow": dup });
+    changed(["w/nested/b.flow", 1]);
+    expect(await replace("w/z.flow", dup)).toEqual([]);
+    expect(await open("w/nested/b.flow", dup)).toEqual([]);
+    expect(await replace("w/z.flow", dup)).toEqual([]);
+  });
+
+  it("stays only imported in the folder's project when it changes on disk, and leaves it with the import", async () => {
+    const z = 'import { helper } from "./nested/b.flow"\nflow z {\n    run helper()\n}\n';
+    const b = 'flow helper {\n    say "h"\n}\n';
+    setUp({ "w/z.flow": z, "w/nested/fluxo.json": "{}", "w/nested/b.flow": b });
+    await start(["w"]);
+    expect(await open("w/z.flow", z)).toEqual([]);
+    const reread = next("w/z.flow");
+    write({ "w/nested/b.flow": b.replace('"h"', '"h2"') });
+    changed(["w/nested/b.flow", 2]);
+    expect(await reread).toEqual([]);
+    // Without the import, b.flow leaves the folder's project: a flow 'helper' of z.flow clashes with nothing.
+    expect(await replace("w/z.flow", 'flow helper {\n    say "z"\n}\n')).toEqual([]);
+  });
+});
+
+describe("a file created on disk", () => {
+  it("goes to every loaded project it belongs to: its folder's, and that of a fluxo.json whose include names it", async () => {
+    // "c/new.flow" sorts before "p/main.flow": the clash in p's project is reported on p/main.flow.
+    const m = 'flow m {\n    say "m"\n}\n';
+    setUp({ "p/fluxo.json": '{ "include": [".", "../c"] }', "p/main.flow": m, "c/x.flow": 'flow x {\n    say "x"\n}\n' });
+    await start(["p", "c"]);
+    expect(await open("c/x.flow", 'flow x {\n    say "x"\n}\n')).toEqual([]);
+    expect(await open("p/main.flow", m)).toEqual([]);
+    write({ "c/new.flow": m });
+    changed(["c/new.flow", 1]);
+    expect(codes(await replace("p/main.flow", m))).toEqual(["FX2006 1:6"]);
+    // The folder c is a project of its own too, where the flow 'm' clashes with nothing.
+    expect(await open("c/new.flow", m)).toEqual([]);
+  });
 });
 
 describe("folder walk", () => {
@@ -266,5 +340,26 @@ describe("fluxo.json problems", () => {
     write({ "fluxo.json": '{ "locale": "pt-BR" }' });
     changed(["fluxo.json", 2]);
     expect(await fixed).toEqual([]);
+  });
+});
+
+describe("rename", () => {
+  it("of a flow with thousands of references, in a file held by three programs, lists each edit once", async () => {
+    const count = 3000;
+    const big = `${lib}flow user {\n${"    run ajuda()\n".repeat(count)}}\n`;
+    const importer = main.replace("../common/", "../shared/");
+    setUp({ "a/fluxo.json": "{}", "shared/lib.flow": big, "a/main.flow": importer, "b/main.flow": importer });
+    await start(["a", "b"]);
+    expect(await open("a/main.flow", importer)).toEqual([]);
+    expect(await open("b/main.flow", importer)).toEqual([]);
+    expect(await open("shared/lib.flow", big)).toEqual([]);
+    const rename = await client!.request("textDocument/rename", { textDocument: { uri: uriOf("shared/lib.flow") }, position: at(lib, "flow aj$0uda"), newName: "help" });
+    const where = (e: any): string => `${e.range.start.line + 1}:${e.range.start.character + 1}-${e.range.end.line + 1}:${e.range.end.character + 1} ${e.newText}`;
+    const edits = Object.fromEntries(Object.entries(rename.changes).map(([uri, list]: [string, any]) => [uri.slice(uriOf("").length), list.map(where)]));
+    expect(edits).toEqual({
+      "/shared/lib.flow": ["1:6-1:11 help", ...Array.from({ length: count }, (_, i) => `${i + 5}:9-${i + 5}:14 help`)],
+      "/a/main.flow": ["1:10-1:15 help", "3:9-3:14 help"],
+      "/b/main.flow": ["1:10-1:15 help", "3:9-3:14 help"],
+    });
   });
 });

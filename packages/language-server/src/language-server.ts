@@ -586,13 +586,23 @@ export function startServer(connection: Connection, host: Host, loadFormatter: F
       const { program, uri } = programOf(params.textDocument.uri);
       const offset = toOffset(program, uri, params.position);
       // Also in the projects that import the file: a rename that one of them refuses (a clash there) is refused.
+      // The same edit found by several programs is kept once, in the order first found (a set of ranges per file, not a scan).
       const changes: Record<string, TextEdit[]> = {};
+      const seen = new Map<string, Set<string>>();
+      const keyOf = ({ start, end }: TextEdit["range"]): string => `${start.line}:${start.character}-${end.line}:${end.character}`;
       for (const each of [program, ...importersOf(params.textDocument.uri, program)]) {
         const edit = service.rename(each, uri, offset, params.newName);
         if ("error" in edit) throw new ResponseError(ErrorCodes.InvalidRequest, edit.error);
         for (const [target, edits] of Object.entries(toWorkspaceEdit(each, edit, clientUri).changes ?? {})) {
           const into = (changes[target] ??= []);
-          for (const e of edits) if (!into.some((known) => JSON.stringify(known.range) === JSON.stringify(e.range))) into.push(e);
+          let known = seen.get(target);
+          if (!known) seen.set(target, (known = new Set()));
+          for (const e of edits) {
+            const key = keyOf(e.range);
+            if (known.has(key)) continue;
+            known.add(key);
+            into.push(e);
+          }
         }
       }
       return { changes };

@@ -155,9 +155,26 @@ export class Projects {
     return { key: folder ?? uri, roots: folder ? [folder] : [] };
   }
 
-  /** The loaded project a file belongs to, without loading anything. */
+  /**
+   * Whether a file below a project's roots is one of its own files, by the
+   * rule of the folder walk in `projectOf`: the project `ownerOf` names, or a
+   * project with a `fluxo.json` whose `include` names a file that no
+   * `fluxo.json` governs. A file below a nested `fluxo.json` is not the outer
+   * project's, even though the outer roots hold it.
+   */
+  private owns(project: Project, uri: string): boolean {
+    if (!project.roots.some((root) => isWithin(uri, root))) return false;
+    const owner = this.ownerOf(uri);
+    return owner.key === project.key || (owner.config === undefined && project.configUri !== undefined);
+  }
+
+  /**
+   * The loaded project a file belongs to, without loading anything: the one
+   * it was opened in or listed by, else its owner (`ownerOf`) when that is
+   * loaded, else a loaded project that owns it (a `fluxo.json` including it).
+   */
   loadedProjectOf(uri: string): Project | undefined {
-    return this.byUri.get(uri) ?? this.all().find((p) => p.roots.some((root) => isWithin(uri, root)));
+    return this.byUri.get(uri) ?? this.byKey.get(this.ownerOf(uri).key) ?? this.all().find((p) => this.owns(p, uri));
   }
 
   /** The loaded projects whose program holds a file (its own, and those importing it). */
@@ -237,7 +254,7 @@ export class Projects {
   /**
    * After files changed on disk or were closed: re-reads each (editor text
    * first, then disk) in every loaded project that holds it, or that should
-   * (a file created below a project's roots), drops it where it is gone, then
+   * (a file created in a loaded project: each project that `owns` it), drops it where it is gone, then
    * follows imports again everywhere (a new file may resolve an import, a
    * deleted one may leave files nothing imports). Returns, for each file, the
    * projects that held or now hold it.
@@ -248,18 +265,21 @@ export class Projects {
     for (const uri of uris) {
       const text = this.read(uri);
       const projects = new Set(this.containing(uri));
-      const own = this.loadedProjectOf(uri);
-      if (own && text !== undefined) projects.add(own);
+      if (text !== undefined) {
+        const own = this.loadedProjectOf(uri);
+        if (own) projects.add(own);
+        // A created file may be the own file of several loaded projects: its folder's, and a fluxo.json whose include names it.
+        for (const project of this.all()) if (this.owns(project, uri)) projects.add(project);
+      }
       for (const project of projects) {
-        const inRoots = project.roots.some((root) => isWithin(uri, root));
         if (text === undefined) {
           project.program.removeFile(uri);
           project.imported.delete(uri);
           if (this.byUri.get(uri) === project) this.byUri.delete(uri);
         } else {
           project.program.setFile({ uri, text });
-          // A file below the roots is the project's own; another one, not open, stays only while imported.
-          if (inRoots) project.imported.delete(uri);
+          // A file the project owns is its own; another one (such as a file of a nested fluxo.json that it imports), not open, stays only while imported.
+          if (this.owns(project, uri)) project.imported.delete(uri);
           else if (this.openText(uri) === undefined) project.imported.add(uri);
         }
       }
