@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFluxo } from "../packages/cli/test/in-process.js";
 import { LspClient } from "./lsp-client.js";
 import { buildServer, mainText, mainUri, repoRoot, serverPath, shopUri } from "./lsp-fixtures.js";
+import { MAX_DEPTH } from "../packages/compiler/test/depth-chains.js";
 
 const chain = (links: number): string => `context { a: string }\nflow deep {\n    say context${".a".repeat(links)}\n}\n`;
 const index = (links: number): string => `flow deep {\n    let l = [[1]]\n    say l${"[0]".repeat(links)}\n}\n`;
@@ -67,7 +68,8 @@ describe("language server on a too deep chain", () => {
     const syntax = diagnostics.filter((d) => d.code === "FX1001");
     expect(syntax).toHaveLength(1);
     expect(syntax[0]!.message).toContain("levels deep");
-    expect(syntax[0]!.range.start).toEqual({ line: 2, character: "    say context".length + 2 * 200 });
+    // `.a` is two characters: the link too many is the one after MAX_DEPTH levels.
+    expect(syntax[0]!.range.start).toEqual({ line: 2, character: "    say context".length + 2 * MAX_DEPTH });
     // The other files of the project are still checked.
     const mainDiagnostics = client.diagnostics(mainUri, 1);
     client.notify("textDocument/didOpen", { textDocument: { uri: mainUri, languageId: "fluxo", version: 1, text: mainText } });

@@ -4,13 +4,14 @@
 //! Every problem becomes one `CliError` line naming the file, the key and what
 //! was expected, so a typo in the config never shows up as a stack trace or a
 //! silently ignored setting. The rules themselves (strict JSON, unknown keys
-//! refused with a suggestion, `$schema` allowed) are @fluxo/compiler's
-//! `parseProjectConfig`, shared with the language server; this file does the
+//! refused with a suggestion, `$schema` allowed) are `parseProjectConfig`
+//! (@fluxo/compiler/project-config), shared with the language server; this file does the
 //! I/O and the wording of where.
 
 import fs from "node:fs";
 import path from "node:path";
-import { parseProjectConfig, type ProjectOptions } from "@fluxo/compiler";
+import type { ProjectOptions } from "@fluxo/compiler";
+import { parseProjectConfig } from "@fluxo/compiler/project-config";
 import { CliError, describeFsError } from "./errors.js";
 
 export const configFileName = "fluxo.json";
@@ -45,8 +46,9 @@ export function findConfig(directory: string): string | undefined {
 }
 
 /**
- * Parses and validates the text of a `fluxo.json` (by the rules in
- * @fluxo/compiler's `parseProjectConfig`, which the language server shares).
+ * Parses and validates the text of a `fluxo.json` (by the rules of
+ * @fluxo/compiler/project-config's `parseProjectConfig`, which the language
+ * server shares).
  * `shownPath` names the file in messages; `exists` is asked whether an
  * include entry is there.
  */

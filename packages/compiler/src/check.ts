@@ -195,8 +195,37 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["secret", { params: ["name"], result: stringType }],
 ]);
 
-function builtinParamType(param: string | Type): Type {
+/** The type a built-in function's parameter takes (a parameter given by name only takes a string). */
+export function builtinParamType(param: string | Type): Type {
   return typeof param === "string" ? stringType : param;
+}
+
+/**
+ * What of the language a declaration may not be named after (FX2006), in
+ * words (`"a built-in type"`), or undefined when the name is free. A
+ * primitive's name always means the primitive (type references resolve it
+ * first), so an alias of that name would be ignored; a call resolves
+ * built-in functions and standard actions before the project's actions.
+ * Flows have no such names. The checker reports these; rename refuses them.
+ */
+export function nameTakenBy(kind: "flow" | "action" | "type", name: string): "a built-in type" | "a standard action" | "a built-in function" | undefined {
+  if (kind === "type") return isPrimitiveName(name) ? "a built-in type" : undefined;
+  if (kind === "action") return standardActions.has(name) ? "a standard action" : builtins.has(name) ? "a built-in function" : undefined;
+  return undefined;
+}
+
+/**
+ * Whether an `else` may follow this expression (LANGUAGE §5.4): a call of an
+ * action, or a call whose callee is already reported (FX2004: unknown, or a
+ * type or a flow called like an action, or lost to a syntax error), whose
+ * `else` is then not reported again (§8: no cascades). Built-in functions
+ * cannot fail. The checker (FX3001) and the flow analysis (an `else` that
+ * never runs) both ask this.
+ */
+export function isActionCall(expression: A.Expression | undefined): boolean {
+  if (expression?.kind !== "Call") return false;
+  const name = expression.callee?.text;
+  return typeof name !== "string" || standardActions.has(name) || !builtins.has(name);
 }
 
 export function signatureToString(signature: CallableSignature): string {
@@ -972,9 +1001,8 @@ class FileChecker {
     if (!node.name) return;
     const symbol = this.project.declaredIn(this.uri).get(node.name.text);
     if (symbol && symbol.node === node) this.resolve(node.name, this.declarationResolution(symbol));
-    // A primitive's name always means the primitive (type references resolve
-    // it first): an alias of that name would be ignored, so it is taken.
-    if (isPrimitiveName(node.name.text)) this.report("FX2006", { what: "type", name: node.name.text, detail: ": it is a built-in type" }, node.name);
+    const taken = nameTakenBy("type", node.name.text);
+    if (taken) this.report("FX2006", { what: "type", name: node.name.text, detail: `: it is ${taken}` }, node.name);
     if (!node.type) return;
     this.visitTypeNames(node.type, false);
     const shape = this.project.aliasShape(node, this.uri);
@@ -1023,13 +1051,8 @@ class FileChecker {
     const name = node.name.text;
     const symbol = this.project.declaredIn(this.uri).get(name);
     if (symbol && symbol.node === node) this.resolve(node.name, this.declarationResolution(symbol));
-    if (standardActions.has(name) || builtins.has(name)) {
-      this.report(
-        "FX2006",
-        { what: "action", name, detail: standardActions.has(name) ? ": it is a standard action" : ": it is a built-in function" },
-        node.name,
-      );
-    }
+    const taken = nameTakenBy("action", name);
+    if (taken) this.report("FX2006", { what: "action", name, detail: `: it is ${taken}` }, node.name);
     const params = this.checkParams(node.params, `action '${name}'`);
     for (const param of node.params) {
       if (param.name) this.resolve(param.name, { kind: "parameter", name: param.name.text, uri: this.uri, range: param.name, type: params.get(param.name.text)?.type ?? errorType });
@@ -1344,7 +1367,7 @@ class FileChecker {
       case "CallStatement": {
         this.expression(statement.call, { ...context, callAllowed: true });
         if (statement.else) {
-          if (!this.isActionCall(statement.call)) this.mismatch(statement.else, "no 'else'", "'else' after a call that is not an action", ": only action calls can fail");
+          if (!isActionCall(statement.call)) this.mismatch(statement.else, "no 'else'", "'else' after a call that is not an action", ": only action calls can fail");
           this.statements(statement.else.statements, scope, narrowing);
         }
         return withoutVariables(narrowing, assignedNames(statement));
@@ -1473,26 +1496,12 @@ class FileChecker {
       }
     }
     if (statement.else) {
-      if (!statement.value || !this.isActionCall(statement.value)) {
+      if (!statement.value || !isActionCall(statement.value)) {
         this.mismatch(statement.else, "no 'else'", "'else' after a value that is not an action call", ": only action calls can fail");
       }
       this.statements(statement.else.statements, scope, narrowing);
     }
     return withoutVariables(narrowing, assignedNames(statement));
-  }
-
-  /** Is this a call of an action? Unknown callees count as actions: FX2004 already said what is wrong. */
-  /**
-   * Whether an `else` may follow this expression: an action call, or a call
-   * whose callee is already reported (FX2004: unknown, or a type or a flow
-   * called like an action), whose `else` is then not reported again (§8: no
-   * cascades). Built-in functions cannot fail.
-   */
-  private isActionCall(expression: A.Expression): boolean {
-    if (expression.kind !== "Call") return false;
-    const name = expression.callee.text;
-    if (standardActions.has(name)) return true;
-    return !builtins.has(name);
   }
 
   private questionClauses(

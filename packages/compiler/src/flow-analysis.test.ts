@@ -125,6 +125,23 @@ flow f(c: Cor) {
     expect(diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["FX4002 unreachable code after 'match': every arm of it leaves"]);
   });
 
+  it("runs the flow `options.resolveRun` resolves a `run` to (without it: the file's own flow, else the project's first)", () => {
+    const { parsed } = analyzeTexts([
+      { uri: "a.flow", text: `flow alpha {\n    run beta()\n}\nflow beta {\n    wait 1s\n}\nflow gamma {\n    run gamma()\n}\n` },
+      { uri: "b.flow", text: `flow beta {\n    run alpha()\n}\n` },
+    ]);
+    const inputs: FlowAnalysisInput[] = parsed.map((p) => ({ uri: p.uri, file: p.file }));
+    const flows = new Map(parsed.flatMap((p) => p.file.declarations.filter((d): d is FlowDecl => d.kind === "Flow").map((d) => [`${p.uri} ${d.name?.text}`, d] as const)));
+    const codes = (options?: FlowAnalysisOptions): string[] => analyzeFlows(inputs, options).map((d) => `${d.uri} ${d.code} ${d.message}`);
+    // By name: a.flow's `run beta()` is its own beta, which runs nothing; gamma runs itself.
+    expect(codes()).toEqual(["a.flow FX4006 flow 'gamma' can run itself (gamma → gamma)"]);
+    // As resolved: a.flow's `beta` is b.flow's (a cycle); `gamma` is unresolved (the checker's error), so skipped.
+    const resolveRun = (_uri: string, name: string): FlowDecl | undefined => flows.get(name === "beta" ? "b.flow beta" : `a.flow ${name}`);
+    expect(codes({ resolveRun: (uri, name) => (name === "gamma" ? undefined : resolveRun(uri, name)) })).toEqual([
+      "b.flow FX4006 flow 'beta' can run itself (beta → alpha → beta)",
+    ]);
+  });
+
   it("does not cascade a syntax error that lost an initialiser into FX4001", () => {
     for (const text of ['flow a {\n    var n: integer = \n    say "{n}"\n}\n', 'flow a {\n    let n = \n    say "{n}"\n}\n']) {
       const { parsed, diagnostics } = analyzeTexts([{ uri: "a.flow", text }]);

@@ -87,15 +87,18 @@
  *   uri, then offset); the message names the flow holding that `run` and the
  *   cycle from it; the other `run`s of the part are related information.
  * - **Resolution.** `goto` resolves to the first step of that name in the
- *   flow, `run` as the checker resolves it: to the flow its file declares
- *   under that name (a duplicate of another file's, FX2006, included), else
- *   to the first flow of that name in the project; unresolved names (and a
- *   name the file declares as an action or type) are skipped (their errors
- *   belong to the checker). Nothing inside `test` blocks is reported.
+ *   flow, `run` as the checker resolves it (`options.resolveRun`; `Program`
+ *   passes the checker's own): to the flow its file declares under that name
+ *   (a duplicate of another file's, FX2006, included), else to the flow it
+ *   imports under that name (without the callback: the first flow of that
+ *   name in the project); unresolved names (and a name the file declares as
+ *   an action or type) are skipped (their errors, FX2003, belong to the
+ *   checker, and a `run` the checker cannot resolve adds no FX4006 or
+ *   FX4003). Nothing inside `test` blocks is reported.
  */
 
 import type * as A from "./ast.js";
-import { builtins } from "./check.js";
+import { isActionCall } from "./check.js";
 import { diagnostic, type Diagnostic, type RelatedInformation } from "./diagnostics.js";
 
 /** One parsed file of the project, in project order (sorted by uri). */
@@ -115,6 +118,15 @@ export interface FlowAnalysisOptions {
    * diagnostic (LANGUAGE §8).
    */
   isExhaustive?(match: A.MatchStatement): boolean | "unknown";
+  /**
+   * The flow that `run name(…)` in file `uri` runs, as the checker resolves
+   * it (`Program` passes `ProjectTypes.visible`: the file's own declaration,
+   * else its imports), or undefined when the name is not a flow there (the
+   * checker reports it; the `run` is skipped). Without this callback: the
+   * file's own declaration of the name, else the project's first flow of
+   * that name (a project read without imports, as the fixtures are).
+   */
+  resolveRun?(uri: string, name: string): A.FlowDecl | undefined;
 }
 
 /**
@@ -125,26 +137,19 @@ export interface FlowAnalysisOptions {
 export function analyzeFlows(files: readonly FlowAnalysisInput[], options: FlowAnalysisOptions = {}): Diagnostic[] {
   const units: FlowUnit[] = [];
   const expectNames = new Set<string>();
-  /** Per file: its own top-level names (the first declaration of each), the flow unit or NONE for an action or type. */
-  const ownNames: Map<string, number>[] = [];
   files.forEach((input, fileIndex) => {
-    const own = new Map<string, number>();
-    ownNames.push(own);
     for (const declaration of items(input?.file?.declarations)) {
       if (declaration.kind === "Flow") units.push({ uri: input.uri, fileIndex, flow: declaration });
       else if (declaration.kind === "Test") collectExpectNames(declaration, expectNames);
-      if (declaration.kind !== "Flow" && declaration.kind !== "Action" && declaration.kind !== "TypeAlias") continue;
-      const name = declaration.name?.text;
-      if (typeof name === "string" && !own.has(name)) own.set(name, declaration.kind === "Flow" ? units.length - 1 : NONE);
     }
   });
 
-  const flowIndex = new Map<string, number>();
-  units.forEach((unit, index) => {
-    const name = unit.flow.name?.text;
-    if (typeof name === "string" && !flowIndex.has(name)) flowIndex.set(name, index);
-  });
-  const resolveRun = (fileIndex: number, name: string): number => ownNames[fileIndex]!.get(name) ?? flowIndex.get(name) ?? NONE;
+  const unitOf = new Map<A.FlowDecl, number>(units.map((unit, index) => [unit.flow, index]));
+  const resolveFlow = options.resolveRun ?? resolveByName(files);
+  const resolveRun = (fileIndex: number, name: string): number => {
+    const flow = resolveFlow(files[fileIndex]!.uri, name);
+    return flow ? (unitOf.get(flow) ?? NONE) : NONE;
+  };
 
   const diagnostics: Diagnostic[] = [];
   const analyses = units.map((unit) => analyzeFlow(unit, (name) => resolveRun(unit.fileIndex, name), expectNames, options, diagnostics));
@@ -161,6 +166,31 @@ export function analyzeFlows(files: readonly FlowAnalysisInput[], options: FlowA
       a.range.end - b.range.end ||
       a.code.localeCompare(b.code),
   );
+}
+
+/**
+ * The default `resolveRun`, for a project read without imports: a file's own
+ * declaration of the name (the first of its flows, actions and types; an
+ * action or type is not a flow), else the project's first flow of that name.
+ */
+function resolveByName(files: readonly FlowAnalysisInput[]): (uri: string, name: string) => A.FlowDecl | undefined {
+  const own = new Map<string, Map<string, A.Declaration>>();
+  const firstFlow = new Map<string, A.FlowDecl>();
+  for (const input of files) {
+    const names = new Map<string, A.Declaration>();
+    own.set(input?.uri, names);
+    for (const declaration of items(input?.file?.declarations)) {
+      if (declaration.kind !== "Flow" && declaration.kind !== "Action" && declaration.kind !== "TypeAlias") continue;
+      const name = declaration.name?.text;
+      if (typeof name !== "string") continue;
+      if (!names.has(name)) names.set(name, declaration);
+      if (declaration.kind === "Flow" && !firstFlow.has(name)) firstFlow.set(name, declaration);
+    }
+  }
+  return (uri, name) => {
+    const declaration = own.get(uri)?.get(name);
+    return declaration ? (declaration.kind === "Flow" ? declaration : undefined) : firstFlow.get(name);
+  };
 }
 
 // ---------------------------------------------------------------- the graph
@@ -781,7 +811,7 @@ class CfgBuilder {
   private buildAssignment(variable: number, value: A.Expression | undefined, otherwise: A.Block | undefined): void {
     const branch = this.current;
     if (variable !== NONE) this.emit({ kind: "assign", variable });
-    if (!otherwise || !canFail(value)) return;
+    if (!otherwise || !isActionCall(value)) return;
     const succeeded = this.current;
     this.current = branch;
     this.buildStatements(items(otherwise.statements));
@@ -990,10 +1020,6 @@ class CfgBuilder {
  * of an action, or of an unknown callee (its error is the checker's). A
  * built-in function, a `run` or any other value cannot.
  */
-function canFail(value: A.Expression | undefined): boolean {
-  return value?.kind === "Call" && !(typeof value.callee?.text === "string" && builtins.has(value.callee.text));
-}
-
 /** The `after` and `detail` of FX4002 for a statement that never completes. */
 function describeLeaving(statement: A.Statement): { after: string; detail: string } {
   switch (statement.kind) {

@@ -14,6 +14,9 @@ export {
   ProjectTypes,
   standardActions,
   builtins,
+  builtinParamType,
+  isActionCall,
+  nameTakenBy,
   signatureToString,
   relativePath,
   type FileCheckResult,
@@ -23,7 +26,7 @@ export {
   type ParamSignature,
 } from "./check.js";
 export { analyzeFlows } from "./flow-analysis.js";
-export { typeToString, isAssignable, members, widenLiteral, type Type } from "./types.js";
+export { typeToString, isAssignable, isPrimitiveName, primitiveNames, members, widenLiteral, type Type, type PrimitiveName } from "./types.js";
 export {
   Program,
   createProgram,
@@ -41,16 +44,8 @@ export { sha256 } from "./sha256.js";
 /** Locales a project may declare (LANGUAGE §3). */
 export const supportedLocales = ["en", "pt-BR", "es"] as const;
 export { buildFlowGraph, toMermaid, toDot, type FlowGraph, type GraphNode, type GraphEdge, type GraphShape } from "./graph.js";
-export {
-  parseProjectConfig,
-  projectConfigKeys,
-  maxProjectConfigNesting,
-  isValidTimeZone,
-  editDistance,
-  closest,
-  didYouMean,
-  type ProjectConfigHost,
-  type ProjectConfigResult,
-  type ProjectConfigSettings,
-  type ProjectConfigProblem,
-} from "./project-config.js";
+export { editDistance, closest, didYouMean } from "./suggest.js";
+// The `fluxo.json` rules are a subpath, `@fluxo/compiler/project-config`: they
+// use jsonc-parser, whose UMD `main` breaks a default esbuild bundle for Node
+// ("Dynamic require of ./impl/format"), and a web editor needs none of them.
+// test/bundle.test.ts keeps this entry bundleable.

@@ -272,9 +272,12 @@ class FluxoParser extends EmbeddedActionsParser {
   unmeasured = false;
   /**
    * Enclosing blocks (of statements, and the braces of `match`, `random`,
-   * `choose` and `ask`) and `else if` arms: at most `MAX_NESTING` (see `ifStatement`).
+   * `choose` and `ask`), and enclosing `else if` arms: an arm counts half a
+   * block, `2 × blockNesting + armNesting` is at most `2 × MAX_NESTING`
+   * (see `ifStatement`).
    */
   blockNesting = 0;
+  armNesting = 0;
   /** Nodes under construction, by rule-stack depth: what a failing rule returns. */
   private partials: (Partial | undefined)[] = [];
   /** The partial node of the rule that exited last (see the constructor). */
@@ -613,7 +616,7 @@ class FluxoParser extends EmbeddedActionsParser {
   }
 
   /**
-   * Cuts an expression or type deeper than `MAX_DEPTH` levels (see
+   * Cuts an expression or type deeper than `MAX_DEPTH` (`MAX_TYPE_DEPTH`) levels (see
    * `limitTreeDepth`), with one FX1001 at the first level too many.
    */
   limitDepth<N extends A.Node>(root: N): N {
@@ -625,7 +628,7 @@ class FluxoParser extends EmbeddedActionsParser {
           "FX1001",
           {
             expected: isType
-              ? `a type at most ${MAX_DEPTH} levels deep (each bracket, '?' or '[]' is one)`
+              ? `a type at most ${MAX_TYPE_DEPTH} levels deep (each bracket, '?' or '[]' is one)`
               : `an expression at most ${MAX_DEPTH} levels deep (each operator, bracket, string, '.name' or '[index]' is one)`,
             found: "a deeper one (the rest is not read)",
           },
@@ -699,12 +702,35 @@ class FluxoParser extends EmbeddedActionsParser {
 
   private readonly consumeRBrace = (): IToken => this.CONSUME8(T.RBrace);
 
-  /** FX1001 on a block or `else if` nested deeper than `MAX_NESTING` (see `ifStatement`). */
+  /**
+   * Whether `blocks` more blocks and `arms` more `else if` arms fit in the
+   * nesting limit: blocks count one level, arms half (see `blockNesting`).
+   */
+  private nestingFits(blocks: number, arms: number): boolean {
+    return 2 * (this.blockNesting + blocks) + this.armNesting + arms <= 2 * MAX_NESTING;
+  }
+
+  /** FX1001 on a block nested deeper than `MAX_NESTING` (with `else if` arms as half a block, see `ifStatement`). */
   private reportTooDeepBlock(token: IToken): void {
     this.extra.push(
       diagnostic(
         "FX1001",
-        { expected: `at most ${MAX_NESTING} nested blocks and 'else if' arms`, found: "a deeper one (the rest of it is not read)" },
+        { expected: `at most ${MAX_NESTING} nested blocks (each enclosing 'else if' arm counts as half a block)`, found: "a deeper one (the rest of it is not read)" },
+        this.uri,
+        errorRange(token, token.startOffset),
+      ),
+    );
+  }
+
+  /** FX1001 on the first `else if` arm of a chain too long for the nesting limit (see `ifStatement`). */
+  private reportTooManyArms(token: IToken): void {
+    this.extra.push(
+      diagnostic(
+        "FX1001",
+        {
+          expected: `an 'if' chain of at most ${2 * (MAX_NESTING - 1)} 'else if' arms (two fewer inside each enclosing block; for a chain that compares one value, use a 'match')`,
+          found: "more (the rest of the chain is not read)",
+        },
         this.uri,
         errorRange(token, token.startOffset),
       ),
@@ -1116,7 +1142,8 @@ class FluxoParser extends EmbeddedActionsParser {
         DEF: () => {
           const item = this.OR(this.flowItems);
           if (!item || this.recording) return;
-          if (item.kind === "Step") node.steps.push(item);
+          // In source order: a step misplaced in this one's body was added first (`adoptMisplacedStep`).
+          if (item.kind === "Step") insertStep(node.steps, item);
           else if (item.kind === "KeywordTrigger" || item.kind === "EventTrigger" || item.kind === "StartTrigger") node.triggers.push(item);
           else node.body.push(item);
         },
@@ -1292,7 +1319,7 @@ class FluxoParser extends EmbeddedActionsParser {
       const open = this.CONSUME(T.LBrace);
       const node = this.begin<A.Block>({ kind: "Block", statements: [], start: tokenStart(open), end: tokenEnd(open) });
       // Only `else if` arms take blocks this deep (the lexer stops nested braces first).
-      if (!this.recording && this.blockNesting >= MAX_NESTING) {
+      if (!this.recording && !this.nestingFits(1, 0)) {
         this.reportTooDeepBlock(open);
         this.skipBlockBody();
         this.closeBrace();
@@ -1347,7 +1374,11 @@ class FluxoParser extends EmbeddedActionsParser {
     ],
   };
 
-  /** Reports a step found inside a block, and adds it to the steps of the flow being read (none in a test). */
+  /**
+   * Reports a step found inside a block, and adds it to the steps of the flow
+   * being read (none in a test), in source order: the step whose body holds
+   * it is added after it, when it ends.
+   */
   private adoptMisplacedStep(step: A.Step | undefined): void {
     if (!step) return;
     const keyword = { start: step.start, end: step.start + "step".length };
@@ -1355,7 +1386,7 @@ class FluxoParser extends EmbeddedActionsParser {
     for (let i = (this as unknown as ParserInternals).RULE_STACK_IDX; i >= 0; i--) {
       const node = this.partials[i] as Partial & { kind?: string };
       if (node?.kind === "Flow") {
-        (node as unknown as A.FlowDecl).steps.push(step);
+        insertStep((node as unknown as A.FlowDecl).steps, step);
         return;
       }
     }
@@ -1763,19 +1794,20 @@ class FluxoParser extends EmbeddedActionsParser {
           this.OR([
             {
               ALT: () => {
-                // An `else if` nests its `if` in the one before: an arm is a
-                // level of nesting, as the block it stands for (`else { if … }`)
-                // is, and its own block one more (at most `MAX_NESTING`).
-                if (!this.recording && this.blockNesting + 1 >= MAX_NESTING) {
-                  this.reportTooDeepBlock(this.LA(1));
+                // An `else if` nests its `if` in the one before, and every
+                // later stage recurses on the chain: an arm is half a level
+                // of nesting (it costs them about half what a nested block
+                // does, measured), and its own block one more.
+                if (!this.recording && !this.nestingFits(1, 1)) {
+                  this.reportTooManyArms(this.LA(1));
                   this.skipElseChain();
                   return;
                 }
-                this.blockNesting++;
+                this.armNesting++;
                 try {
                   node.else = this.SUBRULE(this.ifStatement);
                 } finally {
-                  this.blockNesting--;
+                  this.armNesting--;
                 }
               },
             },
@@ -2195,10 +2227,10 @@ class FluxoParser extends EmbeddedActionsParser {
         const type = union ?? first;
         returned = true;
         // As in `expression`: only the outermost type is measured.
-        return outermost && !this.recording && this.links - links > UNMEASURED_LINKS ? this.limitDepth(type) : type;
+        return outermost && !this.recording && this.links - links > UNMEASURED_TYPE_LINKS ? this.limitDepth(type) : type;
       } finally {
         this.typeNesting--;
-        if (outermost && !returned && this.links - links > UNMEASURED_LINKS) this.unmeasured = true;
+        if (outermost && !returned && this.links - links > UNMEASURED_TYPE_LINKS) this.unmeasured = true;
       }
     },
     { recoveryValueFunc: this.recovered },
@@ -3073,24 +3105,48 @@ function furthestEnd(node: A.Node): number {
   return end;
 }
 
+/**
+ * Adds `step` to a flow's `steps`, kept in source order (a duplicate is
+ * reported on the later one, and `goto` goes to the first).
+ */
+function insertStep(steps: A.Step[], step: A.Step): void {
+  let index = steps.length;
+  while (index > 0 && steps[index - 1]!.start > step.start) index--;
+  steps.splice(index, 0, step);
+}
+
 /** How many operators one expression may hold (see `limitOperators`). */
 const MAX_OPERATORS = 2 * MAX_NESTING;
-
 /**
- * How many levels one expression or type may nest: each operator, bracket,
- * string, postfix link (`.name`, `?.name`, `[index]`) and type suffix (`?`,
- * `[]`) is one. The lexer bounds brackets (`MAX_NESTING`), and
- * `MAX_OPERATORS` the operators of one run, but a chain of links, or runs
- * of operators nested in brackets, are as deep as they are long, and every
- * later stage (checker, flow analysis, lowering, formatter, editor queries)
- * walks them recursively. An expression of `MAX_OPERATORS` operators fits.
+ * How many levels one expression may nest: each operator, bracket, string,
+ * and postfix link (`.name`, `?.name`, `[index]`) is one. The lexer bounds
+ * brackets and strings (`MAX_NESTING`), and `MAX_OPERATORS` the operators
+ * of one run, but a chain of links, or runs of operators nested in
+ * brackets, are as deep as they are long, and every later stage (checker,
+ * flow analysis, lowering, formatter, editor queries) walks them
+ * recursively. The limit is the operators of one run plus `MAX_NESTING`
+ * levels for what surrounds it and its operands: a run of `MAX_OPERATORS`
+ * operators fits inside as many brackets, strings and interpolations as the
+ * lexer allows, with string, `p.q` or `l[0]` operands (a leaf's string is
+ * counted by the lexer too, and a flow's block leaves a level for a link).
+ * The deepest expression it allows, a chain of 300 links in 99 nested
+ * `if`s, needs about 705 KB of Node's default 984 KB stack, most of it in
+ * the formatter (measured with `node --stack-size`, running every stage of
+ * `test/depth-limits.test.ts`).
  */
-const MAX_DEPTH = 2 * MAX_NESTING;
+const MAX_DEPTH = MAX_OPERATORS + MAX_NESTING;
 /**
- * An expression with at most this many links and operators cannot be deeper
- * than `MAX_DEPTH` (its brackets nest at most `MAX_NESTING` deep): it is not walked.
+ * How many levels one type may nest: each bracket, `?` and `[]` is one.
+ * As deep as a type alias may expand (`check.ts`, `MAX_TYPE_DEPTH`).
+ */
+const MAX_TYPE_DEPTH = 2 * MAX_NESTING;
+/**
+ * An expression (a type) with at most this many links and operators cannot
+ * be deeper than `MAX_DEPTH` (`MAX_TYPE_DEPTH`): its brackets and strings
+ * nest at most `MAX_NESTING` deep. It is not walked.
  */
 const UNMEASURED_LINKS = MAX_DEPTH - MAX_NESTING;
+const UNMEASURED_TYPE_LINKS = MAX_TYPE_DEPTH - MAX_NESTING;
 
 /** Node kinds that are one level of an expression's or a type's depth. */
 const levelKinds: ReadonlySet<string> = new Set([
@@ -3107,10 +3163,10 @@ const typeKinds: ReadonlySet<string> = new Set(["TypeRef", "LiteralType", "Union
 
 /**
  * Cuts the expressions and types in `root` that are deeper than `MAX_DEPTH`
- * levels, without recursion (the tree may be far too deep for it). The
+ * (`MAX_TYPE_DEPTH`) levels, without recursion (the tree may be far too deep for it). The
  * first node found one level too deep is reported (`report`, once); each
  * node too deep is replaced by its deepest expression (or type) below, so
- * a chain keeps its first `MAX_DEPTH` links and loses the rest. Other
+ * a chain keeps as many links as the limit allows and loses the rest. Other
  * nodes (statements, declarations) are walked through, not measured.
  * Returns `root`, or what replaced it.
  */
@@ -3140,7 +3196,7 @@ function limitTreeDepth(root: A.Node, report: (node: A.Node) => void): A.Node {
     // Statements and declarations are not measured: the expressions in them are, each on its own.
     if (level === undefined) continue;
     const height = deepest + level;
-    if (height <= MAX_DEPTH) {
+    if (height <= (typeKinds.has(node.kind) ? MAX_TYPE_DEPTH : MAX_DEPTH)) {
       if (height > 0) heights.set(node, height);
       continue;
     }
@@ -3282,6 +3338,7 @@ function parserFor(tokens: IToken[], uri: string, text: string): FluxoParser {
   parser.links = 0;
   parser.unmeasured = false;
   parser.blockNesting = 0;
+  parser.armNesting = 0;
   parser.extra = [];
   parser.interpolations = [];
   parser.missingBraces = new Set();

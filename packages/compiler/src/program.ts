@@ -228,9 +228,17 @@ export class Program {
       for (const match of result.uncheckedMatches) unchecked.add(match);
     }
     const byUri = new Map<string, Diagnostic[]>();
+    const project = state.types;
     const all = analyzeFlows(
       uris.map((uri) => ({ uri, file: this.files.get(uri)!.parsed.file })),
-      { isExhaustive: (match) => (unchecked.has(match) ? "unknown" : exhaustive.has(match)) },
+      {
+        isExhaustive: (match) => (unchecked.has(match) ? "unknown" : exhaustive.has(match)),
+        // `run` means what the checker resolves it to (its file's own flow, else an imported one).
+        resolveRun: (uri, name) => {
+          const symbol = project.visible(uri, name, false);
+          return symbol?.kind === "flow" ? (symbol.node as A.FlowDecl) : undefined;
+        },
+      },
     );
     for (const d of all) {
       let list = byUri.get(d.uri);

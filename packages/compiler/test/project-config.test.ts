@@ -8,7 +8,8 @@
 //! Include entries on the fake disk: names ending in `.flow` and `notes.txt`
 //! are files, names containing `missing` do not exist, anything else is a folder.
 
-import { LineIndex, parseProjectConfig, type ProjectConfigSettings } from "@fluxo/compiler";
+import { LineIndex } from "@fluxo/compiler";
+import { parseProjectConfig, type ProjectConfigSettings } from "@fluxo/compiler/project-config";
 import { describe, expect, test } from "vitest";
 
 const exists = (entry: string): "folder" | "file" | undefined =>

@@ -1,7 +1,7 @@
 //! The Node host: reads the workspace's `.flow` files and `fluxo.json` from
 //! disk, by the CLI's rules, so that the server and `fluxo check` see the same
-//! projects. `fluxo.json` is read by @fluxo/compiler's `parseProjectConfig`,
-//! which the CLI's `parseConfig` uses too. The walk restates the CLI's
+//! projects. `fluxo.json` is read by `parseProjectConfig`
+//! (@fluxo/compiler/project-config), which the CLI's `parseConfig` uses too. The walk restates the CLI's
 //! (packages/cli/src/files.ts `walkFlowFiles`; the server cannot import the
 //! CLI, which depends on it), and the tests hold both to it.
 //!
@@ -13,7 +13,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { LineIndex, parseProjectConfig, type ProjectConfigSettings } from "@fluxo/compiler";
+import { LineIndex } from "@fluxo/compiler";
+import { parseProjectConfig, type ProjectConfigSettings } from "@fluxo/compiler/project-config";
 import type { ConfigProblem, Host, ProjectConfig } from "./host.js";
 
 function toPath(uri: string): string | undefined {

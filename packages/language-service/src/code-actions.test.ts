@@ -67,6 +67,25 @@ describe("code actions", () => {
     `);
   });
 
+  it("declares an unknown variable with the type of the declaration the file means, not the project's first of that name", () => {
+    const declaration = (source: string): string => {
+      const { program, ranges, uriOf } = fixture(source);
+      const uri = uriOf("b.flow");
+      const action = getCodeActions(program, uri, ranges.get(uri)![0]!).find((a) => a.title.startsWith("Declare variable"));
+      return action ? action.edit.changes[uri]![0]!.newText.trim() : "none";
+    };
+    // b.flow repeats a.flow's names (FX2006 on b.flow's); its own uses still mean its own declarations.
+    expect(
+      [
+        `// @file a.flow\naction ac(n: string)\n// @file b.flow\naction ac(n: integer)\nflow f {\n    ac(<|quantidade|>)\n}\n`,
+        `// @file a.flow\nflow sub(id: string) { end }\n// @file b.flow\nflow sub(id: email) { end }\nflow f {\n    run sub(<|contato|>)\n}\n`,
+        `// @file a.flow\nflow f -> string {\n    return "a"\n}\n// @file b.flow\nflow f -> integer {\n    return <|total|>\n}\n`,
+        // Not imported: the declaration the "Import" fix brings in.
+        `// @file a.flow\naction ac(n: integer)\n// @file b.flow\nflow f {\n    ac(<|quantidade|>)\n}\n`,
+      ].map(declaration),
+    ).toEqual(["var quantidade: integer", "var contato: email", "var total: integer", "var quantidade: integer"]);
+  });
+
   it("creates a missing step", () => {
     expect(fixes(`flow a {\n    goto <|human|>\n}\n`)).toMatchInlineSnapshot(`
       [

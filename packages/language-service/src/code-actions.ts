@@ -3,6 +3,7 @@
 //! and import an unknown name from the file that declares it.
 
 import {
+  builtinParamType,
   builtins,
   nodePathAt,
   standardActions,
@@ -53,7 +54,7 @@ export function getCodeActions(program: Program, uri: string, range: Range): Cod
         if (!statement || !/^[A-Za-z_]\w*$/.test(name)) break;
         const at = lineStartOf(text, statement.start);
         const indent = indentationAt(text, statement.start);
-        const type = expectedType(program, program.getCheckResult(uri), path, d.range.start);
+        const type = expectedType(program, uri, program.getCheckResult(uri), path, d.range.start);
         single(`Declare variable '${name}'`, d, at, at, `${indent}var ${name}: ${type}\n`, true);
         break;
       }
@@ -145,12 +146,12 @@ const number: Type = { kind: "primitive", name: "number" };
  * the other operand's type, `set x = v` the type of `v` and `set y = x`
  * that of `y`). `string` when the use says nothing.
  */
-function expectedType(program: Program, check: FileCheckResult | undefined, path: readonly Node[], start: number): string {
-  const type = expected(program, check, path, start);
+function expectedType(program: Program, uri: string, check: FileCheckResult | undefined, path: readonly Node[], start: number): string {
+  const type = expected(program, uri, check, path, start);
   return type && type.kind !== "error" && type.kind !== "never" && type.kind !== "null" && type.kind !== "void" ? typeToString(widen(type)) : "string";
 }
 
-function expected(program: Program, check: FileCheckResult | undefined, path: readonly Node[], start: number): Type | undefined {
+function expected(program: Program, uri: string, check: FileCheckResult | undefined, path: readonly Node[], start: number): Type | undefined {
   const typeOf = (node: Node | undefined): Type | undefined => {
     const type = node ? check?.types.get(node) : undefined;
     return type && type.kind !== "error" ? type : undefined;
@@ -205,11 +206,15 @@ function expected(program: Program, check: FileCheckResult | undefined, path: re
       if (builtin) {
         if (builtin.custom) return undefined;
         const param = builtin.params[index];
-        return param === undefined ? undefined : typeof param === "string" ? { kind: "primitive", name: "string" } : param;
+        return param === undefined ? undefined : builtinParamType(param);
       }
       const standard = parent.kind === "Call" ? standardActions.get(callee.text) : undefined;
-      const symbol = program.getIndex().declarations.get(callee.text);
-      const signature = standard ?? (symbol && symbol.kind !== "type" ? program.getProjectTypes().signature(symbol) : undefined);
+      // The callee as the checker resolves it (the file's own declaration,
+      // else an import; tests see every name), else the declaration the
+      // "Import" fix would bring in (the project's first of that name).
+      const types = program.getProjectTypes();
+      const symbol = types.visible(uri, callee.text, path.some((n) => n.kind === "Test")) ?? program.getIndex().declarations.get(callee.text);
+      const signature = standard ?? (symbol?.kind === (parent.kind === "Call" ? "action" : "flow") ? types.signature(symbol) : undefined);
       return signature?.params[index]?.type;
     }
     case "Set":
@@ -218,7 +223,7 @@ function expected(program: Program, check: FileCheckResult | undefined, path: re
       return parent.value === node ? declared(parent.name) : undefined;
     case "Return": {
       const flow = path.find((n) => n.kind === "Flow");
-      const symbol = flow?.kind === "Flow" && flow.name ? program.getIndex().declarations.get(flow.name.text) : undefined;
+      const symbol = flow?.kind === "Flow" && flow.name ? program.getProjectTypes().declaredIn(uri).get(flow.name.text) : undefined;
       const result = symbol?.kind === "flow" && symbol.node === flow ? program.getProjectTypes().signature(symbol).result : undefined;
       return result?.kind === "void" ? undefined : result;
     }

@@ -13,6 +13,7 @@ import {
 
   nodePathAt,
   parse,
+  primitiveNames,
   stringValue,
   typeToString,
   type FileCheckResult,
@@ -22,6 +23,7 @@ import {
   type VarStatement,
   type Name,
   type Node,
+  type PrimitiveName,
   type Program,
   type SourceFile,
   type Type,
@@ -69,17 +71,17 @@ export interface Completions {
 
 const MARKER = "fluxoCompletionMarker";
 
-/** The built-in types of LANGUAGE §3.2, with a line each (completion, and the names rename refuses). */
-export const primitiveTypes: readonly [string, string][] = [
-  ["string", "any text"],
-  ["number", "a number"],
-  ["integer", "a whole number (a subtype of number)"],
-  ["boolean", "true or false"],
-  ["email", "an e-mail address (a subtype of string)"],
-  ["phone", "an E.164 phone number (a subtype of string)"],
-  ["date", "a YYYY-MM-DD date (a subtype of string)"],
-  ["url", "an absolute http(s) URL (a subtype of string)"],
-];
+/** A line on each built-in type of LANGUAGE §3.2 (@fluxo/compiler `primitiveNames`: a Record, so none is missed). */
+const primitiveDocs: Record<PrimitiveName, string> = {
+  string: "any text",
+  number: "a number",
+  integer: "a whole number (a subtype of number)",
+  boolean: "true or false",
+  email: "an e-mail address (a subtype of string)",
+  phone: "an E.164 phone number (a subtype of string)",
+  date: "a YYYY-MM-DD date (a subtype of string)",
+  url: "an absolute http(s) URL (a subtype of string)",
+};
 
 const declarationKeywords = ["import", "context", "type", "action", "flow", "test"];
 const statementKeywords = ["say", "ask", "choose", "match", "if", "let", "var", "set", "goto", "run", "return", "end", "handoff", "wait", "random"];
@@ -179,7 +181,7 @@ function callables(scope: Scope, kind: "flow" | "action", withStandard: boolean)
 }
 
 function types(scope: Scope): void {
-  for (const [name, doc] of primitiveTypes) add(scope, { label: name, kind: "type", detail: doc, insertText: name }, 1);
+  for (const name of primitiveNames) add(scope, { label: name, kind: "type", detail: primitiveDocs[name], insertText: name }, 1);
   declarations(scope, "type", (name, _detail, doc, edit) => {
     add(scope, { label: name, kind: "type", ...(doc ? { documentation: doc } : {}), insertText: name, ...(edit ? { additionalEdits: [edit], detail: "(import)" } : {}) }, edit ? 5 : 1);
   });

@@ -1,3 +1,4 @@
+import { builtins, createProgram, primitiveNames, standardActions } from "@fluxo/compiler";
 import { describe, expect, it } from "vitest";
 import { prepareRename, rename } from "./rename.js";
 import { fixture, showWorkspaceEdit } from "./testing.js";
@@ -183,5 +184,22 @@ flow a {
     // A free name is still fine.
     expect(at("nome: string;", "sobrenome")).toContain("type P = { sobrenome: string; idade: integer }");
     expect(at("Cor =", "Tom")).toContain(`var c: Tom = "azul"`);
+  });
+
+  it("refuses a type or action name exactly when the checker reports its declaration as taken (FX2006)", () => {
+    const names = [...primitiveNames, ...standardActions.keys(), ...builtins.keys(), "Tom", "avisar"];
+    const disagreements: string[] = [];
+    for (const [kind, source, declaration] of [
+      ["type", `type Cor$0 = string\nflow a {\n    var c: Cor = "x"\n    say c\n}\n`, (n: string) => `type ${n} = string\n`],
+      ["action", `action saudar$0(nome: string)\nflow a {\n    saudar("x")\n}\n`, (n: string) => `action ${n}(nome: string)\n`],
+    ] as const) {
+      for (const name of names) {
+        const refused = renamed(source, name).startsWith("error:");
+        const uri = "file:///ws/main.flow";
+        const taken = createProgram([{ uri, text: declaration(name) }]).getDiagnostics(uri).some((d) => d.code === "FX2006");
+        if (refused !== taken) disagreements.push(`${kind} ${name}: rename ${refused ? "refuses" : "allows"} it, the checker ${taken ? "reports" : "accepts"} it`);
+      }
+    }
+    expect(disagreements).toEqual([]);
   });
 });

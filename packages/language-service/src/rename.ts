@@ -2,8 +2,7 @@
 //! across files, answered as one edit set. Built-ins, standard actions and
 //! primitive types have no declaration in the project and cannot be renamed.
 
-import { builtins, nodePathAt, rangeOf, resolutionAt, standardActions, type Program } from "@fluxo/compiler";
-import { primitiveTypes } from "./completion.js";
+import { nameTakenBy, nodePathAt, rangeOf, resolutionAt, type Program } from "@fluxo/compiler";
 import { isValidIdentifier } from "./keywords.js";
 import { getReferences } from "./references.js";
 import type { Range, WorkspaceEdit } from "./service-types.js";
@@ -37,9 +36,6 @@ export function rename(program: Program, uri: string, offset: number, newName: s
   return edit;
 }
 
-/** The built-in types (LANGUAGE §3.2): a type reference resolves them first, so an alias of one of these names is never used. */
-const builtinTypes = new Set(primitiveTypes.map(([name]) => name));
-
 const article = (word: string): string => (/^[aeiou]/.test(word) ? "an" : "a");
 
 /**
@@ -53,9 +49,8 @@ const article = (word: string): string => (/^[aeiou]/.test(word) ? "an" : "a");
  */
 function conflictOf(program: Program, kind: string, declarationUri: string, declarationOffset: number, newName: string): string | undefined {
   if (kind === "flow" || kind === "action" || kind === "type") {
-    if (kind === "type" && builtinTypes.has(newName)) return `'${newName}' is a built-in type.`;
-    if (kind === "action" && standardActions.has(newName)) return `'${newName}' is a standard action.`;
-    if (kind === "action" && builtins.has(newName)) return `'${newName}' is a built-in function.`;
+    const taken = nameTakenBy(kind, newName);
+    if (taken) return `'${newName}' is ${taken}.`;
     const existing = program.getIndex().declarations.get(newName);
     return existing ? `'${newName}' is already declared as ${article(existing.kind)} ${existing.kind}.` : undefined;
   }
