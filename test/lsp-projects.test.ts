@@ -156,6 +156,20 @@ describe("a project takes in the files its files import", () => {
     ]);
   });
 
+  it("does not follow an import spelled otherwise than its file (a fragment, a query, an escape), as fluxo check does not", async () => {
+    setUp({ "fluxo.json": "{}", "lib.flow": lib });
+    await start(["."]);
+    for (const path of ["./lib.flow#x", "./lib.flow?v=1", "./%6Cib.flow"]) {
+      const name = `m${version}.flow`;
+      const text = `import { ajuda } from "${path}"\nflow m${version} {\n    run ajuda()\n}\n`;
+      write({ [name]: text });
+      // FX2008 as fluxo check reports it, and no second copy of lib.flow (which would be a duplicate flow, FX2006).
+      expect(codes(await open(name, text)), path).toEqual(["FX2008 1:23"]);
+    }
+    const symbols = await client!.request("workspace/symbol", { query: "ajuda" });
+    expect(symbols.map((s: any) => s.location.uri.slice(uriOf("").length))).toEqual(["/lib.flow"]);
+  });
+
   it("follows imports added and removed in the editor", async () => {
     const other = 'flow ajuda {\n    say "b"\n}\n';
     const plain = "flow m {\n    say \"m\"\n}\n";

@@ -226,7 +226,10 @@ export class Projects {
     const queue = program.uris.filter((uri) => !project.imported.has(uri));
     const reached = new Set(queue);
     project.importPaths.clear();
-    const importable = (uri: string): boolean => program.hasFile(uri) || (uri.endsWith(".flow") && this.read(uri) !== undefined);
+    // A uri spelled otherwise than its file's own (`./lib.flow#x`, `?v=1`, `%6Cib.flow`) is not followed: the CLI keys
+    // files by their normal uri and reports such an import (FX2008); following it would load a second copy of the file.
+    const importable = (uri: string): boolean =>
+      program.hasFile(uri) || (uri.endsWith(".flow") && this.host.normalizeUri(uri) === uri && this.read(uri) !== undefined);
     for (let uri = queue.pop(); uri !== undefined; uri = queue.pop()) {
       const paths = importPathsOf(program.getSourceFile(uri));
       project.importPaths.set(uri, paths.join("\0"));
