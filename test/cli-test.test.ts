@@ -107,6 +107,12 @@ describe("fluxo test: failure reports", () => {
     expect(run.stdout).toMatch(/^2 passed, 2 failed$/m);
   });
 
+  test("a test's interpolations show values in the project's locale, as the flow's messages do; a call's left-out optional arguments are null", async () => {
+    const run = await fluxo(["test"], copyFixture("test-locale"));
+    expect(run.stdout).toMatch(/^1 passed, 0 failed$/m);
+    expect(run.code).toBe(0);
+  });
+
   test("--coverage places an unreached option at its arm, not at its choose", async () => {
     const run = await fluxo(["test", "--coverage"], copyFixture("test-report"));
     expect(run.code).toBe(1);

@@ -212,3 +212,38 @@ flow f(pedidoId: string) {
 });
 
 export type { Bundle };
+
+describe("optional parameters of actions", () => {
+  it("a call that leaves out trailing parameters with a default or a nullable type gets them in the bundle: it loads, and the handler gets every argument", async () => {
+    const bundle = compile({
+      "a.flow": `
+action act(a: string, b: integer?) -> string
+action act2(a: string, b: integer = 3, c: string = "z")
+
+flow f {
+    let r = act("x")
+    act2("y")
+    act2("w", 4)
+    say r
+}
+`,
+    });
+    const calls: unknown[][] = [];
+    const engine = createEngine(loadBundle(JSON.stringify(bundle)), {
+      actions: {
+        act: (...args: unknown[]) => {
+          calls.push(args.slice(0, -1));
+          return "m";
+        },
+        act2: (...args: unknown[]) => void calls.push(args.slice(0, -1)),
+      },
+    });
+    const turn = ok(await engine.start("f"));
+    expect(turn.events.filter((e) => e.type === "say")).toEqual([{ type: "say", text: "m" }]);
+    expect(calls).toEqual([
+      ["x", null],
+      ["y", 3, "z"],
+      ["w", 4, "z"],
+    ]);
+  });
+});

@@ -3,12 +3,12 @@
 // types to the host, so the app takes the flows module as a parameter).
 
 import { createHmac } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App, type Flows } from "../examples/host/src/app.js";
 import { demoFetch } from "../examples/host/src/demo-api.js";
 import { inboundMessages, outboundMessages } from "../examples/host/src/whatsapp.js";
-import { defineFlows } from "../packages/sdk/src/index.js";
+import { defineFlows, MemoryStore } from "../packages/sdk/src/index.js";
 import { examplesBundle } from "../packages/sdk/test/helpers.js";
 
 const flows = defineFlows(examplesBundle()) as unknown as Flows;
@@ -34,6 +34,23 @@ function notification(from: string, body: string, name = "Ana") {
       },
     ],
   };
+}
+
+/** A notification with several messages (one change), each `[from, text]`; `from: undefined` leaves it out. */
+function batch(...messages: [from: string | undefined, body: string][]) {
+  return { entry: [{ changes: [{ value: { messages: messages.map(([from, body], i) => ({ from, id: `wamid.b${i}`, type: "text", text: { body } })) } }] }] };
+}
+
+/** Sends `request` as raw bytes (what no fetch would send) and gives the status line of the answer. */
+function rawRequest(base: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    let answer = "";
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(answer.split("\r\n")[0]!));
+  });
 }
 
 /** The text a contact would read, one string per outbound message. */
@@ -119,6 +136,65 @@ describe("examples/host", () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 
+  it("answers a batch message by message: a sender that is no WhatsApp id is reported, the others run", async () => {
+    const answer = await post("/webhook", batch(["", "oi"], ["5511900000010", "oi"], [undefined, "oi"], ["+5511900000011", "oi"]));
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toEqual([
+      '"": the sender is not a WhatsApp id (1 to 15 digits)',
+      "(no sender): the sender is not a WhatsApp id (1 to 15 digits)",
+      '"+5511900000011": the sender is not a WhatsApp id (1 to 15 digits)',
+    ]);
+    expect(answer.body.messages.map((m) => (m as { to: string }).to)).toEqual(["5511900000010", "5511900000010"]);
+  });
+
+  // Bad requests are 4xx answers and short log lines: never a crash, a reset or a stack trace.
+  describe("refuses bad requests without failing", () => {
+    const stacks = () => log.filter((line) => /internal error|\n\s+at /.test(line));
+
+    it("a request target that is no URL is a 400", async () => {
+      expect(await rawRequest(base, "GET //[x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request");
+      expect(await rawRequest(base, "POST //[x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")).toBe("HTTP/1.1 400 Bad Request");
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    });
+
+    it("a body over 1 MiB is a 413, whether announced or streamed", async () => {
+      const big = JSON.stringify({ entry: [], pad: "x".repeat(1024 * 1024) });
+      expect((await post("/webhook", JSON.parse(big))).status).toBe(413);
+      const chunks = Array.from({ length: 40 }, () => new TextEncoder().encode("x".repeat(64 * 1024)));
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const chunk = chunks.pop();
+          if (chunk) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const streamed = await fetch(`${base}/webhook`, { method: "POST", body: stream, duplex: "half" } as RequestInit);
+      expect([streamed.status, await streamed.json()]).toEqual([413, { error: "body too large" }]);
+    });
+
+    it("bodies and paths of the wrong shape are a 400", async () => {
+      for (const body of [null, [], 3]) expect((await post("/tick", body)).status).toBe(400);
+      expect((await post("/tick", { now: 17 })).status).toBe(400);
+      expect((await post("/events/compra.concluida", null)).status).toBe(400);
+      const path = await fetch(`${base}/events/%E0%A4%A`, { method: "POST", body: "{}" });
+      expect([path.status, await path.json()]).toEqual([400, { error: "the path is not valid percent-encoded UTF-8" }]);
+      expect(stacks()).toEqual([]);
+    });
+
+    it("a client leaving mid-body gets a one-line log", async () => {
+      const { hostname, port } = new URL(base);
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write("POST /webhook HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n{\"entry\":");
+          setTimeout(() => socket.destroy(), 50);
+        });
+        socket.on("close", () => resolve());
+      });
+      await expect.poll(() => log.filter((line) => line.includes("the client left"))).toEqual(["POST /webhook: the client left before sending its whole body"]);
+      expect(stacks()).toEqual([]);
+    });
+  });
+
   it("checks X-Hub-Signature-256 when it has the app secret", async () => {
     const signed = createApp(flows, { appSecret: "app-secret" });
     await new Promise<void>((resolve) => signed.server.listen(0, "127.0.0.1", resolve));
@@ -128,9 +204,45 @@ describe("examples/host", () => {
     try {
       expect((await fetch(url, { method: "POST", body })).status).toBe(401);
       expect((await fetch(url, { method: "POST", body, headers: { "x-hub-signature-256": signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")) } })).status).toBe(401);
+      // As many characters as a good signature, more bytes (however the client encodes "é").
+      for (const end of [/.$/, /..$/]) expect((await fetch(url, { method: "POST", body, headers: { "x-hub-signature-256": signature.replace(end, "é") } })).status).toBe(401);
       expect((await fetch(url, { method: "POST", body, headers: { "x-hub-signature-256": signature } })).status).toBe(200);
     } finally {
       await new Promise((resolve) => signed.server.close(resolve));
+    }
+  });
+});
+
+describe("examples/host when its store fails", () => {
+  it("consumes a batch once a message was applied; asks for it again when none was", async () => {
+    /** A store that is down for the sessions of `down`. */
+    class FlakyStore extends MemoryStore {
+      constructor(readonly down: Set<string>) {
+        super();
+      }
+      override get(sessionId: string) {
+        if (this.down.has(sessionId)) throw new Error("store unavailable");
+        return super.get(sessionId);
+      }
+    }
+    const log: string[] = [];
+    const store = new FlakyStore(new Set(["5511900000021"]));
+    const app = createApp(flows, { store, log: (line) => log.push(line) });
+    await new Promise<void>((resolve) => app.server.listen(0, "127.0.0.1", resolve));
+    const post = async (body: unknown) => {
+      const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhook`, { method: "POST", body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as { messages: { to: string }[]; errors?: string[]; error?: string } };
+    };
+    try {
+      const some = await post(batch(["5511900000020", "oi"], ["5511900000021", "oi"]));
+      expect(some.status).toBe(200);
+      expect(some.body.errors).toEqual(["5511900000021: internal error"]);
+      expect(new Set(some.body.messages.map((m) => m.to))).toEqual(new Set(["5511900000020"]));
+      // Nothing applied: WhatsApp may redeliver it without applying anything twice.
+      expect(await post(batch(["5511900000021", "oi"], ["", "oi"]))).toEqual({ status: 500, body: { error: "internal error" } });
+      expect(log.filter((line) => line.startsWith("5511900000021: internal error: Error: store unavailable"))).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => app.server.close(resolve));
     }
   });
 });
@@ -159,6 +271,12 @@ describe("WhatsApp shapes", () => {
     expect(inboundMessages(body)).toEqual([
       { from: "551", name: "Ana", text: "oi", id: "a" },
       { from: "552", name: undefined, text: "2", id: "c" },
+    ]);
+    expect(inboundMessages(batch(["", "a"], [undefined, "b"], ["55 11", "c"], ["5511", "d"]))).toEqual([
+      { problem: '"": the sender is not a WhatsApp id (1 to 15 digits)', id: "wamid.b0" },
+      { problem: "(no sender): the sender is not a WhatsApp id (1 to 15 digits)", id: "wamid.b1" },
+      { problem: '"55 11": the sender is not a WhatsApp id (1 to 15 digits)', id: "wamid.b2" },
+      { from: "5511", name: undefined, text: "d", id: "wamid.b3" },
     ]);
     expect(inboundMessages(null)).toEqual([]);
     expect(inboundMessages({ entry: "nope" })).toEqual([]);

@@ -44,6 +44,13 @@ export interface App {
 }
 
 const MAX_BODY = 1024 * 1024;
+/**
+ * After a 413, how much more of the body is read (and dropped) and for how
+ * long, so that a client still sending it gets to read the answer; past
+ * that, the connection is closed.
+ */
+const MAX_DRAIN = 16 * 1024 * 1024;
+const DRAIN_MS = 10_000;
 
 class HttpError extends Error {
   constructor(
@@ -54,19 +61,44 @@ class HttpError extends Error {
   }
 }
 
+/** The client went away before sending its whole body: nobody to answer. */
+class ClientGone extends Error {}
+
+/**
+ * The request's body, up to MAX_BODY bytes. A longer body is a 413, answered
+ * at once: the rest of the body is read and dropped (up to MAX_DRAIN bytes or
+ * DRAIN_MS) so that the client, still sending, gets to read the answer rather
+ * than a reset; then the connection is closed.
+ */
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const tooLarge = () => {
+      chunks.length = 0;
+      drainTimer = setTimeout(() => request.destroy(), DRAIN_MS).unref();
+      reject(new HttpError(413, "body too large"));
+    };
     request.on("data", (chunk: Buffer) => {
+      const wasTooLarge = size > MAX_BODY;
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "body too large"));
-        request.destroy();
-      } else chunks.push(chunk);
+      if (wasTooLarge) {
+        if (size > MAX_BODY + MAX_DRAIN) request.destroy();
+      } else if (size <= MAX_BODY) chunks.push(chunk);
+      else tooLarge();
     });
+    // A body announced too large is refused before any of it is kept.
+    if (Number(request.headers["content-length"]) > MAX_BODY) {
+      size = MAX_BODY + 1;
+      tooLarge();
+    }
     request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
+    request.on("error", () => reject(new ClientGone()));
+    request.on("close", () => {
+      clearTimeout(drainTimer);
+      if (!request.complete) reject(new ClientGone());
+    });
   });
 }
 
@@ -82,6 +114,29 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === "string" ? body : `${JSON.stringify(body, null, 2)}\n`;
   response.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8" });
   response.end(text);
+}
+
+/** The request's URL; a request line that is no URL (`//[x`) is a 400. */
+function parseUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? "/", "http://localhost");
+  } catch {
+    throw new HttpError(400, "the request target is not a URL");
+  }
+}
+
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, "the path is not valid percent-encoded UTF-8");
+  }
+}
+
+/** A JSON body that must be an object (`null`, arrays and scalars are a 400). */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "the body must be a JSON object");
+  return body as Record<string, unknown>;
 }
 
 /** The context of a WhatsApp contact: the profile name and the number in E.164. */
@@ -116,32 +171,56 @@ export function createApp(flows: Flows, options: AppOptions = {}): App {
   function checkSignature(request: IncomingMessage, body: Buffer): void {
     if (options.appSecret === undefined) return;
     const header = request.headers["x-hub-signature-256"];
-    const expected = `sha256=${createHmac("sha256", options.appSecret).update(body).digest("hex")}`;
-    if (typeof header !== "string" || header.length !== expected.length || !timingSafeEqual(Buffer.from(header), Buffer.from(expected))) {
+    const expected = Buffer.from(`sha256=${createHmac("sha256", options.appSecret).update(body).digest("hex")}`);
+    // Compare bytes: a header with non-ASCII characters has more bytes than characters.
+    const given = Buffer.from(typeof header === "string" ? header : "");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new HttpError(401, "bad X-Hub-Signature-256");
     }
   }
 
+  /**
+   * Runs a notification's messages one by one, each with its own result: a
+   * message that fails is reported under `errors` and the others still run.
+   * WhatsApp redelivers a notification unless it gets a 200, so the batch is a
+   * 200 as soon as one message was applied (redelivering would apply it
+   * twice); it is a 500 only when nothing was applied and some message failed
+   * for the host's own reasons (a store down…), so that it comes again.
+   */
   async function webhook(body: unknown): Promise<{ messages: OutboundMessage[]; errors?: string[] }> {
     const messages: OutboundMessage[] = [];
     const errors: string[] = [];
+    let applied = 0;
+    let retriable = 0;
     for (const inbound of inboundMessages(body)) {
+      if ("problem" in inbound) {
+        errors.push(inbound.problem);
+        log(`message ${inbound.id === undefined ? "without id" : JSON.stringify(inbound.id)}: ${inbound.problem}`);
+        continue;
+      }
       try {
         const events = await bot.receive({ sessionId: inbound.from, text: inbound.text, context: contextOf(inbound.from, inbound.name) });
         messages.push(...deliver(inbound.from, events));
+        applied++;
       } catch (error) {
-        // A message the bot cannot take (a number that is not E.164…) must not make WhatsApp redeliver the batch.
-        if (!(error instanceof BotError)) throw error;
-        errors.push(`${inbound.from}: ${error.message}`);
-        log(`${inbound.from}: ${error.message}`);
+        if (error instanceof BotError && error.code !== "conflict") {
+          // A message the bot cannot take (a number that is not E.164…): redelivering it would not help.
+          errors.push(`${inbound.from}: ${error.message}`);
+          log(`${inbound.from}: ${error.message}`);
+        } else {
+          retriable++;
+          errors.push(`${inbound.from}: internal error`);
+          log(`${inbound.from}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
       }
     }
+    if (applied === 0 && retriable > 0) throw new HttpError(500, "internal error");
     return errors.length > 0 ? { messages, errors } : { messages };
   }
 
   async function event(name: string, body: unknown): Promise<{ messages: OutboundMessage[] }> {
     if (!isEventName(name)) throw new HttpError(404, `no flow starts on event ${JSON.stringify(name)} (events: ${[...eventNames].join(", ")})`);
-    const { to, name: contactName, payload } = (body ?? {}) as { to?: unknown; name?: unknown; payload?: unknown };
+    const { to, name: contactName, payload } = objectBody(body);
     if (typeof to !== "string" || !/^\d{8,15}$/.test(to)) throw new HttpError(400, "`to` must be a WhatsApp id (digits only)");
     // The payload comes from JSON: the engine checks it against the flow's parameters.
     const events = await bot.emit(name, (payload ?? {}) as FlowsSpec["events"][typeof name], {
@@ -157,8 +236,8 @@ export function createApp(flows: Flows, options: AppOptions = {}): App {
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", "http://localhost");
     try {
+      const url = parseUrl(request.url);
       if (request.method === "GET" && url.pathname === "/healthz") return send(response, 200, "ok\n");
       if (request.method === "GET" && url.pathname === "/webhook") {
         const ok = url.searchParams.get("hub.mode") === "subscribe" && options.verifyToken !== undefined && url.searchParams.get("hub.verify_token") === options.verifyToken;
@@ -170,15 +249,15 @@ export function createApp(flows: Flows, options: AppOptions = {}): App {
         checkSignature(request, raw);
         return send(response, 200, await webhook(parseJson(raw)));
       }
-      if (url.pathname.startsWith("/events/")) return send(response, 200, await event(decodeURIComponent(url.pathname.slice("/events/".length)), parseJson(raw)));
+      if (url.pathname.startsWith("/events/")) return send(response, 200, await event(decodePath(url.pathname.slice("/events/".length)), parseJson(raw)));
       if (url.pathname === "/tick") {
-        const { now } = parseJson(raw) as { now?: unknown };
-        const date = typeof now === "string" ? new Date(now) : undefined;
-        if (date && Number.isNaN(date.getTime())) throw new HttpError(400, "`now` must be an ISO time");
-        return send(response, 200, { messages: await tick(date) });
+        const { now } = objectBody(parseJson(raw));
+        if (now !== undefined && (typeof now !== "string" || Number.isNaN(new Date(now).getTime()))) throw new HttpError(400, "`now` must be an ISO time");
+        return send(response, 200, { messages: await tick(now === undefined ? undefined : new Date(now)) });
       }
       send(response, 404, { error: "not found" });
     } catch (error) {
+      if (error instanceof ClientGone) return log(`${request.method ?? "?"} ${request.url ?? "?"}: the client left before sending its whole body`);
       if (error instanceof HttpError) return send(response, error.status, { error: error.message });
       if (error instanceof BotError) return send(response, 422, { error: error.message });
       log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -186,6 +265,12 @@ export function createApp(flows: Flows, options: AppOptions = {}): App {
     }
   }
 
-  const server = createServer((request, response) => void handle(request, response));
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      // Only a failure to answer gets here (the socket is gone…): nothing is left to tell the client.
+      log(`could not answer ${request.method ?? "?"} ${request.url ?? "?"}: ${error instanceof Error ? error.message : String(error)}`);
+      response.destroy();
+    });
+  });
   return { bot, crm, server, tick };
 }

@@ -23,6 +23,20 @@ export interface InboundText {
   id: string | undefined;
 }
 
+/**
+ * A message that cannot be answered: its sender is not a WhatsApp id. The
+ * host reports it rather than failing (or making WhatsApp redeliver) the batch.
+ */
+export interface UnusableMessage {
+  /** What is wrong, for the host's `errors`. */
+  problem: string;
+  /** WhatsApp's message id (`wamid…`). */
+  id: string | undefined;
+}
+
+/** A WhatsApp id: the sender's phone number, digits only, without `+`. */
+const WA_ID = /^\d{1,15}$/;
+
 type Json = unknown;
 
 function record(value: Json): Record<string, Json> | undefined {
@@ -40,10 +54,12 @@ function string(value: Json): string | undefined {
 /**
  * The text messages of a webhook notification, in order. Other kinds
  * (statuses, images, reactions…) are skipped; a body of the wrong shape
- * gives no messages rather than an exception.
+ * gives no messages rather than an exception. A text message whose `from` is
+ * not a WhatsApp id (missing, empty, not digits) comes as an
+ * `UnusableMessage`, in its place.
  */
-export function inboundMessages(body: Json): InboundText[] {
-  const messages: InboundText[] = [];
+export function inboundMessages(body: Json): (InboundText | UnusableMessage)[] {
+  const messages: (InboundText | UnusableMessage)[] = [];
   for (const entry of list(record(body)?.["entry"])) {
     for (const change of list(record(entry)?.["changes"])) {
       const value = record(record(change)?.["value"]);
@@ -56,8 +72,7 @@ export function inboundMessages(body: Json): InboundText[] {
       }
       for (const message of list(value["messages"])) {
         const m = record(message);
-        const from = string(m?.["from"]);
-        if (!m || from === undefined) continue;
+        if (!m) continue;
         let text: string | undefined;
         if (m["type"] === "text") text = string(record(m["text"])?.["body"]);
         else if (m["type"] === "interactive") {
@@ -66,7 +81,12 @@ export function inboundMessages(body: Json): InboundText[] {
           text = string(reply?.["id"]) ?? string(reply?.["title"]);
         } else if (m["type"] === "button") text = string(record(m["button"])?.["text"]);
         if (text === undefined) continue;
-        messages.push({ from, name: names.get(from), text, id: string(m["id"]) });
+        const from = m["from"];
+        const id = string(m["id"]);
+        if (typeof from !== "string" || !WA_ID.test(from)) {
+          const sender = typeof from === "string" ? JSON.stringify(shorten(from, 40)) : "(no sender)";
+          messages.push({ problem: `${sender}: the sender is not a WhatsApp id (1 to 15 digits)`, id });
+        } else messages.push({ from, name: names.get(from), text, id });
       }
     }
   }

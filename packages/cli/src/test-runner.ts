@@ -8,7 +8,7 @@
 
 import type { TestCase, TestStep } from "@fluxo/compiler";
 import type { Bundle, Expr } from "@fluxo/runtime/bundle";
-import { createEngine, evaluate, type Engine, type Event, type Turn } from "@fluxo/runtime";
+import { createEngine, evaluate, showInMessage, type Engine, type Event, type Turn } from "@fluxo/runtime";
 
 export interface TestFailure {
   message: string;
@@ -150,7 +150,8 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
 
   const env = { locale: bundle.locale, timeZone: bundle.timeZone, now: () => clock, secrets: null };
   const value = (expr: Expr, vars: Record<string, unknown> = {}): unknown =>
-    evaluate(expr, { vars, context, env, show: (v) => (typeof v === "string" ? v : JSON.stringify(v)) });
+    // Interpolations show values as the flow's messages do (locale digits, yes/no words), so `expect say "{n}"` means what the flow says.
+    evaluate(expr, { vars, context, env, show: (v) => showInMessage(v, bundle.locale) });
 
   // Every action of the bundle gets a handler that consults the mocks.
   const actions: Record<string, (...args: unknown[]) => unknown> = {};

@@ -2297,7 +2297,9 @@ class FileChecker {
             const fields = new Map(signature.params.map((p) => [p.name, p.type] as const));
             const expected: Type = { kind: "record", fields };
             if (statement.payload) {
-              this.expectRecord(statement.payload, expected, base, `payload of event "${name}"`);
+              // A parameter with a default may be left out of the payload, as the engine's `startEvent` and the SDK's types allow.
+              const defaulted = new Set(signature.params.filter((p) => p.optional).map((p) => p.name));
+              this.expectRecord(statement.payload, expected, base, `payload of event "${name}"`, defaulted);
               // A payload field is the flow's parameter of that name.
               for (const field of statement.payload.fields) {
                 const param = field.name ? (symbol.node as A.FlowDecl).params.find((p) => p.name?.text === field.name!.text) : undefined;
@@ -2416,7 +2418,8 @@ class FileChecker {
   }
 
   /** A record literal against a known record type: unknown fields are FX2007, field types FX3001. */
-  private expectRecord(node: A.RecordLiteral, expected: Type, context: ExprContext, what: string): void {
+  /** A record literal against a record type; `optional`: fields that may be left out besides the nullable ones (an event payload's parameters with a default). */
+  private expectRecord(node: A.RecordLiteral, expected: Type, context: ExprContext, what: string, optional?: ReadonlySet<string>): void {
     const target = members(nonNull(expected)).find((m): m is Extract<Type, { kind: "record" }> => m.kind === "record");
     if (!target) {
       this.expectAssignable(node, this.expression(node, context), expected);
@@ -2436,7 +2439,7 @@ class FileChecker {
       this.resolveField(field.name, target, field.name.text, fieldType);
       if (field.value) this.expectValue(field.value, type, fieldType, context);
     }
-    const missing = [...target.fields].filter(([name, type]) => !given.has(name) && !isNullable(type)).map(([name]) => name);
+    const missing = [...target.fields].filter(([name, type]) => !given.has(name) && !isNullable(type) && !optional?.has(name)).map(([name]) => name);
     if (missing.length > 0) this.mismatch(node, `${what} with ${missing.join(", ")}`, `a record without ${missing.length === 1 ? "it" : "them"}`);
     this.record(node, expected);
   }

@@ -341,8 +341,27 @@ class BundleBuilder {
 
     const isAction = (name: string): boolean => standardActions.has(name) || (!builtins.has(name) && this.program.getIndex().declarations.get(name)?.kind === "action");
 
+    /**
+     * A call's arguments, one per parameter of the action: a call may leave
+     * out trailing parameters with a default or a nullable type (the checker
+     * allows it), and those are written in (the default, or null), so the
+     * bundle states the declared arity the runtime checks (`load.ts`) and a
+     * host handler always gets every argument.
+     */
+    const actionArgs = (call: A.CallExpression): Expr[] => {
+      const args: Expr[] = call.args.map(lowerExpression);
+      const symbol = this.program.getIndex().declarations.get(call.callee.text);
+      if (symbol?.kind !== "action") return args;
+      const params = (symbol.node as A.ActionDecl).params;
+      for (let i = args.length; i < params.length; i++) {
+        const fallback = params[i]!.default;
+        args.push(fallback ? ["lit", literalValue(fallback)] : ["lit", null]);
+      }
+      return args;
+    };
+
     const lowerCall = (call: A.CallExpression, target: string | null, otherwise: A.Block | undefined, at: A.Node): void => {
-      const pc = emit({ op: "call", action: call.callee.text, args: call.args.map(lowerExpression), var: target, else: null }, at);
+      const pc = emit({ op: "call", action: call.callee.text, args: actionArgs(call), var: target, else: null }, at);
       if (!otherwise) return;
       const jumpOver = emit({ op: "jump", to: -1 }, at);
       (lowering.code[pc] as { else: number | null }).else = here();
