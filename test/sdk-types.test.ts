@@ -221,10 +221,31 @@ export const three = bot.emit("*/ odd event", {}, { sessionId: "a", context });
 import { createBot, MemoryStore } from "@fluxo/sdk";
 
 export const bot = createBot(flows, { store: new MemoryStore() });
+export const none = createBot(flows, { actions: {} });
 const flow: FlowName = "hello";
 export const events = bot.start(flow, {}, { sessionId: "a", context: {} });
 `,
+  members: `import flows, { type Box, type Context } from "./flows.js";
+import { createBot } from "@fluxo/sdk";
+
+export const bot = createBot(flows, {
+  actions: {
+    toString: async (x, { session }) => x + session.context.valueOf,
+    constructor: (n): Box => ({ toString: String(n), hasOwnProperty: n }),
+  },
+});
+const context: Context = { valueOf: "v", toLocaleString: null };
+export const started = bot.emit("constructor", { propertyIsEnumerable: "p", valueOf: 2 }, { sessionId: "a", context });
+export const other = bot.start("start", {}, { sessionId: "b", context: { valueOf: "w", toLocaleString: 3 } });
+`,
 };
+
+/** A host of the golden empty.ts (no host action) with a handler all the same: rejected at the handler. */
+const emptyWithHandler = `import flows from "./flows.js";
+import { createBot } from "@fluxo/sdk";
+
+export const bot = createBot(flows, { actions: { ${MARK}foo: () => 1 } });
+`;
 
 let diagnosticsByFile: Map<string, readonly ts.Diagnostic[]>;
 let otherDiagnostics: readonly ts.Diagnostic[];
@@ -240,6 +261,7 @@ beforeAll(async () => {
   files.set(path.join(root, "examples/flows.ts"), await emitTs(examplesBundle()));
   files.set(path.join(root, "examples/ok.ts"), examplesHost);
   mistakes.forEach((mistake, i) => files.set(path.join(root, `examples/mistake-${i}.ts`), applyMistake(mistake).text));
+  files.set(path.join(root, "empty/mistake.ts"), emptyWithHandler.replace(MARK, ""));
   for (const [name, host] of Object.entries(goldenHosts)) {
     files.set(path.join(root, `${name}/flows.ts`), fs.readFileSync(path.join(goldens, `${name}.ts`), "utf8"));
     files.set(path.join(root, `${name}/ok.ts`), host);
@@ -280,6 +302,17 @@ describe("generated modules compiled with the SDK under strict settings, without
       expect(diagnosticsByFile.get(path.join(root, `${name}/ok.ts`))!.map(render)).toEqual([]);
     });
   }
+});
+
+describe("a project without host actions", () => {
+  it("rejects a handler in `actions` (TypeScript checks no excess property against {}, so the option is not {})", () => {
+    const diagnostics = diagnosticsByFile.get(path.join(root, "empty/mistake.ts"))!;
+    expect(diagnostics.map(render)).toHaveLength(1);
+    const at = diagnostics[0]!.file!.getLineAndCharacterOfPosition(diagnostics[0]!.start!);
+    const before = emptyWithHandler.slice(0, emptyWithHandler.indexOf(MARK)).split("\n");
+    expect({ line: at.line + 1, column: at.character + 1, code: diagnostics[0]!.code }).toEqual({ line: before.length, column: before[before.length - 1]!.length + 1, code: 2322 });
+    expect(ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, "\n")).toMatch(/^Type '\(\) => number' is not assignable to type 'never'\.$/);
+  });
 });
 
 describe("examples/host compiles against the generated module of the examples", () => {

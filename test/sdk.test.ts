@@ -516,3 +516,109 @@ describe("concurrency", () => {
     expect(ledger.calls.size).toBe(ledger.handlerRuns);
   });
 });
+
+// Action names that are members of Object.prototype: a handler is an own property of `actions`, whatever its name.
+const memberFlows = compileFlows({
+  "members.flow": `
+action toString(x: string) -> string
+action __proto__(x: string) -> string
+
+flow start {
+    trigger start
+    let a = toString("a") else {
+        say "toString failed"
+        end
+    }
+    let b = __proto__("b") else {
+        say "__proto__ failed"
+        end
+    }
+    say "{a} {b}"
+}
+`,
+});
+
+describe("action names that are members of Object.prototype (untyped module)", () => {
+  it("are host actions like any other", () => {
+    expect(hostActions(memberFlows)).toEqual(["toString", "__proto__"]);
+  });
+
+  it("needs a handler of its own for each: Object.prototype's members are none", () => {
+    expect(() => createBot(defineFlows(memberFlows), { actions: {} })).toThrow(/^createBot: no handler for 'toString', '__proto__'/);
+    expect(() => createBot(defineFlows(memberFlows), { actions: { ["__proto__"]: () => "b" } })).toThrow(/^createBot: no handler for 'toString' /);
+    const inherited = Object.create({ toString: () => "a", ["__proto__"]: () => "b" }) as Record<string, never>;
+    expect(() => createBot(defineFlows(memberFlows), { actions: inherited })).toThrow(/^createBot: no handler for 'toString', '__proto__'/);
+  });
+
+  it("calls the handlers given, `__proto__` included", async () => {
+    const calls: string[] = [];
+    const actions = {
+      toString: (x: string) => (calls.push(`toString(${x})`), "A"),
+      ["__proto__"]: (x: string) => (calls.push(`__proto__(${x})`), "B"),
+    };
+    expect(Object.keys(actions)).toEqual(["toString", "__proto__"]); // an own field, not the prototype
+    const bot = createBot(defineFlows(memberFlows), { actions });
+    const events = await bot.receive({ sessionId: "m1", text: "hi", context: {} });
+    expect(show(events)).toEqual(['action toString("a") ok', 'action __proto__("b") ok', "say A B", "end done"]);
+    expect(calls).toEqual(["toString(a)", "__proto__(b)"]);
+  });
+});
+
+const resetFlows = compileFlows({
+  "reset.flow": `
+action look(x: string) -> string
+
+flow one {
+    trigger keyword "one"
+    ask a: string "First?"
+    let r = look(a) else {
+        end
+    }
+    say "one {r}"
+}
+
+flow two {
+    trigger keyword "two"
+    ask name: string "Name?"
+    say "hello {name}"
+}
+`,
+});
+
+describe("reset while another bot's turn is in flight", () => {
+  it("the in-flight turn does not overwrite the new conversation: it is rerun on it (versions are never reused)", async () => {
+    const store = new MemoryStore();
+    let entered!: () => void;
+    const blocked = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const a = createBot(defineFlows(resetFlows), {
+      store,
+      actions: {
+        look: async (x: unknown) => {
+          entered();
+          await gate;
+          return `a:${String(x)}`;
+        },
+      },
+    });
+    const b = createBot(defineFlows(resetFlows), { store, actions: { look: (x: unknown) => `b:${String(x)}` } });
+    const context = {};
+
+    expect(show(await a.receive({ sessionId: "r1", text: "one", context }))).toEqual(["ask First?"]);
+    expect((await store.get("r1"))!.version).toBe(1);
+    const inFlight = a.receive({ sessionId: "r1", text: "x", context }); // loads version 1, then blocks in `look`
+    await blocked;
+    await b.reset("r1");
+    expect(await store.get("r1")).toBeUndefined();
+    expect(show(await b.receive({ sessionId: "r1", text: "two", context }))).toEqual(["ask Name?"]);
+    expect((await store.get("r1"))!.version).toBe(2); // above the deleted session's 1: never reused
+    release();
+
+    // A's write (expecting version 1) fails; its message is applied to the conversation now stored, once.
+    expect(show(await inFlight)).toEqual(["say hello x", "end done"]);
+    const stored = (await store.get("r1"))!;
+    expect(stored.version).toBe(3);
+    expect(stored.state.status).toBe("ended");
+  });
+});

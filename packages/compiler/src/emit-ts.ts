@@ -22,7 +22,12 @@
 //! - Values the host provides (the context, flow parameters, event
 //!   payloads) make nullable fields optional (the engine reads an absent
 //!   field as null); values the flows produce (action arguments, records)
-//!   keep them required as `T | null`.
+//!   keep them required as `T | null`. A field named like a member of
+//!   `Object.prototype` (`toLocaleString`, `valueOf`…) is never optional:
+//!   TypeScript checks an omitted optional field against that member.
+//! - Keys of the embedded bundle named like a member of `Object.prototype`
+//!   are written `["toString" as string]:`, so the value is typed by the
+//!   record's index signature and not by `Object`'s member (see `literal`).
 //! - Declarations are built with ts-morph's structures, then formatted with
 //!   Prettier's standalone build (no configuration file is looked up), so
 //!   the same bundle gives the same bytes anywhere. No timestamps.
@@ -395,12 +400,18 @@ class ModuleBuilder {
     return members.length === 0 ? "never" : members.join(" | ");
   }
 
-  /** Fields of a value the host provides: nullable fields and fields with a default are optional. */
+  /**
+   * Fields of a value the host provides: nullable fields and fields with a
+   * default are optional, except those named like a member of
+   * `Object.prototype` (`toLocaleString`…). TypeScript checks an optional
+   * field against the member every object has (`{}` is not assignable to
+   * `{ toLocaleString?: number | null }`), so the host gives those always.
+   */
   private hostFields(fields: readonly (readonly [string, TypeJson])[], params?: readonly ParamJson[]): OptionalKind<PropertySignatureStructure>[] {
     return fields.map(([name, type], i) => ({
       name: propertyName(name),
       type: this.writer.write(type),
-      hasQuestionToken: acceptsNull(type) || (params !== undefined && "default" in params[i]!),
+      hasQuestionToken: !OBJECT_MEMBERS.has(name) && (acceptsNull(type) || (params !== undefined && "default" in params[i]!)),
       docs: this.fieldDocs(type, params?.[i]),
     }));
   }
@@ -431,14 +442,24 @@ function comment(text: string): string {
   return text.replace(/\*\//g, "*\\/");
 }
 
+/** Names of `Object.prototype` members (`toString`, `constructor`, `__proto__`…). */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /**
- * A JSON value as a TypeScript literal. Like `JSON.stringify`, except that a
- * key `__proto__` is written as a computed key: in an object literal a plain
- * `__proto__:` sets the prototype instead of making a field.
+ * A JSON value as a TypeScript literal. Like `JSON.stringify`, except for
+ * keys that name a member of `Object.prototype`, written as computed keys of
+ * type `string` (`["toString" as string]:`):
+ *
+ * - a plain `__proto__:` sets the prototype instead of making a field;
+ * - inside a `Record<string, T>` (the bundle's actions, flows, context and
+ *   record fields), TypeScript types the value of a key like `toString` by
+ *   `Object`'s member (`() => string`) instead of by `T`, so its literals
+ *   widen (`"string"` to `string`) and the module fails to compile. A key of
+ *   type `string` is typed by the index signature, as every other name is.
  */
 function literal(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map(literal).join(",")}]`;
-  const fields = Object.entries(value).map(([key, field]) => `${key === "__proto__" ? `["__proto__"]` : JSON.stringify(key)}:${literal(field)}`);
+  const fields = Object.entries(value).map(([key, field]) => `${OBJECT_MEMBERS.has(key) ? `[${JSON.stringify(key)} as string]` : JSON.stringify(key)}:${literal(field)}`);
   return `{${fields.join(",")}}`;
 }

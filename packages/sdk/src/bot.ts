@@ -128,7 +128,8 @@ export interface BotSettings {
 export type ActionsOption<S extends FlowsSpec> = string extends keyof S["actions"]
   ? { actions?: Record<string, (...args: never[]) => unknown> }
   : [keyof S["actions"]] extends [never]
-    ? { actions?: ActionHandlers<S> }
+    ? // Not `ActionHandlers<S>`, which is `{}` here: TypeScript checks no excess property against `{}`.
+      { actions?: Record<string, never> }
     : { actions: ActionHandlers<S> };
 
 /** What `createBot` takes besides the flows. */
@@ -177,7 +178,12 @@ export interface Bot<S extends FlowsSpec = FlowsSpec> {
   tick(now?: Date): Promise<TimeoutTurn[]>;
   /** The stored session, if any (its state says whether it waits, ended or was handed off). */
   session(sessionId: string): Promise<StoredSession | undefined>;
-  /** Forgets a session: its next message starts a new conversation (after a handoff, for instance). */
+  /**
+   * Forgets a session: its next message starts a new conversation (after a
+   * handoff, for instance). The store never gives the id a version it had
+   * before, so a turn another bot is still running on the forgotten
+   * conversation cannot overwrite the new one: it is rerun on it.
+   */
   reset(sessionId: string): Promise<void>;
 }
 
@@ -242,7 +248,10 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
     this.bundle = loadBundle(flows.bundle);
     const handlers = (options.actions ?? {}) as Record<string, unknown>;
     const required = hostActions(this.bundle);
-    const missing = required.filter((name) => typeof handlers[name] !== "function");
+    // Own properties only: an action may be named like a member of `Object.prototype`
+    // (`toString`, `constructor`, `__proto__`), which is no handler.
+    const handlerOf = (name: string): unknown => (Object.prototype.hasOwnProperty.call(handlers, name) ? handlers[name] : undefined);
+    const missing = required.filter((name) => typeof handlerOf(name) !== "function");
     const unknown = Object.keys(handlers).filter((name) => !required.includes(name));
     if (missing.length > 0 || unknown.length > 0) {
       const problems = [
@@ -255,8 +264,11 @@ class FlowBot<S extends FlowsSpec> implements Bot<S> {
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 50));
     this.tickConcurrency = Math.max(1, Math.floor(options.tickConcurrency ?? 32));
-    const actions: Record<string, (...args: unknown[]) => unknown> = {};
-    for (const name of required) actions[name] = this.keyed(handlers[name] as (...args: unknown[]) => unknown);
+    // No prototype, and fields defined (not assigned): an action `__proto__` is a field like any other.
+    const actions: Record<string, (...args: unknown[]) => unknown> = Object.create(null) as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of required) {
+      Object.defineProperty(actions, name, { value: this.keyed(handlerOf(name) as (...args: unknown[]) => unknown), enumerable: true, writable: true, configurable: true });
+    }
     this.engine = createEngine(this.bundle, {
       actions,
       ...(options.secrets !== undefined ? { secrets: options.secrets } : {}),

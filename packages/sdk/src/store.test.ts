@@ -62,3 +62,26 @@ describe("MemoryStore", () => {
     expect(await store.due(new Date(10_000))).toEqual(["late", "future"]);
   });
 });
+
+describe("MemoryStore versions across delete", () => {
+  it("never gives a session id a version it had before: a new session starts above the deleted one", async () => {
+    const store = new MemoryStore();
+    await store.set("a", { state: state("waiting"), deadline: null }, 0);
+    await store.set("a", { state: state("waiting", 2), deadline: null }, 1);
+    expect(await store.delete("a")).toBe(true);
+    // A writer that loaded version 2 before the delete finds no session to write over.
+    expect(await store.set("a", { state: state("ended", 3), deadline: null }, 2)).toBe(false);
+    expect(await store.delete("a", 2)).toBe(false);
+    expect(await store.get("a")).toBeUndefined();
+    // A new session of the id starts above 2, so that writer still loses after the new one reaches 2 writes.
+    expect(await store.set("a", { state: state("waiting"), deadline: null }, 0)).toBe(true);
+    expect((await store.get("a"))?.version).toBe(3);
+    expect(await store.set("a", { state: state("waiting", 2), deadline: null }, 3)).toBe(true);
+    expect(await store.set("a", { state: state("ended", 3), deadline: null }, 2)).toBe(false);
+    expect((await store.get("a"))?.version).toBe(4);
+    expect(store.size).toBe(1);
+    // Other ids are not affected.
+    expect(await store.set("b", { state: state("waiting"), deadline: null }, 0)).toBe(true);
+    expect((await store.get("b"))?.version).toBe(1);
+  });
+});

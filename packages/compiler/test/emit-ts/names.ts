@@ -123,7 +123,7 @@ export const bundle: FluxoBundle = {
     Maybe: { union: [{ literal: "a" }, { literal: "b" }, "null"] },
     any: {
       record: {
-        ["__proto__"]: "string",
+        ["__proto__" as string]: "string",
         class: { list: { union: [{ literal: "a" }, { literal: "b" }] } },
       },
     },
@@ -170,7 +170,7 @@ export const bundle: FluxoBundle = {
           name: "function",
           type: {
             record: {
-              ["__proto__"]: "string",
+              ["__proto__" as string]: "string",
               class: { list: { union: [{ literal: "a" }, { literal: "b" }] } },
             },
           },
