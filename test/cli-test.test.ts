@@ -113,6 +113,19 @@ describe("fluxo test: failure reports", () => {
     expect(run.code).toBe(0);
   });
 
+  test("--coverage names statements by their words, not by the bundle's opcodes", async () => {
+    const run = await fluxo(["test", "--coverage"], copyFixture("test-coverage-words"));
+    expect(run.code).toBe(0);
+    const coverage = run.stdout.slice(run.stdout.indexOf("\nCoverage:") + 1);
+    expect(coverage.split("\n").slice(1, 6)).toEqual([
+      "  flow pedido:",
+      "    pedido.flow:6:9  let, var or set",
+      "    pedido.flow:7:9  action call",
+      "    pedido.flow:8:9  wait",
+      "    pedido.flow:9:9  handoff",
+    ]);
+  });
+
   test("--coverage places an unreached option at its arm, not at its choose", async () => {
     const run = await fluxo(["test", "--coverage"], copyFixture("test-report"));
     expect(run.code).toBe(1);

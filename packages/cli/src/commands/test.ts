@@ -83,6 +83,26 @@ function report(results: TestResult[], context: CliContext, color: boolean): voi
   }
 }
 
+/** How the coverage report names an instruction: the words of the statement it comes from, not the bundle's opcode. */
+const statementWords: Record<Bundle["flows"][string]["code"][number]["op"], string> = {
+  say: "say",
+  media: "say (media)",
+  wait: "wait",
+  ask: "ask",
+  askFrom: "ask … from",
+  choose: "choose",
+  set: "let, var or set",
+  call: "action call",
+  run: "run",
+  jump: "goto",
+  branch: "if",
+  match: "match",
+  random: "random",
+  end: "end",
+  handoff: "handoff",
+  return: "return",
+};
+
 function coverageReport(bundle: Bundle, coverage: Coverage, context: CliContext, root: string): void {
   context.stdout.write("\nCoverage: statements and options no test reached\n");
   let missing = 0;
@@ -97,7 +117,7 @@ function coverageReport(bundle: Bundle, coverage: Coverage, context: CliContext,
         const [file, line, column] = flow.map[at] ?? [0, 0, 0];
         return displayPath(`${path.join(root, bundle.sources[file] ?? "?")}:${line}:${column}`, context.cwd);
       };
-      if (!reached.has(pc)) lines.push(`    ${where(pc)}  ${instruction.op}`);
+      if (!reached.has(pc)) lines.push(`    ${where(pc)}  ${statementWords[instruction.op]}`);
       if (instruction.op === "choose") {
         // The choose is followed by the jump over its arms (lower-ir); an option
         // with an arm (`=> statement`) goes to the arm's first instruction, which
