@@ -113,6 +113,12 @@ describe("fluxo test: failure reports", () => {
     expect(run.code).toBe(0);
   });
 
+  test("an event left at the end of a test is reported at the test's closing brace", async () => {
+    const run = await fluxo(["test"], copyFixture("test-end"));
+    expect(run.code).toBe(1);
+    expect(reportOf(run.stdout, "esquece a despedida")[1]).toMatch(/^ {4}fim\.flow:10:1: unexpected say "tchau" before the end of the test$/);
+  });
+
   test("--coverage names statements by their words, not by the bundle's opcodes", async () => {
     const run = await fluxo(["test", "--coverage"], copyFixture("test-coverage-words"));
     expect(run.code).toBe(0);

@@ -211,6 +211,8 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
 
   // The statement being run: a failure it causes is located there, also one not thrown as a `Failure`.
   let current: TestStep | undefined;
+  /** Set once every statement ran: a failure then is about the end of the test, reported at its closing `}`. */
+  let endOfTest = false;
   try {
     for (const step of test.steps) {
       current = step;
@@ -357,6 +359,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
       else if (step.kind.startsWith("expect")) met.push({ text: expectationText(step), event: cursor - 1, cursor });
     }
     current = undefined;
+    endOfTest = true;
     ensureNothingUnexpected(undefined, "the end of the test");
     return { test, passed: true, durationMs: Date.now() - started };
   } catch (error) {
@@ -366,7 +369,7 @@ export async function runTest(bundle: Bundle, test: TestCase, coverage?: Coverag
     return {
       test,
       passed: false,
-      failure: { message: failure.message, at: (failure.step ?? current)?.at ?? test.at, ...transcripts(events, met, failing) },
+      failure: { message: failure.message, at: (failure.step ?? current)?.at ?? (endOfTest ? test.end : test.at), ...transcripts(events, met, failing) },
       durationMs: Date.now() - started,
     };
   }

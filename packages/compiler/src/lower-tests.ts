@@ -43,6 +43,8 @@ export type TestStep = TestAction & { at: TestLocation; source: string };
 export interface TestCase {
   name: string;
   at: TestLocation;
+  /** The test's closing `}` (where a failure at the end of the test points). */
+  end: TestLocation;
   steps: TestStep[];
 }
 
@@ -114,8 +116,8 @@ export function lowerTests(program: Program, filter: (uri: string) => boolean = 
     const file = program.getSourceFile(uri)!;
     const text = program.getText(uri)!;
     const lines = program.getLineIndex(uri)!;
-    const location = (node: A.Node): TestLocation => {
-      const position = lines.positionAt(node.start);
+    const location = (node: A.Node, offset = node.start): TestLocation => {
+      const position = lines.positionAt(offset);
       return { uri, line: position.line + 1, column: position.character + 1 };
     };
     for (const declaration of file.declarations) {
@@ -128,6 +130,8 @@ export function lowerTests(program: Program, filter: (uri: string) => boolean = 
       cases.push({
         name: declaration.name?.parts.map((p) => (p.kind === "StringText" ? p.value : "{…}")).join("") ?? "(unnamed test)",
         at: location(declaration),
+        // The last character of the test is its `}` (or, when a syntax error left it open, where it stops).
+        end: location(declaration, Math.max(declaration.start, declaration.end - 1)),
         steps,
       });
     }
