@@ -8,6 +8,7 @@
 //! error type, which is assignable to and from everything, so one mistake is
 //! reported once (§8).
 
+import { UNREADABLE_FIELDS } from "@fluxo/runtime/bundle";
 import { patternProblem } from "@fluxo/runtime/pattern";
 import type * as A from "./ast.js";
 import { stringValue } from "./ast.js";
@@ -659,8 +660,6 @@ function letType(value: A.Expression, type: Type): Type {
 
 const endReasons = ["done", "invalid", "timeout", "error", "limit"];
 
-/** Field names the runtime never reads (a read gives null), so reading one is FX2007 even when the record declares it. */
-const UNREADABLE_FIELDS = new Set(["__proto__", "constructor", "prototype"]);
 
 // ------------------------------------------------------------ the checker
 

@@ -42,7 +42,7 @@ export { emitJson } from "./emit-json.js";
 export { sha256 } from "./sha256.js";
 
 /** Locales a project may declare (LANGUAGE §3). */
-export const supportedLocales = ["en", "pt-BR", "es"] as const;
+export { supportedLocales } from "./locales.js";
 export { buildFlowGraph, toMermaid, toDot, type FlowGraph, type GraphNode, type GraphEdge, type GraphShape } from "./graph.js";
 export { editDistance, closest, didYouMean } from "./suggest.js";
 // The `fluxo.json` rules are a subpath, `@fluxo/compiler/project-config`: they

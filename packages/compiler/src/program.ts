@@ -23,6 +23,7 @@ import { analyzeFlows } from "./flow-analysis.js";
 import { LineIndex } from "./line-index.js";
 import { parse, type ParseResult } from "./parser.js";
 import { reparse } from "./reparse.js";
+import { supportedLocales } from "./locales.js";
 
 /** A file handed to the compiler: its identity and its full text. */
 export interface SourceInput {
@@ -30,7 +31,7 @@ export interface SourceInput {
   text: string;
 }
 
-export type Locale = "en" | "pt-BR" | "es";
+export type Locale = (typeof supportedLocales)[number];
 
 /** Project settings (from `fluxo.json`, or the defaults of LANGUAGE §3). */
 export interface ProjectOptions {

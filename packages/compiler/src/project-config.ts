@@ -13,6 +13,8 @@
 //! mark is dropped, and offsets count from after it (as editors do).
 
 import * as jsonc from "jsonc-parser";
+import { isTimeZone } from "./hours.js";
+import { supportedLocales as locales } from "./locales.js";
 import type { Locale } from "./program.js";
 import { didYouMean } from "./suggest.js";
 
@@ -58,21 +60,9 @@ export interface ProjectConfigHost {
   resolve?(entry: string): string;
 }
 
-/** The locales a project may declare (the same list as `supportedLocales`). */
-const locales: readonly Locale[] = ["en", "pt-BR", "es"];
-
 /** The keys a `fluxo.json` may have. */
 export const projectConfigKeys: readonly string[] = ["include", "outDir", "locale", "timeZone", "$schema"];
 
-/** Whether `zone` is an IANA time zone this JavaScript engine knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Wording for jsonc-parser's error codes, keyed by their printed names (the enum is `const`). */
 const jsonProblems: Record<string, string> = {
@@ -186,7 +176,7 @@ export function parseProjectConfig(text: string, host: ProjectConfigHost): Proje
 
   const zone = config["timeZone"];
   if (zone !== undefined) {
-    if (typeof zone === "string" && isValidTimeZone(zone)) settings.timeZone = zone;
+    if (typeof zone === "string" && isTimeZone(zone)) settings.timeZone = zone;
     else refuse(`"timeZone" must be an IANA time zone such as "UTC" or "America/Sao_Paulo"; found ${JSON.stringify(zone)}`, keyOffset("timeZone"));
   }
 

@@ -9,6 +9,13 @@
 
 export const BUNDLE_FORMAT = "fluxo.bundle/1";
 
+/**
+ * Field names a `get` never reads (they read as absent, null), so no
+ * expression reaches a prototype whatever the data holds. The checker
+ * refuses to read them (FX2007), so a checked program never meets this.
+ */
+export const UNREADABLE_FIELDS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
 export type Locale = "en" | "pt-BR" | "es";
 
 // ------------------------------------------------------------ types

@@ -11,7 +11,7 @@
 // the data it sees are untrusted. Records are built with own data
 // properties, so a field named `__proto__` is just a field.
 
-import type { Locale } from "./bundle.js";
+import { UNREADABLE_FIELDS, type Locale } from "./bundle.js";
 import { callBuiltin, type BuiltinEnv } from "./builtins.js";
 import { failExpression } from "./errors.js";
 import { getOwn, hasOwn, isObject, jsonEqual, MAX_VALUE_DEPTH, measure, setOwn, type Json, type JsonObject } from "./json.js";
@@ -29,8 +29,6 @@ export interface Scope {
   readonly show: (value: Json) => string;
 }
 
-/** The field names field access refuses to read (they are treated as absent). */
-const UNREACHABLE_FIELDS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The longest string an expression may build (a loop doubling a string stops here instead of exhausting memory). */
 export const MAX_STRING_LENGTH = 1_000_000;
@@ -197,7 +195,7 @@ export function evaluate(expr: unknown, scope: Scope): Json {
         failExpression(`cannot read field '${field}' of null`);
       }
       if (!isObject(object)) failExpression(`cannot read field '${field}' of ${kind(object)}`);
-      if (UNREACHABLE_FIELDS.has(field)) return null;
+      if (UNREADABLE_FIELDS.has(field)) return null;
       // An absent field (an optional field the data left out) reads as null.
       return hasOwn(object, field) ? (getOwn(object, field) as Json) : null;
     }
